@@ -1,0 +1,174 @@
+// assistctl appointment create|list|show|cancel|reschedule|link
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "context.h"
+#include "util/time.h"
+
+namespace assist::ctl {
+namespace {
+
+const std::vector<Column> list_columns = {
+    {"id", "ID"},          {"state", "STATE"},           {"starts_at", "STARTS"},
+    {"duration_seconds", "SECONDS"}, {"customer_name", "CUSTOMER"}, {"specialist", "SPECIALIST"},
+    {"queue", "QUEUE"}};
+
+const std::vector<Column> detail_columns = {
+    {"id", "id"},
+    {"kind", "kind"},
+    {"state", "state"},
+    {"customer_name", "customer"},
+    {"customer_phone", "phone"},
+    {"customer_email", "email"},
+    {"locale", "locale"},
+    {"starts_at", "starts_at"},
+    {"ends_at", "ends_at"},
+    {"specialist", "specialist"},
+    {"queue", "queue"},
+    {"join_url", "join_url"},
+    {"join_valid_from", "join_valid_from"},
+    {"join_valid_until", "join_valid_until"}};
+
+std::int64_t duration_seconds(const std::string& text) {
+  auto d = parse_duration(text);
+  if (!d) throw CtlError(exit_usage, "--duration must look like 30m, 1h or 1h30m (got '" + text + "')");
+  return *d;
+}
+
+struct CreateArgs {
+  std::string name, phone, email, locale, at, duration, specialist, queue;
+};
+
+struct ListArgs {
+  std::string state, specialist, from, to;
+  std::size_t limit = 1000;
+};
+
+}  // namespace
+
+void add_appointment_commands(CLI::App& app, Context& ctx) {
+  auto* group = app.add_subcommand("appointment", "Schedule, list and manage appointments");
+  group->alias("appointments");
+  group->require_subcommand(1);
+
+  auto create_args = std::make_shared<CreateArgs>();
+  auto* create = group->add_subcommand(
+      "create",
+      "Create an appointment and print its customer join link.\n"
+      "Without --at it is on-demand: it starts now.");
+  create->add_option("--customer-name", create_args->name, "Customer's name")->required();
+  create->add_option("--phone", create_args->phone, "Customer's mobile number in E.164 (+33612345678)");
+  create->add_option("--email", create_args->email, "Customer's email address");
+  create->add_option("--locale", create_args->locale, "Customer's language: en or fr (default en)");
+  create->add_option("--at", create_args->at, "Start, ISO-8601 with a zone (2026-12-01T09:30:00Z)");
+  create->add_option("--duration", create_args->duration, "Length such as 30m or 1h (default 30m)");
+  create->add_option("--specialist", create_args->specialist, "Username of the specialist");
+  create->add_option("--queue", create_args->queue, "Name of the queue it belongs to");
+  create->callback([&ctx, create_args] {
+    ctx.action = [&ctx, create_args] {
+      const auto& a = *create_args;
+      nlohmann::json body = {{"customer_name", a.name}};
+      if (!a.phone.empty()) body["customer_phone"] = a.phone;
+      if (!a.email.empty()) body["customer_email"] = a.email;
+      if (!a.locale.empty()) body["locale"] = a.locale;
+      if (!a.at.empty()) body["starts_at"] = a.at;
+      if (!a.duration.empty()) body["duration_seconds"] = duration_seconds(a.duration);
+      if (!a.specialist.empty()) body["specialist"] = a.specialist;
+      if (!a.queue.empty()) body["queue"] = a.queue;
+      auto answer = ctx.call("POST", "/api/v1/appointments", body);
+      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
+      return 0;
+    };
+  });
+
+  auto list_args = std::make_shared<ListArgs>();
+  auto* list = group->add_subcommand("list", "List appointments, oldest first");
+  list->add_option("--state", list_args->state,
+                   "Only this state: scheduled, waiting, in_call, ended, cancelled, no_show, expired");
+  list->add_option("--specialist", list_args->specialist, "Only this specialist's");
+  list->add_option("--from", list_args->from, "Only those starting at or after this ISO-8601 time");
+  list->add_option("--to", list_args->to, "Only those starting before this ISO-8601 time");
+  list->add_option("--limit", list_args->limit, "At most this many (default 1000)")->check(CLI::PositiveNumber);
+  list->callback([&ctx, list_args] {
+    ctx.action = [&ctx, list_args] {
+      const auto& a = *list_args;
+      auto items = ctx.fetch_list("/api/v1/appointments" + query_string({{"state", a.state},
+                                                                         {"specialist", a.specialist},
+                                                                         {"from", a.from},
+                                                                         {"to", a.to}}),
+                                  a.limit);
+      print_list(std::cout, ctx.format, items, list_columns);
+      return 0;
+    };
+  });
+
+  auto id = std::make_shared<std::int64_t>(0);
+  auto add_id = [&](CLI::App* cmd) {
+    cmd->add_option("ID", *id, "Appointment id")->required()->check(CLI::PositiveNumber);
+  };
+
+  auto* show = group->add_subcommand("show", "Show one appointment");
+  add_id(show);
+  show->callback([&ctx, id] {
+    ctx.action = [&ctx, id] {
+      auto answer = ctx.call("GET", "/api/v1/appointments/" + std::to_string(*id));
+      print_object(std::cout, ctx.format, answer, detail_columns);
+      return 0;
+    };
+  });
+
+  auto reason = std::make_shared<std::string>();
+  auto* cancel = group->add_subcommand("cancel", "Cancel an appointment (its links stop working)");
+  add_id(cancel);
+  cancel->add_option("--reason", *reason, "Why, for the audit log");
+  cancel->callback([&ctx, id, reason] {
+    ctx.action = [&ctx, id, reason] {
+      nlohmann::json body = nlohmann::json::object();
+      if (!reason->empty()) body["reason"] = *reason;
+      auto answer = ctx.call("POST", "/api/v1/appointments/" + std::to_string(*id) + "/cancel", body);
+      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
+      return 0;
+    };
+  });
+
+  auto at = std::make_shared<std::string>();
+  auto duration = std::make_shared<std::string>();
+  auto* reschedule = group->add_subcommand("reschedule", "Move a scheduled appointment");
+  add_id(reschedule);
+  reschedule->add_option("--at", *at, "New start, ISO-8601 with a zone")->required();
+  reschedule->add_option("--duration", *duration, "New length such as 45m (default: unchanged)");
+  reschedule->callback([&ctx, id, at, duration] {
+    ctx.action = [&ctx, id, at, duration] {
+      nlohmann::json body = {{"starts_at", *at}};
+      if (!duration->empty()) body["duration_seconds"] = duration_seconds(*duration);
+      auto answer =
+          ctx.call("POST", "/api/v1/appointments/" + std::to_string(*id) + "/reschedule", body);
+      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
+      return 0;
+    };
+  });
+
+  auto role = std::make_shared<std::string>("customer");
+  auto* link = group->add_subcommand(
+      "link", "Issue a new join link (earlier links keep working until the window closes)");
+  add_id(link);
+  link->add_option("--role", *role, "Who the link is for: customer or specialist (default customer)")
+      ->check(CLI::IsMember({"customer", "specialist"}));
+  link->callback([&ctx, id, role] {
+    ctx.action = [&ctx, id, role] {
+      auto answer = ctx.call("POST", "/api/v1/appointments/" + std::to_string(*id) + "/links",
+                             {{"role", *role}});
+      if (ctx.format == Format::table)
+        std::cout << answer["join_url"].get<std::string>() << "\n";
+      else
+        print_object(std::cout, ctx.format, answer,
+                     {{"appointment_id", "appointment_id"}, {"join_url", "join_url"},
+                      {"join_role", "join_role"}, {"join_valid_from", "join_valid_from"},
+                      {"join_valid_until", "join_valid_until"}});
+      return 0;
+    };
+  });
+}
+
+}  // namespace assist::ctl

@@ -1,0 +1,69 @@
+#include "context.h"
+
+namespace assist::ctl {
+
+nlohmann::json Context::call(const std::string& method, const std::string& path,
+                             const nlohmann::json& body) const {
+  Reply reply;
+  try {
+    reply = call_daemon(endpoint, method, path, body.is_null() ? "" : body.dump());
+  } catch (const Unreachable& e) {
+    throw CtlError(e.timed_out() ? exit_temp : exit_unavailable, e.what());
+  }
+  auto json = reply.body.empty() ? nlohmann::json(nullptr)
+                                 : nlohmann::json::parse(reply.body, nullptr, false);
+  if (reply.status >= 200 && reply.status < 300) {
+    if (json.is_discarded()) throw CtlError(exit_unavailable, "assistd answered with malformed JSON");
+    return json;
+  }
+  std::string detail = "assistd answered HTTP " + std::to_string(reply.status);
+  if (!json.is_discarded() && json.is_object() && json.contains("detail")) {
+    detail = json.value("detail", detail);
+    if (json.contains("code")) detail += " (" + json.value("code", "") + ")";
+  }
+  int code = exit_data;
+  if (reply.status == 401 || reply.status == 403) code = exit_denied;
+  else if (reply.status == 503 || reply.status == 429) code = exit_temp;
+  else if (reply.status >= 500) code = exit_unavailable;
+  throw CtlError(code, detail);
+}
+
+nlohmann::json Context::fetch_list(const std::string& path, std::size_t limit) const {
+  nlohmann::json items = nlohmann::json::array();
+  std::string cursor;
+  const char separator = path.find('?') == std::string::npos ? '?' : '&';
+  for (;;) {
+    const auto page = std::min<std::size_t>(500, limit - items.size());
+    auto url = path + separator + "limit=" + std::to_string(page);
+    if (!cursor.empty()) url += "&cursor=" + url_encode(cursor);
+    auto answer = call("GET", url);
+    for (auto& item : answer["items"]) items.push_back(std::move(item));
+    if (items.size() >= limit || !answer["next_cursor"].is_string()) break;
+    cursor = answer["next_cursor"].get<std::string>();
+  }
+  return items;
+}
+
+std::string url_encode(const std::string& text) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [k, v] : pairs)
+    if (!v.empty()) out += (out.empty() ? "?" : "&") + k + "=" + url_encode(v);
+  return out;
+}
+
+}  // namespace assist::ctl

@@ -1,0 +1,61 @@
+// What every assistctl command shares: where the daemon is, how to print, and how a failed
+// call becomes an exit code (sysexits).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "client.h"
+#include "output.h"
+
+namespace CLI {
+class App;
+}
+
+namespace assist::ctl {
+
+constexpr int exit_usage = 64;        // EX_USAGE
+constexpr int exit_data = 65;         // EX_DATAERR: the daemon refused the request's data
+constexpr int exit_unavailable = 69;  // EX_UNAVAILABLE: the daemon cannot be reached
+constexpr int exit_temp = 75;         // EX_TEMPFAIL: timed out or busy; try again
+constexpr int exit_denied = 77;       // EX_NOPERM
+constexpr int exit_config = 78;       // EX_CONFIG
+
+class CtlError : public std::runtime_error {
+ public:
+  CtlError(int exit_code, const std::string& message)
+      : std::runtime_error(message), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+struct Context {
+  Endpoint endpoint;
+  Format format = Format::table;
+  bool quiet = false;
+  std::function<int()> action;  // set by the chosen subcommand
+
+  // Calls the daemon; returns the JSON answer (null for 204) or throws CtlError.
+  nlohmann::json call(const std::string& method, const std::string& path,
+                      const nlohmann::json& body = nullptr) const;
+  // Follows next_cursor until `limit` items are gathered or the list ends.
+  nlohmann::json fetch_list(const std::string& path, std::size_t limit) const;
+};
+
+std::string url_encode(const std::string& text);
+// "?a=1&b=2" from the pairs with a non-empty value.
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& pairs);
+
+void add_appointment_commands(CLI::App& app, Context& ctx);
+void add_user_commands(CLI::App& app, Context& ctx);
+void add_api_key_commands(CLI::App& app, Context& ctx);
+void add_queue_commands(CLI::App& app, Context& ctx);
+void add_audit_commands(CLI::App& app, Context& ctx);
+void add_status_commands(CLI::App& app, Context& ctx);
+
+}  // namespace assist::ctl

@@ -1,0 +1,76 @@
+#include "output.h"
+
+#include <algorithm>
+
+namespace assist::ctl {
+namespace {
+
+std::string cell(const nlohmann::json& object, const std::string& field) {
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+std::size_t display_width(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](unsigned char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void print_list(std::ostream& out, Format format, const nlohmann::json& items,
+                const std::vector<Column>& columns) {
+  if (format == Format::json) {
+    out << items.dump(2) << "\n";
+    return;
+  }
+  if (format == Format::csv) {
+    for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].field;
+    out << "\r\n";
+    for (const auto& item : items) {
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        out << (i ? "," : "") << csv_field(cell(item, columns[i].field));
+      out << "\r\n";
+    }
+    return;
+  }
+  std::vector<std::size_t> widths;
+  for (const auto& c : columns) widths.push_back(display_width(c.header));
+  for (const auto& item : items)
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(cell(item, columns[i].field)));
+  auto row = [&](auto value_of) {
+    std::string line;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      auto v = value_of(i);
+      line += v;
+      if (i + 1 < columns.size()) line += std::string(widths[i] - display_width(v) + 2, ' ');
+    }
+    out << line << "\n";
+  };
+  row([&](std::size_t i) { return columns[i].header; });
+  for (const auto& item : items) row([&](std::size_t i) { return cell(item, columns[i].field); });
+}
+
+void print_object(std::ostream& out, Format format, const nlohmann::json& object,
+                  const std::vector<Column>& columns) {
+  if (format != Format::table) {
+    print_list(out, format, format == Format::json ? object : nlohmann::json::array({object}), columns);
+    return;
+  }
+  std::size_t width = 0;
+  for (const auto& c : columns) width = std::max(width, c.header.size());
+  for (const auto& c : columns)
+    if (object.contains(c.field))
+      out << c.header << ":" << std::string(width - c.header.size() + 1, ' ') << cell(object, c.field) << "\n";
+}
+
+}  // namespace assist::ctl

@@ -1,0 +1,185 @@
+#include "daemon.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "api/api.h"
+#include "config/config.h"
+#include "config/schema.h"
+#include "domain/users.h"
+#include "http_server.h"
+#include "store/migrations.h"
+#include "tls_certificate.h"
+#include "util/crypto.h"
+#include "util/logging.h"
+#include "util/time.h"
+
+namespace assist {
+namespace {
+
+constexpr int exit_config = 78;   // EX_CONFIG
+constexpr int exit_data = 65;     // EX_DATAERR: the database cannot be used
+constexpr int exit_os = 71;       // EX_OSERR: sockets or files could not be set up
+
+ConfigLoad load(const DaemonOptions& options) {
+  if (!options.config_path_given && !std::filesystem::exists(options.config_path))
+    return load_config_text("", "(built-in defaults)");
+  return load_config_file(options.config_path);
+}
+
+void print_errors(const ConfigLoad& result) {
+  for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
+}
+
+// On first start there is nobody to sign in as: create an admin and show its password once.
+void create_first_admin(Db& db) {
+  if (count_users(db) > 0) return;
+  const auto password = random_token(15);
+  Principal system{Role::admin, std::nullopt, "system", false};
+  Transaction tx(db);
+  create_user(db, "admin", "Administrator", Role::admin, password, system);
+  tx.commit();
+  spdlog::warn("ADMIN_CREATED username=admin password={} (shown once: change it with "
+               "'assistctl user passwd admin')",
+               password);
+}
+
+class Reloader {
+ public:
+  Reloader(const DaemonOptions& options, ApiServices& services)
+      : options_(options), services_(services) {}
+
+  void reload() {
+    sd_notify(0, "RELOADING=1");
+    auto result = load(options_);
+    if (!result.config) {
+      for (const auto& e : result.errors)
+        spdlog::error("CONFIG_RELOAD_FAILED {} (the running configuration is kept)", e.to_string());
+    } else {
+      const Config& old = *services_.config;
+      const Config& fresh = *result.config;
+      for (const auto& key : config_schema()) {
+        if (key.reload != Reload::restart) continue;
+        const bool changed = (key.text_field && old.*key.text_field != fresh.*key.text_field) ||
+                             (key.list_field && old.*key.list_field != fresh.*key.list_field) ||
+                             (key.int_field && old.*key.int_field != fresh.*key.int_field);
+        if (changed) spdlog::warn("CONFIG_RESTART_NEEDED key={} (takes effect after a restart)", key.path);
+      }
+      // Keys that need a restart keep their running values, so the live config stays truthful.
+      Config applied = old;
+      for (const auto& key : config_schema()) {
+        if (key.reload != Reload::live) continue;
+        if (key.text_field) applied.*key.text_field = fresh.*key.text_field;
+        if (key.list_field) applied.*key.list_field = fresh.*key.list_field;
+        if (key.int_field) applied.*key.int_field = fresh.*key.int_field;
+      }
+      set_log_level(applied.log_level);
+      services_.config = std::make_shared<const Config>(applied);
+      spdlog::info("CONFIG_RELOADED file={}", options_.config_path);
+    }
+    sd_notify(0, "READY=1");
+  }
+
+ private:
+  const DaemonOptions& options_;
+  ApiServices& services_;
+};
+
+}  // namespace
+
+int check_config(const DaemonOptions& options) {
+  auto result = load(options);
+  if (!result.config) {
+    print_errors(result);
+    return exit_config;
+  }
+  std::cout << (options.config_path_given || std::filesystem::exists(options.config_path)
+                    ? options.config_path
+                    : std::string("built-in defaults"))
+            << ": configuration is valid\n";
+  return 0;
+}
+
+int run_daemon(const DaemonOptions& options) {
+  auto result = load(options);
+  if (!result.config) {
+    print_errors(result);
+    return exit_config;
+  }
+  auto config = std::make_shared<const Config>(*result.config);
+  setup_logging(config->log_level);
+  crypto_init();
+  spdlog::info("DAEMON_STARTING version={} config={}", ASSIST_VERSION,
+               std::filesystem::exists(options.config_path) ? options.config_path : "(built-in defaults)");
+
+  std::error_code fs_ec;
+  std::filesystem::create_directories(config->data_dir, fs_ec);
+  if (fs_ec) {
+    spdlog::error("STORE_DATA_DIR_FAILED dir={} error=\"{}\"", config->data_dir, fs_ec.message());
+    return exit_os;
+  }
+
+  std::unique_ptr<Db> db;
+  try {
+    db = std::make_unique<Db>(config->database_path());
+    const int applied = migrate(*db);
+    spdlog::info("STORE_READY path={} schema={} migrations_applied={}", db->path(),
+                 schema_version(*db), applied);
+    create_first_admin(*db);
+  } catch (const std::exception& e) {
+    spdlog::error("STORE_OPEN_FAILED path={} error=\"{}\"", config->database_path(), e.what());
+    return exit_data;
+  }
+
+  TlsFiles tls{config->tls_cert, config->tls_key};
+  ApiServices services{*db, config, {}, now_seconds(), ASSIST_VERSION};
+  Api api(services);
+  boost::asio::io_context io(1);
+  HttpServer server(io, [&](const HttpRequest& r) { return api.handle(r); }, config->read_timeout);
+  try {
+    if (tls.cert.empty()) tls = ensure_self_signed_certificate(config->data_dir + "/tls");
+    for (const auto& address : config->listen) {
+      server.listen_tls(address, tls.cert, tls.key);
+      spdlog::info("HTTP_LISTENING address={} url=https://{}", address, address);
+    }
+    if (!config->control_socket.empty()) {
+      server.listen_unix(config->control_socket);
+      spdlog::info("CONTROL_SOCKET_LISTENING path={}", config->control_socket);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("HTTP_LISTEN_FAILED error=\"{}\"", e.what());
+    return exit_os;
+  }
+
+  Reloader reloader(options, services);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+          reloader.reload();
+          signals.async_wait(on_signal);
+          return;
+        }
+        spdlog::info("DAEMON_STOPPING signal={}", signo);
+        sd_notify(0, "STOPPING=1");
+        server.close();
+        io.stop();
+      };
+  signals.async_wait(on_signal);
+
+  sd_notify(0, "READY=1");
+  spdlog::info("DAEMON_READY public_url={}", config->public_url);
+  io.run();
+  spdlog::info("DAEMON_STOPPED");
+  return 0;
+}
+
+}  // namespace assist

@@ -1,0 +1,229 @@
+#include "http_server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "api/problem.h"
+#include "config/schema.h"
+
+namespace assist {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol;
+using tcp_stream = beast::tcp_stream;
+using unix_stream = beast::basic_stream<unix_socket>;
+using tls_stream = beast::ssl_stream<tcp_stream>;
+
+struct HttpServer::Impl {
+  asio::io_context& io;
+  Handler handler;
+  std::chrono::seconds timeout;
+  std::vector<std::unique_ptr<asio::ssl::context>> tls_contexts;
+  std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
+  std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
+  std::vector<std::string> socket_paths;
+
+  HttpRequest to_request(http::request<http::string_body>& req, bool control, const std::string& peer) {
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string(field.value());
+    }
+    r.body = std::move(req.body());
+    r.control_socket = control;
+    r.peer = peer;
+    return r;
+  }
+
+  static http::response<http::string_body> to_response(const HttpResponse& in, unsigned version,
+                                                       bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(in.status), version};
+    res.set(http::field::server, "assistd");
+    if (!in.body.empty() || in.status != 204) res.set(http::field::content_type, in.content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : in.headers) res.insert(name, value);
+    res.body() = in.body;
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    return res;
+  }
+
+  template <class Stream>
+  awaitable<void> serve(Stream& stream, bool control, std::string peer) {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(16 * 1024);
+      parser.body_limit(max_request_body);
+      beast::get_lowest_layer(stream).expires_after(timeout);
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+          ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+        if (ec == beast::error::timeout) spdlog::info("HTTP_READ_TIMEOUT peer={}", peer);
+        co_return;
+      }
+      if (ec) {
+        const bool too_large = ec == http::error::body_limit;
+        const auto problem =
+            too_large ? problem_response(413, "body_too_large", "the request body is over 1 MiB")
+                      : problem_response(400, "bad_request", "malformed HTTP request: " + ec.message());
+        spdlog::info("HTTP_BAD_REQUEST peer={} error=\"{}\"", peer, ec.message());
+        auto res = to_response(problem, 11, false);
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+        co_return;
+      }
+      auto& req = parser.get();
+      const bool keep_alive = req.keep_alive();
+      const unsigned version = req.version();
+      auto response = handler(to_request(req, control, peer));
+      auto res = to_response(response, version, keep_alive);
+      beast::get_lowest_layer(stream).expires_after(timeout);
+      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      if (ec || !keep_alive) co_return;
+    }
+  }
+
+  awaitable<void> serve_tls(tcp::socket socket, asio::ssl::context& tls) {
+    beast::error_code ec;
+    std::string peer = socket.remote_endpoint(ec).address().to_string();
+    tls_stream stream(tcp_stream(std::move(socket)), tls);
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                    asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      spdlog::debug("HTTP_TLS_HANDSHAKE_FAILED peer={} error=\"{}\"", peer, ec.message());
+      co_return;
+    }
+    co_await serve(stream, false, peer);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
+  }
+
+  awaitable<void> serve_unix(unix_socket::socket socket) {
+    unix_stream stream(std::move(socket));
+    co_await serve(stream, true, "control-socket");
+    beast::error_code ec;
+    stream.socket().shutdown(unix_socket::socket::shutdown_send, ec);
+  }
+
+  awaitable<void> accept_tls(std::shared_ptr<tcp::acceptor> acceptor, asio::ssl::context& tls) {
+    for (;;) {
+      beast::error_code ec;
+      auto socket = co_await acceptor->async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) {
+        spdlog::warn("HTTP_ACCEPT_FAILED error=\"{}\"", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(io, serve_tls(std::move(socket), tls), asio::detached);
+    }
+  }
+
+  awaitable<void> accept_unix(std::shared_ptr<unix_socket::acceptor> acceptor) {
+    for (;;) {
+      beast::error_code ec;
+      auto socket = co_await acceptor->async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) {
+        spdlog::warn("HTTP_ACCEPT_FAILED error=\"{}\"", ec.message());
+        continue;
+      }
+      asio::co_spawn(io, serve_unix(std::move(socket)), asio::detached);
+    }
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& io, Handler handler, std::int64_t read_timeout)
+    : impl_(new Impl{io, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}}) {}
+
+HttpServer::~HttpServer() { close(); }
+
+void HttpServer::listen_tls(const std::string& address, const std::string& cert_file,
+                            const std::string& key_file) {
+  if (auto problem = check_listen_address(address); !problem.empty())
+    throw std::runtime_error("listen address " + address + " " + problem);
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  try {
+    tls->use_certificate_chain_file(cert_file);
+    tls->use_private_key_file(key_file, asio::ssl::context::pem);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot load TLS certificate " + cert_file + " / key " + key_file +
+                             ": " + e.what());
+  }
+  const auto colon = address.rfind(':');
+  auto host = address.substr(0, colon);
+  if (host.front() == '[') host = host.substr(1, host.size() - 2);
+  tcp::endpoint endpoint(asio::ip::make_address(host),
+                         static_cast<unsigned short>(std::stoi(address.substr(colon + 1))));
+  auto acceptor = std::make_shared<tcp::acceptor>(impl_->io);
+  beast::error_code ec;
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + address + ": " + ec.message());
+  auto& context = *tls;
+  impl_->tls_contexts.push_back(std::move(tls));
+  impl_->tcp_acceptors.push_back(acceptor);
+  asio::co_spawn(impl_->io, impl_->accept_tls(acceptor, context), asio::detached);
+}
+
+void HttpServer::listen_unix(const std::string& path) {
+  std::error_code fs_ec;
+  if (std::filesystem::is_socket(path, fs_ec)) std::filesystem::remove(path, fs_ec);
+  auto acceptor = std::make_shared<unix_socket::acceptor>(impl_->io);
+  beast::error_code ec;
+  unix_socket::endpoint endpoint(path);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) {
+    const auto old_mask = ::umask(0117);  // the socket is born 0660, with no window of 0777
+    acceptor->bind(endpoint, ec);
+    ::umask(old_mask);
+  }
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot create control socket " + path + ": " + ec.message());
+  impl_->unix_acceptors.push_back(acceptor);
+  impl_->socket_paths.push_back(path);
+  asio::co_spawn(impl_->io, impl_->accept_unix(acceptor), asio::detached);
+}
+
+void HttpServer::close() {
+  beast::error_code ec;
+  for (auto& a : impl_->tcp_acceptors) a->close(ec);
+  for (auto& a : impl_->unix_acceptors) a->close(ec);
+  impl_->tcp_acceptors.clear();
+  impl_->unix_acceptors.clear();
+  std::error_code fs_ec;
+  for (const auto& path : impl_->socket_paths) std::filesystem::remove(path, fs_ec);
+  impl_->socket_paths.clear();
+}
+
+}  // namespace assist

@@ -1,0 +1,41 @@
+// HTTP/1.1 over TLS (TCP listeners) and plain HTTP (the Unix control socket), Boost.Beast
+// kept inside http_server.cpp. Requests are handed to one synchronous handler on the
+// io_context's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/http.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace assist {
+
+constexpr std::size_t max_request_body = 1 << 20;  // 1 MiB
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+  HttpServer(boost::asio::io_context& io, Handler handler, std::int64_t read_timeout_seconds);
+  ~HttpServer();
+
+  // Both throw std::runtime_error with a readable reason when the socket cannot be bound.
+  void listen_tls(const std::string& address, const std::string& cert_file,
+                  const std::string& key_file);
+  void listen_unix(const std::string& path);  // mode 0660; replaces a stale socket file
+
+  // Closes the listeners; connections finish their current request.
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace assist

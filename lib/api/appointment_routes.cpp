@@ -1,0 +1,229 @@
+// /api/v1/appointments: create, list, show, cancel, reschedule, and join links.
+#include <nlohmann/json.hpp>
+
+#include "api/api.h"
+#include "api/json_input.h"
+#include "api/problem.h"
+#include "audit/audit_log.h"
+#include "domain/appointments.h"
+#include "domain/contact.h"
+#include "domain/join_tokens.h"
+#include "domain/queues.h"
+#include "domain/users.h"
+#include "util/time.h"
+
+namespace assist {
+namespace {
+
+constexpr std::int64_t min_duration = 5 * 60;
+constexpr std::int64_t max_duration = 12 * 3600;
+constexpr std::int64_t clock_skew = 60;  // a start this far in the past still counts as "now"
+
+nlohmann::json optional_json(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json to_json(const Appointment& a) {
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"state", to_string(a.state)},
+          {"customer_name", a.customer_name},
+          {"customer_phone", optional_json(a.customer_phone)},
+          {"customer_email", optional_json(a.customer_email)},
+          {"locale", a.locale},
+          {"starts_at", format_iso8601(a.starts_at)},
+          {"ends_at", format_iso8601(a.ends_at())},
+          {"duration_seconds", a.duration},
+          {"specialist", optional_json(a.specialist)},
+          {"queue", optional_json(a.queue)},
+          {"created_at", format_iso8601(a.created_at)},
+          {"updated_at", format_iso8601(a.updated_at)}};
+}
+
+void add_link(nlohmann::json& out, const Call& call, const IssuedToken& token, const char* role) {
+  out["join_url"] = join_url(call.services.config->public_url, token.token);
+  out["join_role"] = role;
+  out["join_valid_from"] = format_iso8601(token.valid_from);
+  out["join_valid_until"] = format_iso8601(token.valid_until);
+}
+
+std::int64_t parse_time_field(const std::string& field, const std::string& text) {
+  auto t = parse_iso8601(text);
+  if (!t)
+    throw ApiError(422, "invalid_value",
+                   "'" + field + "' must be an ISO-8601 time with a zone, e.g. 2026-12-01T09:30:00Z",
+                   field);
+  return *t;
+}
+
+std::int64_t checked_duration(const JsonInput& in, std::int64_t fallback) {
+  auto d = in.integer("duration_seconds").value_or(fallback);
+  if (d < min_duration || d > max_duration)
+    throw ApiError(422, "invalid_value",
+                   "'duration_seconds' must be between " + std::to_string(min_duration) + " and " +
+                       std::to_string(max_duration),
+                   "duration_seconds");
+  return d;
+}
+
+void check_start(std::int64_t starts_at) {
+  if (starts_at < now_seconds() - clock_skew)
+    throw ApiError(422, "start_in_past", "'starts_at' is in the past", "starts_at");
+}
+
+// The appointment if the caller may see it; a specialist sees only their own, and another's
+// answers exactly like a missing one.
+Appointment visible_appointment(const Call& call) {
+  const auto id = call.id_param("id");
+  auto a = find_appointment(call.services.db, id);
+  if (!a || (!call.principal.sees_everything() && a->specialist_id != call.principal.user_id))
+    throw ApiError(404, "appointment_not_found", "no appointment " + std::to_string(id));
+  return *a;
+}
+
+std::int64_t specialist_for_create(const Call& call, const std::optional<std::string>& name) {
+  auto& db = call.services.db;
+  if (call.principal.role == Role::specialist) {
+    auto self = find_user(db, *call.principal.user_id);
+    if (name && *name != self->username)
+      throw ApiError(403, "forbidden", "a specialist can create appointments only for themselves",
+                     "specialist");
+    return self->id;
+  }
+  auto user = find_user(db, *name);
+  if (!user || user->disabled)
+    throw ApiError(422, "unknown_specialist", "no active user '" + *name + "'", "specialist");
+  return user->id;
+}
+
+HttpResponse create(Call& call) {
+  JsonInput in(call.request.body, {"customer_name", "customer_phone", "customer_email", "locale",
+                                   "starts_at", "duration_seconds", "specialist", "queue"});
+  NewAppointment n;
+  n.customer_name = in.required_text("customer_name", 200);
+  n.customer_phone = in.text("customer_phone", 16);
+  if (n.customer_phone && !is_e164_phone(*n.customer_phone))
+    throw ApiError(422, "invalid_phone",
+                   "'customer_phone' must be in E.164 form, e.g. +33612345678", "customer_phone");
+  n.customer_email = in.text("customer_email", 254);
+  if (n.customer_email && !is_email_address(*n.customer_email))
+    throw ApiError(422, "invalid_email", "'customer_email' is not an email address", "customer_email");
+  n.locale = in.text("locale", 8).value_or("en");
+  if (!is_supported_locale(n.locale))
+    throw ApiError(422, "invalid_value", "'locale' must be en or fr", "locale");
+  if (auto at = in.text("starts_at", 40)) {
+    n.starts_at = parse_time_field("starts_at", *at);
+    check_start(*n.starts_at);
+  }
+  n.duration = checked_duration(in, n.duration);
+  auto specialist = in.text("specialist", 64);
+  if (specialist || call.principal.role == Role::specialist)
+    n.specialist_id = specialist_for_create(call, specialist);
+  auto& db = call.services.db;
+  if (auto queue_name = in.text("queue", 100)) {
+    auto queue = find_queue(db, *queue_name);
+    if (!queue) throw ApiError(422, "unknown_queue", "no queue '" + *queue_name + "'", "queue");
+    n.queue_id = queue->id;
+  }
+
+  Transaction tx(db);
+  auto a = create_appointment(db, n, call.principal);
+  auto token = issue_join_token(db, a, JoinRole::customer, call.services.config->lead_time, call.principal);
+  tx.commit();
+  auto body = to_json(a);
+  add_link(body, call, token, "customer");
+  auto r = json_response(201, body.dump());
+  r.headers.emplace_back("Location", "/api/v1/appointments/" + std::to_string(a.id));
+  return r;
+}
+
+HttpResponse list(Call& call) {
+  AppointmentFilter f;
+  auto& db = call.services.db;
+  if (auto state = call.query_value("state")) {
+    f.state = parse_appointment_state(*state);
+    if (!f.state) throw ApiError(400, "bad_query", "unknown state '" + *state + "'", "state");
+  }
+  if (auto name = call.query_value("specialist")) {
+    auto user = find_user(db, *name);
+    f.specialist_id = user ? user->id : -1;
+  }
+  if (!call.principal.sees_everything()) {
+    if (f.specialist_id && f.specialist_id != call.principal.user_id) f.specialist_id = -1;
+    else f.specialist_id = call.principal.user_id;
+  }
+  if (auto from = call.query_value("from")) f.from = parse_time_field("from", *from);
+  if (auto to = call.query_value("to")) f.to = parse_time_field("to", *to);
+  f.after_id = page_cursor(call);
+  f.limit = static_cast<int>(page_limit(call));
+  f.limit += 1;  // one more tells whether there is a next page
+  auto rows = list_appointments(db, f);
+  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json next = nullptr;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (static_cast<int>(i) == f.limit - 1) {
+      next = std::to_string(rows[i - 1].id);
+      break;
+    }
+    items.push_back(to_json(rows[i]));
+  }
+  return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", next}}.dump());
+}
+
+HttpResponse show(Call& call) { return json_response(200, to_json(visible_appointment(call)).dump()); }
+
+HttpResponse cancel(Call& call) {
+  JsonInput in(call.request.body, {"reason"});
+  const auto reason = in.text("reason", 500).value_or("");
+  auto a = visible_appointment(call);
+  auto& db = call.services.db;
+  Transaction tx(db);
+  a = transition_appointment(db, a.id, AppointmentState::cancelled, call.principal, reason);
+  tx.commit();
+  return json_response(200, to_json(a).dump());
+}
+
+HttpResponse reschedule(Call& call) {
+  JsonInput in(call.request.body, {"starts_at", "duration_seconds"});
+  const auto starts_at = parse_time_field("starts_at", in.required_text("starts_at", 40));
+  check_start(starts_at);
+  auto a = visible_appointment(call);
+  const auto duration = checked_duration(in, a.duration);
+  auto& db = call.services.db;
+  Transaction tx(db);
+  a = reschedule_appointment(db, a.id, starts_at, duration, call.principal);
+  tx.commit();
+  return json_response(200, to_json(a).dump());
+}
+
+HttpResponse issue_link(Call& call) {
+  JsonInput in(call.request.body, {"role"});
+  const auto role = in.text("role", 20).value_or("customer");
+  if (role != "customer" && role != "specialist")
+    throw ApiError(422, "invalid_value", "'role' must be customer or specialist", "role");
+  auto a = visible_appointment(call);
+  if (is_final(a.state))
+    throw ApiError(409, "appointment_closed",
+                   "appointment " + std::to_string(a.id) + " is " + std::string(to_string(a.state)));
+  auto& db = call.services.db;
+  Transaction tx(db);
+  auto token = issue_join_token(db, a, role == "customer" ? JoinRole::customer : JoinRole::specialist,
+                                call.services.config->lead_time, call.principal);
+  tx.commit();
+  nlohmann::json body = {{"appointment_id", a.id}};
+  add_link(body, call, token, role == "customer" ? "customer" : "specialist");
+  return json_response(201, body.dump());
+}
+
+}  // namespace
+
+void add_appointment_routes(Router& r) {
+  r.add("POST", "/api/v1/appointments", Access::signed_in, create);
+  r.add("GET", "/api/v1/appointments", Access::signed_in, list);
+  r.add("GET", "/api/v1/appointments/{id}", Access::signed_in, show);
+  r.add("POST", "/api/v1/appointments/{id}/cancel", Access::signed_in, cancel);
+  r.add("POST", "/api/v1/appointments/{id}/reschedule", Access::signed_in, reschedule);
+  r.add("POST", "/api/v1/appointments/{id}/links", Access::signed_in, issue_link);
+}
+
+}  // namespace assist

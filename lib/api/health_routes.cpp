@@ -1,0 +1,69 @@
+// Liveness, readiness, metrics, status and the OpenAPI document.
+#include <nlohmann/json.hpp>
+
+#include "api/api.h"
+#include "api/openapi.h"
+#include "domain/appointments.h"
+#include "store/migrations.h"
+#include "util/time.h"
+
+namespace assist {
+namespace {
+
+HttpResponse healthz(Call&) { return json_response(200, R"({"status":"ok"})"); }
+
+HttpResponse readyz(Call& call) {
+  try {
+    // Taking the write lock proves the database is writable without changing it.
+    Transaction tx(call.services.db);
+  } catch (const std::exception& e) {
+    return json_response(503, nlohmann::json{{"status", "unavailable"}, {"database", e.what()}}.dump());
+  }
+  return json_response(200, R"({"status":"ready","database":"writable"})");
+}
+
+HttpResponse metrics(Call& call) {
+  std::string gauges =
+      "# HELP assist_appointments Appointments by state.\n"
+      "# TYPE assist_appointments gauge\n";
+  for (const auto& [state, n] : count_appointments_by_state(call.services.db))
+    gauges += "assist_appointments{state=\"" + state + "\"} " + std::to_string(n) + "\n";
+  gauges +=
+      "# HELP assist_build_info Build information.\n"
+      "# TYPE assist_build_info gauge\n"
+      "assist_build_info{version=\"" + call.services.version + "\"} 1\n"
+      "# HELP assist_start_time_seconds When the daemon started, as a Unix time.\n"
+      "# TYPE assist_start_time_seconds gauge\n"
+      "assist_start_time_seconds " + std::to_string(call.services.started_at) + "\n";
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = call.services.metrics.render(gauges);
+  return r;
+}
+
+HttpResponse openapi(Call&) { return json_response(200, std::string(openapi_document())); }
+
+HttpResponse status(Call& call) {
+  nlohmann::json by_state = nlohmann::json::object();
+  for (const auto& [state, n] : count_appointments_by_state(call.services.db)) by_state[state] = n;
+  const auto now = now_seconds();
+  nlohmann::json body = {{"version", call.services.version},
+                         {"started_at", format_iso8601(call.services.started_at)},
+                         {"uptime_seconds", now - call.services.started_at},
+                         {"schema_version", schema_version(call.services.db)},
+                         {"database", call.services.db.path()},
+                         {"appointments", by_state}};
+  return json_response(200, body.dump());
+}
+
+}  // namespace
+
+void add_health_routes(Router& r) {
+  r.add("GET", "/healthz", Access::open, healthz);
+  r.add("GET", "/readyz", Access::open, readyz);
+  r.add("GET", "/metrics", Access::open, metrics);
+  r.add("GET", "/api/v1/openapi.json", Access::open, openapi);
+  r.add("GET", "/api/v1/status", Access::signed_in, status);
+}
+
+}  // namespace assist

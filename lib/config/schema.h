@@ -1,0 +1,39 @@
+// The one table that defines every configuration key: its type, default, range and meaning.
+// Parsing, validation, `assistd --help-config` and assistd.yaml(5) all follow it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+
+namespace assist {
+
+enum class KeyType { text, text_list, duration, choice };
+enum class Reload { live, restart };
+
+struct ConfigKey {
+  std::string_view path;           // "server.listen"
+  KeyType type;
+  std::string_view default_yaml;   // the default as YAML text
+  std::string_view description;
+  Reload reload = Reload::restart;
+  std::int64_t min = 0, max = 0;   // duration range in seconds
+  std::vector<std::string_view> choices = {};
+  // Extra check of one text value (each element for lists); returns an error or "".
+  std::string (*check)(const std::string&) = nullptr;
+  // Where the value lands.
+  std::string Config::*text_field = nullptr;
+  std::vector<std::string> Config::*list_field = nullptr;
+  std::int64_t Config::*int_field = nullptr;
+};
+
+std::span<const ConfigKey> config_schema();
+
+// "ADDR:PORT" with an IPv4 address or a bracketed IPv6 one; returns an error or "".
+std::string check_listen_address(const std::string& value);
+
+}  // namespace assist

@@ -1,0 +1,67 @@
+// Appointments: creation, queries, rescheduling, and the one transition function through
+// which every state change passes (each change is audited in the same transaction).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/appointment_state.h"
+#include "domain/principal.h"
+#include "store/sqlite.h"
+
+namespace assist {
+
+struct Appointment {
+  std::int64_t id = 0;
+  std::string kind;  // "scheduled" or "on_demand"
+  AppointmentState state = AppointmentState::scheduled;
+  std::string customer_name;
+  std::optional<std::string> customer_phone;
+  std::optional<std::string> customer_email;
+  std::string locale;
+  std::int64_t starts_at = 0;
+  std::int64_t duration = 0;  // seconds
+  std::optional<std::int64_t> specialist_id;
+  std::optional<std::string> specialist;  // username
+  std::optional<std::int64_t> queue_id;
+  std::optional<std::string> queue;  // name
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+
+  std::int64_t ends_at() const { return starts_at + duration; }
+};
+
+struct NewAppointment {
+  std::string customer_name;
+  std::optional<std::string> customer_phone;  // E.164
+  std::optional<std::string> customer_email;
+  std::string locale = "en";
+  std::optional<std::int64_t> starts_at;  // absent: on-demand, starting now
+  std::int64_t duration = 30 * 60;
+  std::optional<std::int64_t> specialist_id;
+  std::optional<std::int64_t> queue_id;
+};
+
+struct AppointmentFilter {
+  std::optional<AppointmentState> state;
+  std::optional<std::int64_t> specialist_id;
+  std::optional<std::int64_t> from;  // starts_at >= from
+  std::optional<std::int64_t> to;    // starts_at < to
+  std::int64_t after_id = 0;         // cursor
+  int limit = 50;
+};
+
+// The caller opens the transaction for these three, so the audit event lands with the change.
+Appointment create_appointment(Db& db, const NewAppointment& in, const Principal& by);
+Appointment transition_appointment(Db& db, std::int64_t id, AppointmentState to,
+                                   const Principal& by, const std::string& reason = "");
+Appointment reschedule_appointment(Db& db, std::int64_t id, std::int64_t starts_at,
+                                   std::int64_t duration, const Principal& by);
+
+std::optional<Appointment> find_appointment(Db& db, std::int64_t id);
+std::vector<Appointment> list_appointments(Db& db, const AppointmentFilter& filter);
+std::vector<std::pair<std::string, std::int64_t>> count_appointments_by_state(Db& db);
+
+}  // namespace assist

@@ -1,0 +1,12 @@
+// Checks of a customer's contact details.
+#pragma once
+
+#include <string>
+
+namespace assist {
+
+bool is_e164_phone(const std::string& phone);  // "+" then 8 to 15 digits, no leading zero
+bool is_email_address(const std::string& email);
+bool is_supported_locale(const std::string& locale);
+
+}  // namespace assist

@@ -1,0 +1,121 @@
+#include "store/migrations.h"
+
+#include <array>
+#include <string_view>
+
+namespace assist {
+namespace {
+
+// Never edit a released migration: append a new one.
+constexpr std::array<std::string_view, 1> migrations = {
+    R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL DEFAULT '',
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'specialist')),
+  password_hash TEXT,
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  id         INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL,
+  lookup       TEXT NOT NULL UNIQUE,
+  secret_hash  TEXT NOT NULL,
+  user_id      INTEGER REFERENCES users(id),
+  role         TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'specialist')),
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE TABLE queues (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE appointments (
+  id             INTEGER PRIMARY KEY,
+  kind           TEXT NOT NULL CHECK (kind IN ('scheduled', 'on_demand')),
+  state          TEXT NOT NULL CHECK (state IN ('scheduled', 'waiting', 'in_call', 'ended',
+                                                'cancelled', 'no_show', 'expired')),
+  customer_name  TEXT NOT NULL,
+  customer_phone TEXT,
+  customer_email TEXT,
+  locale         TEXT NOT NULL,
+  starts_at      INTEGER NOT NULL,
+  duration       INTEGER NOT NULL,
+  specialist_id  INTEGER REFERENCES users(id),
+  queue_id       INTEGER REFERENCES queues(id),
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX appointments_by_specialist ON appointments(specialist_id, id);
+CREATE INDEX appointments_by_state ON appointments(state, id);
+CREATE INDEX appointments_by_start ON appointments(starts_at);
+CREATE TABLE participants (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  role           TEXT NOT NULL CHECK (role IN ('customer', 'specialist', 'supervisor')),
+  user_id        INTEGER REFERENCES users(id),
+  joined_at      INTEGER,
+  left_at        INTEGER
+);
+CREATE TABLE join_tokens (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  role           TEXT NOT NULL CHECK (role IN ('customer', 'specialist')),
+  token_hash     TEXT NOT NULL UNIQUE,
+  created_at     INTEGER NOT NULL,
+  revoked_at     INTEGER
+);
+CREATE TABLE audit_events (
+  seq         INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id   TEXT NOT NULL,
+  details     TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(migrations.size()); }
+
+int schema_version(Db& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  stmt.step();
+  return static_cast<int>(stmt.integer(0));
+}
+
+int migrate(Db& db) {
+  Transaction tx(db);
+  const int current = schema_version(db);
+  if (current > latest_schema_version())
+    throw StoreError("database schema version " + std::to_string(current) +
+                     " is newer than this assist understands (" +
+                     std::to_string(latest_schema_version()) + ")");
+  for (int v = current; v < latest_schema_version(); ++v) db.exec(migrations[v]);
+  db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version()));
+  tx.commit();
+  return latest_schema_version() - current;
+}
+
+}  // namespace assist

@@ -1,0 +1,93 @@
+// A thin RAII layer over SQLite: one connection, cached prepared statements, transactions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace assist {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A unique constraint refused the write.
+class StoreConflict : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+class Stmt {
+ public:
+  Stmt(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Stmt(Stmt&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();  // resets the cached statement for its next user
+
+  Stmt& bind(int index, std::int64_t value);
+  Stmt& bind(int index, std::string_view value);
+  Stmt& bind(int index, std::nullptr_t);
+  Stmt& bind(int index, const std::optional<std::string>& value);
+  Stmt& bind(int index, const std::optional<std::int64_t>& value);
+  Stmt& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Stmt& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Stmt& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+
+  bool step();  // true while there is a row
+  void run();   // steps once, expecting no row
+
+  std::int64_t integer(int column) const;
+  std::string text(int column) const;
+  bool is_null(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  std::optional<std::int64_t> optional_integer(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+  sqlite3* db_;
+};
+
+class Db {
+ public:
+  // Opens (creating if absent) and checks that the file is an SQLite database before writing
+  // anything to it; sets WAL mode and foreign keys.
+  explicit Db(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);
+  Stmt prepare(std::string_view sql);
+  std::int64_t last_insert_id() const;
+  int changes() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Db& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace assist
