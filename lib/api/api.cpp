@@ -110,8 +110,11 @@ HttpResponse Api::dispatch(const HttpRequest& request, std::string& route_name) 
   const auto path = std::string_view(target).substr(0, question);
   auto match = router_.match(request.method, path);
   if (!match.route) {
-    if (match.path_known)
-      throw ApiError(405, "method_not_allowed", request.method + " is not allowed here");
+    if (match.path_known) {
+      auto r = problem_response(405, "method_not_allowed", request.method + " is not allowed here");
+      r.headers.emplace_back("Allow", router_.allowed_methods(path));
+      return r;
+    }
     throw ApiError(404, "not_found", "no such resource");
   }
   route_name = match.route->pattern;
@@ -120,7 +123,8 @@ HttpResponse Api::dispatch(const HttpRequest& request, std::string& route_name) 
     call.query = parse_query(std::string_view(target).substr(question + 1));
   if (match.route->access == Access::signed_in) call.principal = authenticate(request, services_.db);
   if (is_write(request.method) && !request.body.empty()) {
-    const auto type = request.header("content-type");
+    auto type = request.header("content-type");
+    for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (type.rfind("application/json", 0) != 0)
       throw ApiError(415, "unsupported_media_type", "send the body as application/json");
   }

@@ -152,8 +152,18 @@ HttpResponse list(Call& call) {
     if (f.specialist_id && f.specialist_id != call.principal.user_id) f.specialist_id = -1;
     else f.specialist_id = call.principal.user_id;
   }
-  if (auto from = call.query_value("from")) f.from = parse_time_field("from", *from);
-  if (auto to = call.query_value("to")) f.to = parse_time_field("to", *to);
+  auto query_time = [&](const char* name) -> std::optional<std::int64_t> {
+    auto text = call.query_value(name);
+    if (!text) return std::nullopt;
+    auto t = parse_iso8601(*text);
+    if (!t)
+      throw ApiError(400, "bad_query",
+                     std::string("'") + name + "' must be an ISO-8601 time with a zone (send '+' as %2B)",
+                     name);
+    return t;
+  };
+  f.from = query_time("from");
+  f.to = query_time("to");
   f.after_id = page_cursor(call);
   f.limit = static_cast<int>(page_limit(call));
   f.limit += 1;  // one more tells whether there is a next page
@@ -173,9 +183,9 @@ HttpResponse list(Call& call) {
 HttpResponse show(Call& call) { return json_response(200, to_json(visible_appointment(call)).dump()); }
 
 HttpResponse cancel(Call& call) {
+  auto a = visible_appointment(call);
   JsonInput in(call.request.body, {"reason"});
   const auto reason = in.text("reason", 500).value_or("");
-  auto a = visible_appointment(call);
   auto& db = call.services.db;
   Transaction tx(db);
   a = transition_appointment(db, a.id, AppointmentState::cancelled, call.principal, reason);
@@ -184,10 +194,10 @@ HttpResponse cancel(Call& call) {
 }
 
 HttpResponse reschedule(Call& call) {
+  auto a = visible_appointment(call);
   JsonInput in(call.request.body, {"starts_at", "duration_seconds"});
   const auto starts_at = parse_time_field("starts_at", in.required_text("starts_at", 40));
   check_start(starts_at);
-  auto a = visible_appointment(call);
   const auto duration = checked_duration(in, a.duration);
   auto& db = call.services.db;
   Transaction tx(db);
@@ -197,11 +207,11 @@ HttpResponse reschedule(Call& call) {
 }
 
 HttpResponse issue_link(Call& call) {
+  auto a = visible_appointment(call);
   JsonInput in(call.request.body, {"role"});
   const auto role = in.text("role", 20).value_or("customer");
   if (role != "customer" && role != "specialist")
     throw ApiError(422, "invalid_value", "'role' must be customer or specialist", "role");
-  auto a = visible_appointment(call);
   if (is_final(a.state))
     throw ApiError(409, "appointment_closed",
                    "appointment " + std::to_string(a.id) + " is " + std::string(to_string(a.state)));

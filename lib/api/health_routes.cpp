@@ -1,7 +1,10 @@
 // Liveness, readiness, metrics, status and the OpenAPI document.
 #include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "api/api.h"
+#include "api/problem.h"
 #include "api/openapi.h"
 #include "domain/appointments.h"
 #include "store/migrations.h"
@@ -17,7 +20,8 @@ HttpResponse readyz(Call& call) {
     // Taking the write lock proves the database is writable without changing it.
     Transaction tx(call.services.db);
   } catch (const std::exception& e) {
-    return json_response(503, nlohmann::json{{"status", "unavailable"}, {"database", e.what()}}.dump());
+    spdlog::error("READY_CHECK_FAILED error=\"{}\"", e.what());
+    return problem_response(503, "database_unavailable", "the database is not writable");
   }
   return json_response(200, R"({"status":"ready","database":"writable"})");
 }
@@ -44,6 +48,7 @@ HttpResponse metrics(Call& call) {
 HttpResponse openapi(Call&) { return json_response(200, std::string(openapi_document())); }
 
 HttpResponse status(Call& call) {
+  require_role(call, {Role::admin, Role::supervisor});
   nlohmann::json by_state = nlohmann::json::object();
   for (const auto& [state, n] : count_appointments_by_state(call.services.db)) by_state[state] = n;
   const auto now = now_seconds();

@@ -71,6 +71,14 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   return result;
 }
 
+std::string Router::allowed_methods(std::string_view path) const {
+  std::string out;
+  for (const auto& route : routes_)
+    if (out.find(route.method) == std::string::npos && match(route.method, path).route)
+      out += (out.empty() ? "" : ", ") + route.method;
+  return out;
+}
+
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());

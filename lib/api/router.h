@@ -48,6 +48,7 @@ class Router {
     bool path_known = false;  // some route has this path, maybe with another method
   };
   Match match(std::string_view method, std::string_view path) const;
+  std::string allowed_methods(std::string_view path) const;  // "GET, POST" for an Allow header
 
  private:
   std::vector<Route> routes_;

@@ -69,11 +69,12 @@ HttpResponse show(Call& call) {
 HttpResponse update(Call& call) {
   auto user = named_user(call);
   const bool self = call.principal.user_id == user.id;
+  if (!self && !call.principal.sees_everything())
+    throw ApiError(404, "user_not_found", "no user '" + user.username + "'");
   if (!self) require_role(call, {Role::admin});
   JsonInput in(call.request.body, {"disabled", "password"});
   auto disabled = in.boolean("disabled");
-  if (disabled && !self) require_role(call, {Role::admin});
-  if (disabled && self)
+  if (disabled && *disabled && self)
     throw ApiError(409, "self_disable", "you cannot disable your own account", "disabled");
   std::optional<std::string> password;
   if (in.text("password", 1024)) password = checked_password(in);

@@ -1,0 +1,108 @@
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+
+namespace assist {
+namespace {
+
+std::string errors_of(const ConfigLoad& r) {
+  std::string out;
+  for (const auto& e : r.errors) out += e.to_string() + "\n";
+  return out;
+}
+
+TEST(Config, EmptyFileGivesDefaults) {
+  auto r = load_config_text("", "a.yaml");
+  ASSERT_TRUE(r.config) << errors_of(r);
+  EXPECT_EQ(r.config->listen, std::vector<std::string>{"127.0.0.1:8443"});
+  EXPECT_EQ(r.config->public_url, "https://127.0.0.1:8443");
+  EXPECT_EQ(r.config->data_dir, "/var/lib/assist");
+  EXPECT_EQ(r.config->control_socket, "/run/assist/assistd.sock");
+  EXPECT_EQ(r.config->lead_time, 15 * 60);
+  EXPECT_EQ(r.config->log_level, "info");
+  EXPECT_EQ(r.config->database_path(), "/var/lib/assist/assist.db");
+}
+
+TEST(Config, ReadsEveryKind) {
+  auto r = load_config_text(
+      "server:\n"
+      "  listen: [\"0.0.0.0:443\", \"[::1]:8443\"]\n"
+      "  public_url: https://assist.example.org\n"
+      "  tls: { cert: /etc/c.pem, key: /etc/k.pem }\n"
+      "storage:\n"
+      "  data_dir: /srv/assist\n"
+      "log: { level: debug }\n"
+      "links:\n"
+      "  lead_time: 1h30m\n",
+      "a.yaml");
+  ASSERT_TRUE(r.config) << errors_of(r);
+  EXPECT_EQ(r.config->listen.size(), 2u);
+  EXPECT_EQ(r.config->tls_cert, "/etc/c.pem");
+  EXPECT_EQ(r.config->data_dir, "/srv/assist");
+  EXPECT_EQ(r.config->log_level, "debug");
+  EXPECT_EQ(r.config->lead_time, 5400);
+}
+
+TEST(Config, UnknownKeyIsReportedWithItsLine) {
+  auto r = load_config_text("server:\n  listen: [\"127.0.0.1:1\"]\n  lisen: x\n", "assistd.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_EQ(errors_of(r), "assistd.yaml:3: unknown key 'server.lisen'\n");
+}
+
+TEST(Config, UnknownSectionIsReported) {
+  auto r = load_config_text("storage:\n  data_dir: /x\nfoo:\n  bar: 1\n", "f");
+  EXPECT_EQ(errors_of(r), "f:3: unknown key 'foo'\n");
+}
+
+TEST(Config, WrongTypesAndRangesAreReported) {
+  auto r = load_config_text(
+      "server:\n"
+      "  listen: 127.0.0.1:8443\n"         // not a list
+      "  public_url: ftp://x\n"            // bad scheme
+      "links:\n"
+      "  lead_time: 9d\n"                  // over 7d
+      "log:\n"
+      "  level: loud\n",
+      "f");
+  EXPECT_FALSE(r.config);
+  const auto text = errors_of(r);
+  EXPECT_NE(text.find("f:2: 'server.listen' must be a list"), std::string::npos) << text;
+  EXPECT_NE(text.find("f:3: 'server.public_url': must start with https://"), std::string::npos) << text;
+  EXPECT_NE(text.find("f:5: 'links.lead_time' must be between 0s and 7d"), std::string::npos) << text;
+  EXPECT_NE(text.find("f:7: 'log.level' must be one of: trace, debug, info, warn, error"), std::string::npos)
+      << text;
+}
+
+TEST(Config, BadListenAddressesAreReported) {
+  auto r = load_config_text("server:\n  listen:\n    - \"127.0.0.1:8443\"\n    - \"localhost:99999\"\n", "f");
+  EXPECT_FALSE(r.config);
+  EXPECT_NE(errors_of(r).find("f:4: 'server.listen': 'localhost:99999' port must be"), std::string::npos)
+      << errors_of(r);
+}
+
+TEST(Config, DurationNeedsAUnit) {
+  auto r = load_config_text("links:\n  lead_time: 15\n", "f");
+  EXPECT_NE(errors_of(r).find("f:2: 'links.lead_time' must be a duration"), std::string::npos);
+}
+
+TEST(Config, SyntaxErrorHasALine) {
+  auto r = load_config_text("server:\n  listen: [\"a\"\n  x: 1\n", "f");
+  EXPECT_FALSE(r.config);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_GT(r.errors[0].line, 0);
+  EXPECT_NE(r.errors[0].message.find("YAML syntax"), std::string::npos);
+}
+
+TEST(Config, DuplicateKeysAreRefused) {
+  auto r = load_config_text("log:\n  level: info\n  level: debug\n", "f");
+  EXPECT_EQ(errors_of(r), "f:3: duplicate key 'log.level'\n");
+}
+
+TEST(Config, MissingFileIsAnError) {
+  auto r = load_config_file("/nonexistent/assistd.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_NE(errors_of(r).find("/nonexistent/assistd.yaml: cannot open"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace assist
