@@ -46,9 +46,10 @@ void create_first_admin(Db& db) {
   Transaction tx(db);
   create_user(db, "admin", "Administrator", Role::admin, password, system);
   tx.commit();
-  spdlog::warn("ADMIN_CREATED username=admin password={} (shown once: change it with "
-               "'assistctl user passwd admin')",
-               password);
+  // Printed whatever log.level says: this is the only time the password can be seen.
+  std::cerr << "ADMIN_CREATED username=admin password=" << password
+            << " (shown once: change it with 'assistctl user passwd admin')" << std::endl;
+  spdlog::warn("ADMIN_CREATED username=admin (password shown once on standard error)");
 }
 
 class Reloader {

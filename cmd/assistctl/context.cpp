@@ -1,9 +1,17 @@
 #include "context.h"
 
+#include <unistd.h>
+
 namespace assist::ctl {
 
 nlohmann::json Context::call(const std::string& method, const std::string& path,
                              const nlohmann::json& body) const {
+  if (!endpoint.url.empty() && endpoint.api_key.empty())
+    throw CtlError(exit_usage, "--url needs --api-key (or ASSIST_API_KEY)");
+  if (endpoint.url.empty() && ::access(endpoint.socket_path.c_str(), F_OK) == 0 &&
+      ::access(endpoint.socket_path.c_str(), R_OK | W_OK) != 0)
+    throw CtlError(exit_denied, "no permission to use the control socket " + endpoint.socket_path +
+                                    " (run as root or as a member of its group)");
   Reply reply;
   try {
     reply = call_daemon(endpoint, method, path, body.is_null() ? "" : body.dump());

@@ -35,9 +35,16 @@ void add_status_commands(CLI::App& app, Context& ctx) {
   auto path = std::make_shared<std::string>("/etc/assist/assistd.yaml");
   auto* check = config->add_subcommand(
       "check", "Validate a configuration file without contacting the daemon (exit 78 when invalid)");
-  check->add_option("-c,--config", *path, "File to check (default /etc/assist/assistd.yaml)");
-  check->callback([&ctx, path] {
-    ctx.action = [&ctx, path] {
+  auto* path_option = check->add_option(
+      "-c,--config", *path,
+      "File to check (default /etc/assist/assistd.yaml; like assistd, built-in defaults when that "
+      "file does not exist)");
+  check->callback([&ctx, path, path_option] {
+    ctx.action = [&ctx, path, path_option] {
+      if (path_option->count() == 0 && !std::filesystem::exists(*path)) {
+        if (!ctx.quiet) std::cout << "no " << *path << ": assistd would use its built-in defaults\n";
+        return 0;
+      }
       auto result = load_config_file(*path);
       for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
       if (!result.config) return exit_config;

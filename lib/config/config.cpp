@@ -42,6 +42,9 @@ class Loader {
       return finish();
     }
     walk(root, "");
+    if (config_.tls_cert.empty() != config_.tls_key.empty())
+      error(0, "'server.tls.cert' and 'server.tls.key' must be set together (or both left empty "
+               "for a self-signed certificate)");
     return finish();
   }
 

@@ -1,5 +1,5 @@
 // The one table that defines every configuration key: its type, default, range and meaning.
-// Parsing, validation, `assistd --help-config` and assistd.yaml(5) all follow it.
+// Parsing, validation, `assistd --config-keys` and assistd.yaml(5) all follow it.
 #pragma once
 
 #include <cstdint>

@@ -109,10 +109,10 @@ std::optional<Principal> resolve_api_key(Db& db, const std::string& presented, s
   const auto secret = presented.substr(16);
   std::int64_t id = 0;
   std::string hash, role;
-  std::optional<std::int64_t> user_id;
+  std::optional<std::int64_t> user_id, last_used;
   {
     auto stmt = db.prepare(
-        "SELECT id, secret_hash, role, user_id FROM api_keys "
+        "SELECT id, secret_hash, role, user_id, last_used_at FROM api_keys "
         "WHERE lookup = ? AND revoked_at IS NULL");
     stmt.bind(1, lookup);
     if (!stmt.step()) return std::nullopt;
@@ -120,6 +120,7 @@ std::optional<Principal> resolve_api_key(Db& db, const std::string& presented, s
     hash = stmt.text(1);
     role = stmt.text(2);
     user_id = stmt.optional_integer(3);
+    last_used = stmt.optional_integer(4);
   }
   if (!secure_equals(hash, sha256_hex(secret))) return std::nullopt;
   Principal p;
@@ -133,11 +134,8 @@ std::optional<Principal> resolve_api_key(Db& db, const std::string& presented, s
     p.actor = "user:" + user->username + " (apikey:" + std::to_string(id) + ")";
   }
   // Writing on every request would turn reads into writes: record use once a minute.
-  db.prepare("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 AND "
-             "(last_used_at IS NULL OR last_used_at + 60 <= ?1)")
-      .bind(1, now)
-      .bind(2, id)
-      .run();
+  if (!last_used || *last_used + 60 <= now)
+    db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(1, now).bind(2, id).run();
   return p;
 }
 

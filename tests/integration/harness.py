@@ -12,9 +12,11 @@ import time
 import http.client
 import unittest
 
-ASSISTD = os.environ.get("ASSISTD", "assistd")
-ASSISTCTL = os.environ.get("ASSISTCTL", "assistctl")
-SOURCE_DIR = os.environ.get("ASSIST_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+SOURCE_DIR = os.environ.get("ASSIST_SOURCE_DIR",
+                            os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+BUILD_DIR = os.environ.get("ASSIST_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
+ASSISTD = os.environ.get("ASSISTD", os.path.join(BUILD_DIR, "daemon", "assistd"))
+ASSISTCTL = os.environ.get("ASSISTCTL", os.path.join(BUILD_DIR, "cmd", "assistctl", "assistctl"))
 
 
 def free_port():
@@ -69,14 +71,20 @@ class Daemon:
         return os.path.join(self.dir, "data", "assist.db")
 
     def start(self):
+        if self.process and not self.log.closed:
+            self.log.close()
         self.log = open(self.log_path, "a")
         self.process = subprocess.Popen([ASSISTD, "-c", self.config], stdout=self.log, stderr=self.log)
-        wait_for(lambda: self.ready() or self.process.poll() is not None, "assistd to start")
-        if self.process.poll() is not None:
-            raise AssertionError("assistd exited with %d:\n%s" % (self.process.returncode, self.log_text()))
-        for line in self.log_text().splitlines():
-            if "ADMIN_CREATED" in line:
-                self.admin_password = line.split("password=")[1].split()[0]
+        try:
+            wait_for(lambda: self.ready() or self.process.poll() is not None, "assistd to start")
+            if self.process.poll() is not None:
+                raise AssertionError("assistd exited with %d:\n%s" % (self.process.returncode, self.log_text()))
+            for line in self.log_text().splitlines():
+                if "ADMIN_CREATED username=admin password=" in line:
+                    self.admin_password = line.split("password=")[1].split()[0]
+        except BaseException:
+            self.stop(signal.SIGKILL)
+            raise
         return self
 
     def ready(self):
@@ -152,14 +160,13 @@ class DaemonTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.daemon = Daemon(cls.extra_yaml, cls.read_timeout).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.daemon.close()
+        cls.daemon = Daemon(cls.extra_yaml, cls.read_timeout)
+        cls.addClassCleanup(cls.daemon.close)
+        cls.daemon.start()
 
     def run(self, result=None):
+        before = len(result.failures) + len(result.errors) if result is not None else 0
         outcome = super().run(result)
-        if result is not None and (result.failures or result.errors):
+        if result is not None and len(result.failures) + len(result.errors) > before:
             print("---- assistd log ----\n" + self.daemon.log_text()[-4000:])
         return outcome

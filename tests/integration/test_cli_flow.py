@@ -132,6 +132,26 @@ class AssistctlFlow(DaemonTestCase):
         self.assertEqual(dup.returncode, 65)
         self.assertIn("already exists", dup.stderr)
 
+    def test_specialists_are_isolated_over_https(self):
+        d = self.daemon
+        keys = {}
+        for name in ("spec-a", "spec-b"):
+            self.assertEqual(d.ctl("user", "add", name, "--role", "specialist").returncode, 0)
+            keys[name] = d.ctl_json("apikey", "create", "--name", name, "--user", name)["key"]
+        status, theirs = d.https("POST", "/api/v1/appointments", {"customer_name": "B's customer"},
+                                 key=keys["spec-b"])
+        self.assertEqual(status, 201, theirs)
+        self.assertEqual(theirs["specialist"], "spec-b")
+        path = "/api/v1/appointments/%d" % theirs["id"]
+        a = keys["spec-a"]
+        self.assertEqual(d.https("GET", path, key=a)[0], 404)
+        self.assertEqual(d.https("POST", path + "/cancel", {}, key=a)[0], 404)
+        self.assertEqual(d.https("POST", path + "/reschedule", {"starts_at": "2099-01-01T00:00:00Z"}, key=a)[0], 404)
+        self.assertEqual(d.https("GET", "/api/v1/appointments", key=a)[1]["items"], [])
+        self.assertEqual(d.https("GET", "/api/v1/appointments?specialist=spec-b", key=a)[1]["items"], [])
+        self.assertEqual(d.https("GET", "/api/v1/users", key=a)[0], 403)
+        self.assertEqual(d.https("GET", path, key=keys["spec-b"])[1]["state"], "scheduled")
+
     def test_status_and_audit_verify(self):
         d = self.daemon
         status = d.ctl_json("status")
