@@ -1,6 +1,7 @@
 #include "daemon.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -15,6 +16,9 @@
 #include "config/schema.h"
 #include "domain/users.h"
 #include "http_server.h"
+#include "media_engine.h"
+#include "outbox_worker.h"
+#include "signalling.h"
 #include "store/migrations.h"
 #include "tls_certificate.h"
 #include "util/crypto.h"
@@ -139,11 +143,27 @@ int run_daemon(const DaemonOptions& options) {
     return exit_data;
   }
 
+  boost::asio::io_context io(1);
+  media::IceSettings ice{config->ice_addresses, 0, 0, config->stun_server, {}};
+  if (!config->ice_port_range.empty()) parse_port_range(config->ice_port_range, ice.min_port, ice.max_port);
+  media::Engine media([&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); }, ice);
+  if (auto missing = media.warm_up(); !missing.empty()) {
+    std::string list;
+    for (const auto& name : missing) list += (list.empty() ? "" : ",") + name;
+    spdlog::error("MEDIA_PLUGINS_MISSING plugins={} (install the GStreamer packages scripts/bootstrap lists)",
+                  list);
+    return exit_os;
+  }
+  spdlog::info("MEDIA_READY");
+
   TlsFiles tls{config->tls_cert, config->tls_key};
   ApiServices services{*db, config, {}, now_seconds(), ASSIST_VERSION};
   Api api(services);
-  boost::asio::io_context io(1);
+  OutboxWorker outbox(*config);
+  outbox.start();
+  SignallingHub hub(*db, [&services] { return services.config; }, media);
   HttpServer server(io, [&](const HttpRequest& r) { return api.handle(r); }, config->read_timeout);
+  server.enable_signalling(hub);
   try {
     if (tls.cert.empty()) tls = ensure_self_signed_certificate(config->data_dir + "/tls");
     for (const auto& address : config->listen) {
@@ -179,6 +199,7 @@ int run_daemon(const DaemonOptions& options) {
   sd_notify(0, "READY=1");
   spdlog::info("DAEMON_READY public_url={}", config->public_url);
   io.run();
+  outbox.stop();
   spdlog::info("DAEMON_STOPPED");
   return 0;
 }

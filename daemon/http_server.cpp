@@ -10,13 +10,17 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <deque>
 #include <filesystem>
 
 #include "api/problem.h"
 #include "config/schema.h"
+#include "signalling.h"
 
 namespace assist {
 
@@ -30,6 +34,59 @@ using unix_socket = asio::local::stream_protocol;
 using tcp_stream = beast::tcp_stream;
 using unix_stream = beast::basic_stream<unix_socket>;
 using tls_stream = beast::ssl_stream<tcp_stream>;
+namespace websocket = beast::websocket;
+using http_request = http::request<http::string_body>;
+
+constexpr const char* signalling_path = "/ws/v1";
+constexpr std::size_t max_queued_messages = 512;  // a client this far behind is dropped
+
+// A WebSocket connection as the signalling hub sees it: sends are queued and written in order.
+class WsPeer : public SignallingPeer, public std::enable_shared_from_this<WsPeer> {
+ public:
+  explicit WsPeer(websocket::stream<tls_stream> ws) : ws_(std::move(ws)) {}
+  websocket::stream<tls_stream>& ws() { return ws_; }
+
+  void send(std::string text) override {
+    if (closing_) return;
+    if (queue_.size() >= max_queued_messages) return close("too far behind");
+    queue_.push_back(std::move(text));
+    if (queue_.size() == 1) write_next();
+  }
+
+  void close(const std::string& reason) override {
+    if (closing_) return;
+    closing_ = true;
+    close_reason_ = reason.substr(0, 100);
+    if (queue_.empty()) do_close();
+  }
+
+ private:
+  void write_next() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->queue_.clear();
+        self->closing_ = true;
+        return;
+      }
+      self->queue_.pop_front();
+      if (!self->queue_.empty())
+        self->write_next();
+      else if (self->closing_)
+        self->do_close();
+    });
+  }
+
+  void do_close() {
+    ws_.async_close(websocket::close_reason(websocket::close_code::normal, close_reason_),
+                    [self = shared_from_this()](beast::error_code) {});
+  }
+
+  websocket::stream<tls_stream> ws_;
+  std::deque<std::string> queue_;
+  bool closing_ = false;
+  std::string close_reason_;
+};
 
 struct HttpServer::Impl {
   asio::io_context& io;
@@ -39,6 +96,7 @@ struct HttpServer::Impl {
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
   std::vector<std::string> socket_paths;
+  SignallingHub* hub = nullptr;
 
   HttpRequest to_request(http::request<http::string_body>& req, bool control, const std::string& peer) {
     HttpRequest r;
@@ -69,8 +127,10 @@ struct HttpServer::Impl {
     return res;
   }
 
+  // Serves requests until the connection ends; returns a WebSocket upgrade request for the
+  // signalling path so the caller can hand the stream over.
   template <class Stream>
-  awaitable<void> serve(Stream& stream, bool control, std::string peer) {
+  awaitable<std::optional<http_request>> serve(Stream& stream, bool control, std::string peer) {
     beast::flat_buffer buffer;
     beast::error_code ec;
     for (;;) {
@@ -83,7 +143,7 @@ struct HttpServer::Impl {
           ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
           ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
         if (ec == beast::error::timeout) spdlog::info("HTTP_READ_TIMEOUT peer={}", peer);
-        co_return;
+        co_return std::nullopt;
       }
       if (ec) {
         const bool too_large = ec == http::error::body_limit;
@@ -94,17 +154,44 @@ struct HttpServer::Impl {
         auto res = to_response(problem, 11, false);
         beast::get_lowest_layer(stream).expires_after(timeout);
         co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
-        co_return;
+        co_return std::nullopt;
       }
       auto& req = parser.get();
+      if (!control && hub && websocket::is_upgrade(req) && req.target() == signalling_path)
+        co_return parser.release();
       const bool keep_alive = req.keep_alive();
       const unsigned version = req.version();
       auto response = handler(to_request(req, control, peer));
       auto res = to_response(response, version, keep_alive);
       beast::get_lowest_layer(stream).expires_after(timeout);
       co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
-      if (ec || !keep_alive) co_return;
+      if (ec || !keep_alive) co_return std::nullopt;
     }
+  }
+
+  awaitable<void> serve_websocket(tls_stream stream, http_request upgrade, std::string peer) {
+    beast::get_lowest_layer(stream).expires_never();
+    auto ws_peer = std::make_shared<WsPeer>(websocket::stream<tls_stream>(std::move(stream)));
+    auto& ws = ws_peer->ws();
+    ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws.read_message_max(max_signalling_message);
+    beast::error_code ec;
+    co_await ws.async_accept(upgrade, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return;
+    auto request = to_request(upgrade, false, peer);
+    hub->on_open(ws_peer, request);
+    beast::flat_buffer buffer;
+    for (;;) {
+      co_await ws.async_read(buffer, asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (ec == websocket::error::message_too_big)
+          spdlog::info("SIGNAL_MESSAGE_TOO_BIG peer={}", peer);
+        break;
+      }
+      hub->on_message(ws_peer, beast::buffers_to_string(buffer.data()));
+      buffer.consume(buffer.size());
+    }
+    hub->on_close(ws_peer);
   }
 
   awaitable<void> serve_tls(tcp::socket socket, asio::ssl::context& tls) {
@@ -118,7 +205,11 @@ struct HttpServer::Impl {
       spdlog::debug("HTTP_TLS_HANDSHAKE_FAILED peer={} error=\"{}\"", peer, ec.message());
       co_return;
     }
-    co_await serve(stream, false, peer);
+    auto upgrade = co_await serve(stream, false, peer);
+    if (upgrade) {
+      co_await serve_websocket(std::move(stream), std::move(*upgrade), peer);
+      co_return;
+    }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
   }
@@ -159,9 +250,11 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(asio::io_context& io, Handler handler, std::int64_t read_timeout)
-    : impl_(new Impl{io, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}}) {}
+    : impl_(new Impl{io, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}, nullptr}) {}
 
 HttpServer::~HttpServer() { close(); }
+
+void HttpServer::enable_signalling(SignallingHub& hub) { impl_->hub = &hub; }
 
 void HttpServer::listen_tls(const std::string& address, const std::string& cert_file,
                             const std::string& key_file) {

@@ -16,6 +16,8 @@ class io_context;
 
 namespace assist {
 
+class SignallingHub;
+
 constexpr std::size_t max_request_body = 1 << 20;  // 1 MiB
 
 class HttpServer {
@@ -29,6 +31,9 @@ class HttpServer {
   void listen_tls(const std::string& address, const std::string& cert_file,
                   const std::string& key_file);
   void listen_unix(const std::string& path);  // mode 0660; replaces a stale socket file
+
+  // Serves WebSocket upgrades on /ws/v1 (TLS listeners only) through `hub`.
+  void enable_signalling(SignallingHub& hub);
 
   // Closes the listeners; connections finish their current request.
   void close();

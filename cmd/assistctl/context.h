@@ -57,5 +57,7 @@ void add_api_key_commands(CLI::App& app, Context& ctx);
 void add_queue_commands(CLI::App& app, Context& ctx);
 void add_audit_commands(CLI::App& app, Context& ctx);
 void add_status_commands(CLI::App& app, Context& ctx);
+// After add_appointment_commands: adds `appointment send-link` to that group.
+void add_notification_commands(CLI::App& app, Context& ctx);
 
 }  // namespace assist::ctl

@@ -79,6 +79,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_api_key_routes(router_);
   add_queue_routes(router_);
   add_audit_routes(router_);
+  add_notification_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request) {
@@ -125,7 +126,9 @@ HttpResponse Api::dispatch(const HttpRequest& request, std::string& route_name) 
   if (is_write(request.method) && !request.body.empty()) {
     auto type = request.header("content-type");
     for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (type.rfind("application/json", 0) != 0)
+    const bool form_allowed = route_name == status_callback_route &&
+                              type.rfind("application/x-www-form-urlencoded", 0) == 0;
+    if (type.rfind("application/json", 0) != 0 && !form_allowed)
       throw ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
   return match.route->handler(call);

@@ -10,6 +10,7 @@
 #include "domain/join_tokens.h"
 #include "domain/queues.h"
 #include "domain/users.h"
+#include "notify/compose.h"
 #include "util/time.h"
 
 namespace assist {
@@ -189,6 +190,8 @@ HttpResponse cancel(Call& call) {
   auto& db = call.services.db;
   Transaction tx(db);
   a = transition_appointment(db, a.id, AppointmentState::cancelled, call.principal, reason);
+  notify_appointment_change(db, *call.services.config, a, NotifyKind::cancellation, call.principal,
+                            now_seconds());
   tx.commit();
   return json_response(200, to_json(a).dump());
 }
@@ -202,6 +205,8 @@ HttpResponse reschedule(Call& call) {
   auto& db = call.services.db;
   Transaction tx(db);
   a = reschedule_appointment(db, a.id, starts_at, duration, call.principal);
+  notify_appointment_change(db, *call.services.config, a, NotifyKind::reschedule, call.principal,
+                            now_seconds());
   tx.commit();
   return json_response(200, to_json(a).dump());
 }

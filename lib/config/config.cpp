@@ -158,7 +158,7 @@ class Loader {
           }
           values.push_back(element.Scalar());
         }
-        if (ok && values.empty()) {
+        if (ok && values.empty() && !key.may_be_empty) {
           error(line, where + " must not be empty");
           ok = false;
         }

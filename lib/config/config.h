@@ -18,6 +18,33 @@ struct Config {
   std::string data_dir;
   std::string log_level;
   std::int64_t lead_time = 0;  // seconds
+  std::vector<std::string> ice_addresses;  // empty: every non-loopback address
+  std::string ice_port_range;              // "MIN-MAX" or ""
+  std::string stun_server;                 // "stun://host:port" or ""
+  // notify: outbox, channels and schedules (see lib/notify)
+  std::string notify_timezone;                   // customers' zone, "Europe/Paris"
+  std::string notify_quiet_hours;                // "21:00-08:00" or ""
+  std::vector<std::string> notify_reminders;     // durations before the start, "24h"
+  std::string notify_templates_dir;              // "" = built-in templates only
+  std::int64_t notify_retry_base = 0;            // seconds; doubled on each failed attempt
+  std::int64_t notify_retry_max = 0;             // seconds; ceiling of the backoff
+  std::int64_t notify_give_up_after = 0;         // seconds after queueing
+  std::string notify_smtp_url;                   // "" = no email channel
+  std::string notify_smtp_tls;                   // "required" or "off" (smtp:// only)
+  std::string notify_smtp_username;
+  std::string notify_smtp_password;
+  std::string notify_email_from;
+  std::string notify_sms_provider;               // "none", "twilio" or "http"
+  std::vector<std::string> notify_sms_countries;  // ISO 3166-1 alpha-2
+  std::string notify_twilio_base_url;
+  std::string notify_twilio_account_sid;
+  std::string notify_twilio_auth_token;
+  std::string notify_twilio_from;
+  std::string notify_sms_http_url;
+  std::vector<std::string> notify_sms_http_headers;  // "Name: value"
+  std::string notify_sms_http_body;              // JSON with {{to}} and {{body}}
+  std::string notify_webhook_url;                // "" = no webhook channel
+  std::string notify_webhook_secret;
 
   std::string database_path() const { return data_dir + "/assist.db"; }
 };

@@ -2,7 +2,13 @@
 
 #include <arpa/inet.h>
 
+#include <cctype>
 #include <charconv>
+
+#include "notify/phone.h"
+#include "notify/schedule.h"
+#include "notify/timezone.h"
+#include "util/time.h"
 
 namespace assist {
 namespace {
@@ -13,6 +19,55 @@ std::string check_url(const std::string& v) {
   if (v.size() < 9 || v.back() == '/') return "must be a base URL without a trailing '/'";
   return "";
 }
+
+std::string check_ip_address(const std::string& v) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, v.c_str(), buf) == 1 || inet_pton(AF_INET6, v.c_str(), buf) == 1) return "";
+  return "is not an IP address";
+}
+
+std::string check_stun_url(const std::string& v) {
+  if (v.empty() || v.rfind("stun://", 0) == 0) return "";
+  return "must look like stun://HOST:PORT";
+}
+
+std::string check_optional_url(const std::string& v) { return v.empty() ? "" : check_url(v); }
+
+std::string check_smtp_url(const std::string& v) {
+  if (v.empty() || v.rfind("smtp://", 0) == 0 || v.rfind("smtps://", 0) == 0) return "";
+  return "must start with smtp:// or smtps:// (or be empty: no email)";
+}
+
+std::string check_timezone(const std::string& v) {
+  return TimeZone::find(v) ? "" : "'" + v + "' is not a known time zone, e.g. Europe/Paris or UTC";
+}
+
+std::string check_quiet_hours(const std::string& v) { return parse_quiet_hours(v).error; }
+
+std::string check_reminder(const std::string& v) {
+  auto d = parse_duration(v);
+  return d && *d > 0 && *d <= 30 * 86400 ? "" : "must be a duration up to 30d, such as 24h or 1h";
+}
+
+std::string check_region(const std::string& v) {
+  const bool ok = v.size() == 2 && std::isupper(static_cast<unsigned char>(v[0])) &&
+                  std::isupper(static_cast<unsigned char>(v[1]));
+  return ok ? "" : "must be an ISO 3166-1 alpha-2 code such as FR";
+}
+
+std::string check_header(const std::string& v) {
+  const auto colon = v.find(':');
+  if (colon == std::string::npos || colon == 0 || v.find_first_of("\r\n") != std::string::npos)
+    return "must be 'Name: value'";
+  return "";
+}
+
+std::string sms_countries_yaml() {
+  std::string out = "[";
+  for (const auto& c : default_sms_countries()) out += (out.size() > 1 ? ", \"" : "\"") + c + "\"";
+  return out + "]";
+}
+const std::string sms_countries_default = sms_countries_yaml();
 
 const std::vector<ConfigKey> schema = {
     {.path = "server.listen", .type = KeyType::text_list, .default_yaml = "[\"127.0.0.1:8443\"]",
@@ -42,14 +97,115 @@ const std::vector<ConfigKey> schema = {
     {.path = "log.level", .type = KeyType::choice, .default_yaml = "info",
      .description = "Least severe level that is logged.", .reload = Reload::live,
      .choices = {"trace", "debug", "info", "warn", "error"}, .text_field = &Config::log_level},
+    {.path = "media.ice.addresses", .type = KeyType::text_list, .default_yaml = "[]",
+     .description = "Host addresses whose ICE candidates are offered to browsers. Empty: every "
+                    "non-loopback address. 127.0.0.1 is allowed (tests, single-host demos).",
+     .check = check_ip_address, .list_field = &Config::ice_addresses, .may_be_empty = true},
+    {.path = "media.ice.port_range", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "UDP ports for media as MIN-MAX, e.g. 40000-40999. Empty: any free port.",
+     .check = check_port_range, .text_field = &Config::ice_port_range},
+    {.path = "media.ice.stun_server", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "STUN server as stun://HOST:PORT, used to learn the public address. Empty: none.",
+     .check = check_stun_url, .text_field = &Config::stun_server},
     {.path = "links.lead_time", .type = KeyType::duration, .default_yaml = "15m",
      .description = "How long before an appointment's start its join links begin to work.",
      .reload = Reload::live, .min = 0, .max = 7 * 86400, .int_field = &Config::lead_time},
+    {.path = "notify.timezone", .type = KeyType::text, .default_yaml = "UTC",
+     .description = "Time zone of customers (IANA name): times in messages and quiet hours use it.",
+     .reload = Reload::live, .check = check_timezone, .text_field = &Config::notify_timezone},
+    {.path = "notify.quiet_hours", .type = KeyType::text, .default_yaml = "\"21:00-08:00\"",
+     .description = "Local hours (HH:MM-HH:MM) when reminders wait; messages sent by hand do not. "
+                    "Empty: none.",
+     .reload = Reload::live, .check = check_quiet_hours, .text_field = &Config::notify_quiet_hours},
+    {.path = "notify.reminders", .type = KeyType::text_list, .default_yaml = "[\"24h\", \"1h\"]",
+     .description = "How long before an appointment `assistctl remind` sends reminders. Empty: none.",
+     .reload = Reload::live, .check = check_reminder, .list_field = &Config::notify_reminders,
+     .may_be_empty = true},
+    {.path = "notify.templates_dir", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Directory of template overrides named LOCALE/KIND.PART (e.g. fr/reminder.sms; "
+                    "parts: subject, txt, html, sms). Empty: built-in templates.",
+     .reload = Reload::live, .text_field = &Config::notify_templates_dir},
+    {.path = "notify.retry.base", .type = KeyType::duration, .default_yaml = "30s",
+     .description = "Wait after a first failed attempt; doubled after each further failure.",
+     .min = 1, .max = 3600, .int_field = &Config::notify_retry_base},
+    {.path = "notify.retry.max_delay", .type = KeyType::duration, .default_yaml = "1h",
+     .description = "Longest wait between two attempts.", .min = 1, .max = 86400,
+     .int_field = &Config::notify_retry_max},
+    {.path = "notify.retry.give_up_after", .type = KeyType::duration, .default_yaml = "1d",
+     .description = "A notification still not sent this long after it was queued is failed.",
+     .min = 60, .max = 7 * 86400, .int_field = &Config::notify_give_up_after},
+    {.path = "notify.email.smtp_url", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "SMTP server as smtp://HOST:PORT (STARTTLS) or smtps://HOST:PORT. Empty: no "
+                    "email channel.",
+     .check = check_smtp_url, .text_field = &Config::notify_smtp_url},
+    {.path = "notify.email.tls", .type = KeyType::choice, .default_yaml = "required",
+     .description = "For smtp:// URLs: 'required' insists on STARTTLS, 'off' sends in clear text "
+                    "(a relay on the same host only).",
+     .choices = {"required", "off"}, .text_field = &Config::notify_smtp_tls},
+    {.path = "notify.email.username", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "SMTP login. Empty: no authentication.", .text_field = &Config::notify_smtp_username},
+    {.path = "notify.email.password", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "SMTP password.", .text_field = &Config::notify_smtp_password},
+    {.path = "notify.email.from", .type = KeyType::text, .default_yaml = "assist@localhost",
+     .description = "Sender address of emails.", .text_field = &Config::notify_email_from},
+    {.path = "notify.sms.provider", .type = KeyType::choice, .default_yaml = "none",
+     .description = "SMS provider: none, twilio (Twilio's REST API) or http (generic JSON POST).",
+     .choices = {"none", "twilio", "http"}, .text_field = &Config::notify_sms_provider},
+    {.path = "notify.sms.allowed_countries", .type = KeyType::text_list,
+     .default_yaml = sms_countries_default,
+     .description = "Countries (ISO 3166-1 alpha-2) SMS may be sent to; others are refused.",
+     .reload = Reload::live, .check = check_region, .list_field = &Config::notify_sms_countries},
+    {.path = "notify.sms.twilio.base_url", .type = KeyType::text,
+     .default_yaml = "https://api.twilio.com",
+     .description = "Twilio API base URL (tests point it at a local server).",
+     .check = check_url, .text_field = &Config::notify_twilio_base_url},
+    {.path = "notify.sms.twilio.account_sid", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Twilio account SID.", .text_field = &Config::notify_twilio_account_sid},
+    {.path = "notify.sms.twilio.auth_token", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Twilio auth token; also keys the status callback URLs.",
+     .text_field = &Config::notify_twilio_auth_token},
+    {.path = "notify.sms.twilio.from", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Sender number (E.164) or messaging service SID.",
+     .text_field = &Config::notify_twilio_from},
+    {.path = "notify.sms.http.url", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Generic SMS provider: URL the JSON body is POSTed to.",
+     .check = check_optional_url, .text_field = &Config::notify_sms_http_url},
+    {.path = "notify.sms.http.headers", .type = KeyType::text_list, .default_yaml = "[]",
+     .description = "Generic SMS provider: extra headers, each 'Name: value'.",
+     .check = check_header, .list_field = &Config::notify_sms_http_headers, .may_be_empty = true},
+    {.path = "notify.sms.http.body", .type = KeyType::text,
+     .default_yaml = "'{\"to\": {{to}}, \"text\": {{body}}}'",
+     .description = "Generic SMS provider: JSON body; {{to}} and {{body}} become JSON strings.",
+     .text_field = &Config::notify_sms_http_body},
+    {.path = "notify.webhook.url", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Where webhook events are POSTed. Empty: no webhook channel.",
+     .check = check_optional_url, .text_field = &Config::notify_webhook_url},
+    {.path = "notify.webhook.secret", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "HMAC-SHA256 key signing webhook events (X-Assist-Signature).",
+     .text_field = &Config::notify_webhook_secret},
 };
 
 }  // namespace
 
 std::span<const ConfigKey> config_schema() { return schema; }
+
+bool parse_port_range(const std::string& v, unsigned& min, unsigned& max) {
+  const auto dash = v.find('-');
+  if (dash == std::string::npos) return false;
+  auto number = [](std::string_view s, unsigned& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && end == s.data() + s.size();
+  };
+  return number(std::string_view(v).substr(0, dash), min) && number(std::string_view(v).substr(dash + 1), max);
+}
+
+std::string check_port_range(const std::string& v) {
+  if (v.empty()) return "";
+  unsigned min = 0, max = 0;
+  if (!parse_port_range(v, min, max) || min < 1024 || max > 65535 || min > max)
+    return "must be MIN-MAX with 1024 <= MIN <= MAX <= 65535 (got '" + v + "')";
+  return "";
+}
 
 std::string check_listen_address(const std::string& v) {
   auto colon = v.rfind(':');

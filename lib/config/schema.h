@@ -29,11 +29,15 @@ struct ConfigKey {
   std::string Config::*text_field = nullptr;
   std::vector<std::string> Config::*list_field = nullptr;
   std::int64_t Config::*int_field = nullptr;
+  bool may_be_empty = false;  // for lists
 };
 
 std::span<const ConfigKey> config_schema();
 
 // "ADDR:PORT" with an IPv4 address or a bracketed IPv6 one; returns an error or "".
 std::string check_listen_address(const std::string& value);
+// "MIN-MAX" UDP ports, 1024..65535, MIN <= MAX; "" allowed. Parsed form in `min`/`max`.
+std::string check_port_range(const std::string& value);
+bool parse_port_range(const std::string& value, unsigned& min, unsigned& max);
 
 }  // namespace assist

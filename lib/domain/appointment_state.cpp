@@ -18,7 +18,7 @@ constexpr std::array<std::pair<S, std::string_view>, 7> names = {{
     {S::expired, "expired"},
 }};
 
-constexpr std::array<std::pair<S, S>, 10> moves = {{
+constexpr std::array<std::pair<S, S>, 11> moves = {{
     {S::scheduled, S::waiting},
     {S::scheduled, S::cancelled},
     {S::scheduled, S::no_show},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<S, S>, 10> moves = {{
     {S::waiting, S::expired},
     {S::in_call, S::ended},
     {S::in_call, S::waiting},  // the other side dropped and is expected back
+    {S::waiting, S::ended},    // ended for all while the other side was away
 }};
 
 }  // namespace

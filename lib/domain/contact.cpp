@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "notify/phone.h"
+
 namespace assist {
 
-bool is_e164_phone(const std::string& p) {
-  if (p.size() < 9 || p.size() > 16 || p[0] != '+' || p[1] == '0') return false;
-  return std::all_of(p.begin() + 1, p.end(), [](unsigned char c) { return std::isdigit(c); });
-}
+bool is_e164_phone(const std::string& p) { return normalise_phone(p).e164 == p; }
 
 bool is_email_address(const std::string& e) {
   if (e.size() > 254) return false;

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -92,6 +92,35 @@ CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
   BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
   BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+)sql",
+    // 2: the notification outbox and channel suspension.
+    R"sql(
+CREATE TABLE notifications (
+  id              INTEGER PRIMARY KEY,
+  appointment_id  INTEGER REFERENCES appointments(id) ON DELETE CASCADE,
+  kind            TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder', 'reschedule',
+                                                'cancellation', 'link')),
+  channel         TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'webhook')),
+  recipient       TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered',
+                                                  'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  provider_id     TEXT,
+  payload         TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  sent_at         INTEGER
+);
+CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+CREATE INDEX notifications_by_appointment ON notifications(appointment_id, kind, channel);
+CREATE TABLE notify_channels (
+  name         TEXT PRIMARY KEY CHECK (name IN ('email', 'sms', 'webhook')),
+  suspended_at INTEGER,
+  suspended_by TEXT
+);
 )sql",
 };
 

@@ -80,6 +80,23 @@ TEST(Config, BadListenAddressesAreReported) {
       << errors_of(r);
 }
 
+TEST(Config, MediaIceKeys) {
+  auto r = load_config_text(
+      "media:\n  ice:\n    addresses: [\"127.0.0.1\", \"::1\"]\n    port_range: 40000-40099\n"
+      "    stun_server: stun://stun.example.org:3478\n",
+      "f");
+  ASSERT_TRUE(r.config) << errors_of(r);
+  EXPECT_EQ(r.config->ice_addresses, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(r.config->ice_port_range, "40000-40099");
+  EXPECT_TRUE(load_config_text("", "f").config->ice_addresses.empty());
+  auto bad = load_config_text(
+      "media:\n  ice:\n    addresses: [\"eth0\"]\n    port_range: 5000-80\n    stun_server: x\n", "f");
+  const auto text = errors_of(bad);
+  EXPECT_NE(text.find("f:3: 'media.ice.addresses': 'eth0' is not an IP address"), std::string::npos) << text;
+  EXPECT_NE(text.find("f:4: 'media.ice.port_range': must be MIN-MAX"), std::string::npos) << text;
+  EXPECT_NE(text.find("f:5: 'media.ice.stun_server': must look like stun://"), std::string::npos) << text;
+}
+
 TEST(Config, DurationNeedsAUnit) {
   auto r = load_config_text("links:\n  lead_time: 15\n", "f");
   EXPECT_NE(errors_of(r).find("f:2: 'links.lead_time' must be a duration"), std::string::npos);

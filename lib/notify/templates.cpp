@@ -1,0 +1,139 @@
+#include "notify/templates.h"
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "notify/builtin_templates.h"
+
+namespace assist {
+namespace {
+
+constexpr std::array<const char*, 4> part_names = {"subject", "txt", "html", "sms"};
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// The built-in HTML part: the text part, escaped, with the join link made clickable.
+std::string html_from_text(const std::string& text, const TemplateVars& vars) {
+  std::string body = html_escape(text);
+  if (auto url = vars.find("join_url"); url != vars.end() && !url->second.empty()) {
+    const auto escaped = html_escape(url->second);
+    if (auto at = body.find(escaped); at != std::string::npos)
+      body.replace(at, escaped.size(), "<a href=\"" + escaped + "\">" + escaped + "</a>");
+  }
+  std::string out = "<!DOCTYPE html>\n<html><body><p>";
+  for (char c : body) {
+    if (c == '\n') out += "<br>\n";
+    else out += c;
+  }
+  return out + "</p></body></html>\n";
+}
+
+}  // namespace
+
+std::string expand_template(const std::string& text, const TemplateVars& vars,
+                            const std::string& name, bool escape_html) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const auto open = text.find("{{", pos);
+    if (open == std::string::npos) {
+      if (text.find("}}", pos) != std::string::npos)
+        throw TemplateError("template " + name + ": '}}' without an opening '{{'");
+      out.append(text, pos);
+      return out;
+    }
+    out.append(text, pos, open - pos);
+    const auto close = text.find("}}", open + 2);
+    if (close == std::string::npos)
+      throw TemplateError("template " + name + ": '{{' is never closed");
+    const auto var = text.substr(open + 2, close - open - 2);
+    auto found = vars.find(var);
+    if (found == vars.end()) {
+      std::string known;
+      for (const auto& [k, v] : vars) known += (known.empty() ? "" : ", ") + k;
+      throw TemplateError("template " + name + ": unknown variable '{{" + var + "}}' (known: " +
+                          known + ")");
+    }
+    out += escape_html ? html_escape(found->second) : found->second;
+    pos = close + 2;
+  }
+}
+
+std::string Templates::source(NotifyKind kind, const std::string& locale, TemplatePart part,
+                              std::string& name) const {
+  const auto file_name =
+      locale + "/" + std::string(to_string(kind)) + "." + part_names[static_cast<int>(part)];
+  if (!dir_.empty()) {
+    const auto path = dir_ + "/" + file_name;
+    std::ifstream in(path);
+    if (in) {
+      std::stringstream text;
+      text << in.rdbuf();
+      name = path;
+      return text.str();
+    }
+  }
+  name = "built-in " + file_name;
+  const auto* builtin = builtin_template(kind, locale);
+  if (!builtin) throw TemplateError("no template for locale '" + locale + "'");
+  switch (part) {
+    case TemplatePart::subject: return std::string(builtin->subject);
+    case TemplatePart::text: return std::string(builtin->text);
+    case TemplatePart::sms: return std::string(builtin->sms);
+    case TemplatePart::html: break;
+  }
+  return "";  // no built-in HTML: derived from the text part
+}
+
+RenderedMessage Templates::render(NotifyKind kind, const std::string& locale,
+                                  const TemplateVars& vars) const {
+  RenderedMessage m;
+  std::string name;
+  m.subject = expand_template(source(kind, locale, TemplatePart::subject, name), vars, name, false);
+  while (!m.subject.empty() && (m.subject.back() == '\n' || m.subject.back() == '\r')) m.subject.pop_back();
+  if (m.subject.find_first_of("\r\n") != std::string::npos)
+    throw TemplateError("template " + name + ": a subject must be one line");
+  m.text = expand_template(source(kind, locale, TemplatePart::text, name), vars, name, false);
+  m.sms = expand_template(source(kind, locale, TemplatePart::sms, name), vars, name, false);
+  while (!m.sms.empty() && m.sms.back() == '\n') m.sms.pop_back();
+  const auto html = source(kind, locale, TemplatePart::html, name);
+  m.html = html.empty() ? html_from_text(m.text, vars) : expand_template(html, vars, name, true);
+  return m;
+}
+
+std::string format_local_time(UnixSeconds t, const TimeZone& zone, const std::string& locale) {
+  static const std::array<const char*, 7> days_en = {"Sunday", "Monday", "Tuesday", "Wednesday",
+                                                     "Thursday", "Friday", "Saturday"};
+  static const std::array<const char*, 7> days_fr = {"dimanche", "lundi", "mardi", "mercredi",
+                                                     "jeudi", "vendredi", "samedi"};
+  static const std::array<const char*, 12> months_en = {
+      "January", "February", "March", "April", "May", "June", "July",
+      "August", "September", "October", "November", "December"};
+  static const std::array<const char*, 12> months_fr = {
+      "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+      "août", "septembre", "octobre", "novembre", "décembre"};
+  const auto l = zone.local(t);
+  const bool fr = locale == "fr";
+  char clock[8];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", l.hour, l.minute);
+  return std::string(fr ? days_fr[l.weekday] : days_en[l.weekday]) + " " + std::to_string(l.day) +
+         " " + (fr ? months_fr[l.month - 1] : months_en[l.month - 1]) + " " +
+         std::to_string(l.year) + (fr ? " à " : ", ") + clock + " (" + zone.name() + ")";
+}
+
+}  // namespace assist

@@ -1,0 +1,50 @@
+// Message templates per locale and kind, with {{variable}} placeholders. Built-in texts for
+// en and fr; an operator's directory (notify.templates_dir) overrides any part of them with
+// files named LOCALE/KIND.PART, e.g. fr/reminder.sms.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "notify/notification.h"
+#include "notify/timezone.h"
+
+namespace assist {
+
+enum class TemplatePart { subject, text, html, sms };
+
+class TemplateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using TemplateVars = std::map<std::string, std::string>;
+
+struct RenderedMessage {
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string sms;
+};
+
+class Templates {
+ public:
+  explicit Templates(std::string override_dir) : dir_(std::move(override_dir)) {}
+  // Throws TemplateError naming the template when it is malformed or uses an unknown variable.
+  RenderedMessage render(NotifyKind kind, const std::string& locale, const TemplateVars& vars) const;
+
+ private:
+  std::string source(NotifyKind kind, const std::string& locale, TemplatePart part,
+                     std::string& name) const;
+  std::string dir_;
+};
+
+// Substitutes {{name}}; `escape_html` escapes the values. Throws TemplateError.
+std::string expand_template(const std::string& text, const TemplateVars& vars,
+                            const std::string& name, bool escape_html);
+
+// "Tuesday 1 December 2026, 10:30 (Europe/Paris)" in the locale's words.
+std::string format_local_time(UnixSeconds t, const TimeZone& zone, const std::string& locale);
+
+}  // namespace assist

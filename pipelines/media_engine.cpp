@@ -1,0 +1,93 @@
+#include "media_engine.h"
+
+#include <gst/gst.h>
+
+#include <thread>
+
+#include "gst_ptr.h"
+#include "room.h"
+
+namespace assist::media {
+
+struct Engine::Loop {
+  GMainContext* context = nullptr;
+  GMainLoop* loop = nullptr;
+  std::thread thread;
+};
+
+namespace {
+
+gboolean run_task(gpointer data) {
+  (*static_cast<std::function<void()>*>(data))();
+  return G_SOURCE_REMOVE;
+}
+
+void free_task(gpointer data) { delete static_cast<std::function<void()>*>(data); }
+
+}  // namespace
+
+std::vector<std::string> missing_plugins() {
+  static const char* needed[] = {"webrtcbin", "nicesrc",      "dtlssrtpenc", "rtpvp8depay",
+                                 "rtpvp8pay", "rtpopusdepay", "rtpopuspay",  "queue",
+                                 "tee",       "capsfilter"};
+  std::vector<std::string> missing;
+  for (const char* name : needed) {
+    GstElementFactory* f = gst_element_factory_find(name);
+    if (!f)
+      missing.emplace_back(name);
+    else
+      gst_object_unref(f);
+  }
+  return missing;
+}
+
+Engine::Engine(Post post_to_owner, IceSettings ice)
+    : post_(std::move(post_to_owner)), ice_(std::move(ice)), loop_(std::make_unique<Loop>()) {
+  gst_init(nullptr, nullptr);
+  loop_->context = g_main_context_new();
+  loop_->loop = g_main_loop_new(loop_->context, FALSE);
+  loop_->thread = std::thread([l = loop_.get()] {
+    g_main_context_push_thread_default(l->context);
+    g_main_loop_run(l->loop);
+    g_main_context_pop_thread_default(l->context);
+  });
+}
+
+Engine::~Engine() {
+  g_main_loop_quit(loop_->loop);
+  loop_->thread.join();
+  g_main_loop_unref(loop_->loop);
+  g_main_context_unref(loop_->context);
+}
+
+void Engine::invoke(std::function<void()> task) {
+  g_main_context_invoke_full(loop_->context, G_PRIORITY_DEFAULT, run_task,
+                             new std::function<void()>(std::move(task)), free_task);
+}
+
+std::vector<std::string> Engine::warm_up() {
+  auto missing = missing_plugins();
+  if (!missing.empty()) return missing;
+  // One offer loads webrtcbin's dependencies and makes the process's DTLS certificate.
+  GstPtr<GstElement> pipeline(gst_pipeline_new("warm-up"));
+  GstElement* webrtc = gst_element_factory_make("webrtcbin", nullptr);
+  gst_bin_add(GST_BIN(pipeline.get()), webrtc);
+  GstWebRTCRTPTransceiver* transceiver = nullptr;
+  GstPtr<GstCaps> caps(gst_caps_from_string(
+      "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000"));
+  g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
+                        caps.get(), &transceiver);
+  if (transceiver) gst_object_unref(transceiver);
+  gst_element_set_state(pipeline.get(), GST_STATE_READY);
+  GstPtr<GstPromise> promise(gst_promise_new());
+  g_signal_emit_by_name(webrtc, "create-offer", nullptr, promise.get());
+  gst_promise_wait(promise.get());
+  gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+  return {};
+}
+
+std::shared_ptr<Room> Engine::create_room(const std::string& name, RoomEvents events) {
+  return std::make_shared<Room>(*this, name, std::move(events));
+}
+
+}  // namespace assist::media

@@ -1,0 +1,99 @@
+"""Invitations, reschedules and cancellations by email, received by a real SMTP server on
+loopback; the MIME and the ICS are parsed back."""
+
+import datetime
+import unittest
+
+from fake_smtp import FakeSmtp, calendar_part, ics_fields, text_part
+from harness import Daemon, wait_for
+
+
+def iso(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class EmailNotifications(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.smtp = FakeSmtp().start()
+        cls.addClassCleanup(cls.smtp.stop)
+        cls.daemon = Daemon(
+            "notify:\n"
+            "  timezone: Europe/Paris\n"
+            "  retry: {base: 1s}\n"
+            "  email: {smtp_url: '%s', tls: 'off', from: 'assist@example.org'}\n" % cls.smtp.url)
+        cls.addClassCleanup(cls.daemon.close)
+        cls.daemon.start()
+
+    def wait_mails(self, count):
+        wait_for(lambda: len(self.smtp.received()) >= count, "%d mails" % count, timeout=60)
+        return self.smtp.received()
+
+    def test_invitation_reschedule_cancel(self):
+        d = self.daemon
+        start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)).replace(
+            hour=9, minute=30, second=0, microsecond=0)
+        a = d.ctl_json("appointment", "create", "--customer-name", "Zoë Martin", "--email", "zoe@example.org",
+                       "--locale", "fr", "--at", iso(start), "--duration", "30m")
+        before = len(self.smtp.received())
+
+        sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "email")
+        self.assertEqual(sent["kind"], "invitation")
+        mail_from, rcpt, message = self.wait_mails(before + 1)[before]
+        self.assertEqual(mail_from, "assist@example.org")
+        self.assertEqual(rcpt, ["zoe@example.org"])
+        self.assertIn("Votre rendez-vous vidéo", message["Subject"])
+        self.assertTrue(message["Message-ID"].startswith("<notification-%d-" % sent["id"]))
+        body = text_part(message)
+        self.assertIn("Bonjour Zoë Martin", body)
+        self.assertIn(d.public_url + "/j/", body)
+        self.assertIn("(Europe/Paris)", body)
+        ics = ics_fields(calendar_part(message))
+        self.assertEqual(ics["METHOD"], ["REQUEST"])
+        uid = ics["UID"][0]
+        self.assertEqual(uid, "appointment-%d@127.0.0.1" % a["id"])
+        self.assertEqual(ics["SEQUENCE"], ["0"])
+        self.assertEqual(ics["DTSTART"], [start.strftime("%Y%m%dT%H%M%SZ")])
+        self.assertTrue(ics["LOCATION"][0].startswith(d.public_url + "/j/"))
+
+        moved = start + datetime.timedelta(hours=2)
+        d.ctl_json("appointment", "reschedule", str(a["id"]), "--at", iso(moved))
+        _, _, message = self.wait_mails(before + 2)[before + 1]
+        self.assertIn("déplacé", message["Subject"])
+        ics = ics_fields(calendar_part(message))
+        self.assertEqual(ics["METHOD"], ["REQUEST"])
+        self.assertEqual(ics["UID"], [uid])
+        self.assertEqual(ics["SEQUENCE"], ["1"])
+        self.assertEqual(ics["DTSTART"], [moved.strftime("%Y%m%dT%H%M%SZ")])
+
+        d.ctl_json("appointment", "cancel", str(a["id"]))
+        _, _, message = self.wait_mails(before + 3)[before + 2]
+        self.assertIn("annulé", message["Subject"])
+        ics = ics_fields(calendar_part(message))
+        self.assertEqual(ics["METHOD"], ["CANCEL"])
+        self.assertEqual(ics["UID"], [uid])
+        self.assertEqual(ics["STATUS"], ["CANCELLED"])
+
+        wait_for(lambda: all(n["status"] == "sent" for n in d.ctl_json("notification", "list")),
+                 "every notification sent")
+        kinds = [n["kind"] for n in d.ctl_json("notification", "list") if n["appointment_id"] == a["id"]]
+        self.assertEqual(kinds, ["invitation", "reschedule", "cancellation"])
+        events = [e["action"] for e in d.ctl_json("audit", "list", "--object-type", "notification")]
+        self.assertIn("notification.sent", events)
+        self.assertEqual(d.ctl("audit", "verify").returncode, 0)
+
+    def test_refusals(self):
+        d = self.daemon
+        a = d.ctl_json("appointment", "create", "--customer-name", "No Mail")
+        r = d.ctl("appointment", "send-link", str(a["id"]), "--via", "email")
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertIn("no customer email", r.stderr)
+        r = d.ctl("appointment", "send-link", str(a["id"]), "--via", "webhook")
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertIn("webhook is not configured", r.stderr)
+        r = d.ctl("appointment", "send-link", str(a["id"]), "--via", "pigeon")
+        self.assertEqual(r.returncode, 64, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

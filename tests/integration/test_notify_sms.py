@@ -1,0 +1,124 @@
+"""SMS through Twilio's wire format to a local fake: form fields, basic auth, the customer's
+locale, the country allowlist, retries with backoff, reminders run twice, status callbacks."""
+
+import datetime
+import unittest
+
+from fake_http import FakeHttp
+from harness import Daemon, wait_for
+
+
+def iso(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SmsNotifications(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.twilio = FakeHttp().start()
+        cls.addClassCleanup(cls.twilio.stop)
+        cls.daemon = Daemon(
+            "notify:\n"
+            "  timezone: Europe/Paris\n"
+            "  quiet_hours: ''\n"
+            "  retry: {base: 1s, max_delay: 2s}\n"
+            "  sms:\n"
+            "    provider: twilio\n"
+            "    twilio: {base_url: '%s', account_sid: AC123, auth_token: secret-token, from: '+33700000001'}\n"
+            % cls.twilio.url)
+        cls.addClassCleanup(cls.daemon.close)
+        cls.daemon.start()
+
+    def wait_sent(self, notification_id):
+        def done():
+            n = self.daemon.ctl_json("notification", "show", str(notification_id))
+            return n["status"] in ("sent", "failed")
+        wait_for(done, "notification %d to settle" % notification_id, timeout=60)
+        return self.daemon.ctl_json("notification", "show", str(notification_id))
+
+    def test_link_in_the_customers_locale(self):
+        d = self.daemon
+        a = d.ctl_json("appointment", "create", "--customer-name", "Zoë", "--phone", "+33612345678",
+                       "--locale", "fr")
+        sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "sms")
+        self.assertEqual(sent["kind"], "link")
+        n = self.wait_sent(sent["id"])
+        self.assertEqual(n["status"], "sent", n)
+        self.assertTrue(n["provider_id"].startswith("SM"))
+        form = [m for m in self.twilio.twilio_messages() if m["To"] == "+33612345678"][-1]
+        self.assertEqual(form["From"], "+33700000001")
+        self.assertTrue(form["Body"].startswith("Rejoignez votre appel vidéo : " + d.public_url + "/j/"), form)
+        self.assertTrue(form["StatusCallback"].startswith(
+            d.public_url + "/api/v1/notifications/%d/status?token=" % sent["id"]))
+
+    def test_country_outside_the_allowlist_is_refused(self):
+        d = self.daemon
+        a = d.ctl_json("appointment", "create", "--customer-name", "Ana", "--phone", "+5511987654321")
+        r = d.ctl("appointment", "send-link", str(a["id"]), "--via", "sms")
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertIn("SMS to Brazil (BR) is not allowed", r.stderr)
+        r = d.ctl("appointment", "create", "--customer-name", "Bad", "--phone", "+3312")
+        self.assertEqual(r.returncode, 65, r.stderr)
+
+    def test_provider_down_then_back_delivers_once(self):
+        d = self.daemon
+        a = d.ctl_json("appointment", "create", "--customer-name", "Ida", "--phone", "+4915123456789")
+        with self.twilio.lock:
+            self.twilio.fail_next = 3
+        sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "sms")
+        n = self.wait_sent(sent["id"])
+        self.assertEqual(n["status"], "sent", n)
+        self.assertEqual(n["attempts"], 4)
+        self.assertEqual(len([m for m in self.twilio.twilio_messages() if m["To"] == "+4915123456789"]), 1)
+        log = d.log_text()
+        self.assertIn("NOTIFY_RETRY id=%d" % sent["id"], log)
+        retries = [e for e in d.ctl_json("audit", "list", "--object-type", "notification",
+                                         "--object-id", str(sent["id"]))
+                   if e["action"] == "notification.queued"]
+        self.assertEqual(len(retries), 4)  # queued once, then re-queued after each of 3 failures
+
+    def test_remind_twice_sends_one_reminder(self):
+        d = self.daemon
+        start = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=30)
+        ids = [d.ctl_json("appointment", "create", "--customer-name", "R%d" % i, "--phone", "+3361234567%d" % i,
+                          "--locale", "en", "--at", iso(start))["id"] for i in range(3)]
+        dry = d.ctl_json("remind", "--dry-run")
+        mine = [i for i in dry["items"] if i["appointment_id"] in ids]
+        self.assertEqual(len(mine), 3)
+        self.assertTrue(all(i["outcome"] == "would_queue" for i in mine))
+        self.assertTrue(all(i["sms_encoding"] == "GSM-7" and i["sms_segments"] == 1 for i in mine), mine)
+        table = d.ctl("remind", "--dry-run")
+        self.assertIn("segment(s), GSM-7", table.stdout)
+        first = d.ctl("remind")
+        second = d.ctl("remind")
+        self.assertEqual((first.returncode, second.returncode), (0, 0), first.stderr + second.stderr)
+        reminders = [n for n in d.ctl_json("notification", "list")
+                     if n["kind"] == "reminder" and n["appointment_id"] in ids]
+        self.assertEqual(len(reminders), 3)
+        for n in reminders:
+            self.assertEqual(self.wait_sent(n["id"])["status"], "sent")
+        texts = [m["Body"] for m in self.twilio.twilio_messages() if m["Body"].startswith("Reminder:")]
+        self.assertEqual(len([m for m in self.twilio.twilio_messages()
+                              if m["Body"].startswith("Reminder:") and m["To"].startswith("+3361234567")]), 3, texts)
+
+    def test_status_callback_marks_delivered(self):
+        d = self.daemon
+        a = d.ctl_json("appointment", "create", "--customer-name", "Cal", "--phone", "+33698765432")
+        sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "sms")
+        n = self.wait_sent(sent["id"])
+        form = [m for m in self.twilio.twilio_messages() if m["To"] == "+33698765432"][-1]
+        callback = form["StatusCallback"][len(d.public_url):]
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        status, _ = d.https("POST", callback.replace("token=", "token=0"),
+                            "MessageSid=%s&MessageStatus=delivered" % n["provider_id"], headers=headers)
+        self.assertEqual(status, 403)
+        status, _ = d.https("POST", callback, "MessageSid=SMother&MessageStatus=delivered", headers=headers)
+        self.assertEqual(status, 404)
+        status, body = d.https("POST", callback, "MessageSid=%s&MessageStatus=delivered" % n["provider_id"],
+                               headers=headers)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(d.ctl_json("notification", "show", str(sent["id"]))["status"], "delivered")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,265 @@
+// The outbox's life: idempotent enqueueing, claiming, backoff, giving up, crash recovery,
+// suspension, reminders run twice, and the REST routes' refusals.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api.h"
+#include "audit/audit_log.h"
+#include "domain/appointments.h"
+#include "notify/compose.h"
+#include "notify/outbox.h"
+#include "temp_db.h"
+#include "util/time.h"
+
+namespace assist {
+namespace {
+
+using nlohmann::json;
+
+const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+
+Config notify_config() {
+  auto c = *load_config_text(
+                "notify:\n"
+                "  timezone: Europe/Paris\n"
+                "  email: {smtp_url: 'smtp://127.0.0.1:2525', tls: 'off', from: 'assist@example.org'}\n"
+                "  sms:\n"
+                "    provider: twilio\n"
+                "    twilio: {account_sid: AC1, auth_token: tok, from: '+33700000000'}\n",
+                "test")
+                .config;
+  return c;
+}
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  testing::TempDb t;
+  Db& db = *t.db;
+  Config config = notify_config();
+
+  NewNotification sample(const std::string& key, Channel channel = Channel::email) {
+    return {std::nullopt, NotifyKind::link, channel, "ada@example.org", key, "{}", 1000};
+  }
+
+  Notification enqueue(const NewNotification& n, UnixSeconds now = 1000) {
+    Transaction tx(db);
+    auto out = enqueue_notification(db, n, "test", now);
+    tx.commit();
+    return *out;
+  }
+
+  Appointment appointment(UnixSeconds starts_at, const std::string& phone = "+33612345678") {
+    NewAppointment n;
+    n.customer_name = "Ada";
+    n.customer_email = "ada@example.org";
+    n.customer_phone = phone;
+    n.locale = "fr";
+    n.starts_at = starts_at;
+    Transaction tx(db);
+    auto a = create_appointment(db, n, admin);
+    tx.commit();
+    return a;
+  }
+};
+
+TEST_F(OutboxTest, SameKeyIsQueuedOnce) {
+  enqueue(sample("k1"));
+  Transaction tx(db);
+  EXPECT_FALSE(enqueue_notification(db, sample("k1"), "test", 1000));
+  tx.commit();
+  EXPECT_EQ(list_notifications(db, std::nullopt, 0, 10).size(), 1u);
+}
+
+TEST_F(OutboxTest, ClaimSendAndAuditEveryMove) {
+  auto n = enqueue(sample("k1"));
+  EXPECT_FALSE(claim_next_notification(db, 999));  // not yet due
+  auto claimed = claim_next_notification(db, 1000);
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->status, NotifyStatus::sending);
+  EXPECT_EQ(claimed->attempts, 1);
+  EXPECT_FALSE(claim_next_notification(db, 1000));  // one claim only
+  EXPECT_EQ(record_send_result(db, *claimed, {SendOutcome::sent, "SM1", ""}, {}, 1001), NotifyStatus::sent);
+  auto sent = *find_notification(db, n.id);
+  EXPECT_EQ(sent.status, NotifyStatus::sent);
+  EXPECT_EQ(sent.provider_id, "SM1");
+  AuditQuery q;
+  q.object_type = "notification";
+  std::vector<std::string> actions;
+  for (const auto& e : audit_list(db, q)) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"notification.queued", "notification.sending",
+                                               "notification.sent"}));
+  EXPECT_TRUE(audit_verify(db).ok);
+}
+
+TEST_F(OutboxTest, FailuresBackOffExponentiallyThenGiveUp) {
+  const RetryPolicy policy{10, 35, 100};
+  EXPECT_EQ(backoff_delay(policy, 1), 10);
+  EXPECT_EQ(backoff_delay(policy, 2), 20);
+  EXPECT_EQ(backoff_delay(policy, 3), 35);
+  EXPECT_EQ(backoff_delay(policy, 50), 35);
+  auto n = enqueue(sample("k1"));
+  auto c = claim_next_notification(db, 1000);
+  EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1000), NotifyStatus::queued);
+  EXPECT_EQ(find_notification(db, n.id)->next_attempt_at, 1010);
+  EXPECT_EQ(*find_notification(db, n.id)->last_error, "down");
+  EXPECT_FALSE(claim_next_notification(db, 1009));
+  c = claim_next_notification(db, 1010);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1010), NotifyStatus::queued);
+  EXPECT_EQ(find_notification(db, n.id)->next_attempt_at, 1030);
+  c = claim_next_notification(db, 1090);
+  // 1090 + 35 is past created_at + give_up_after.
+  EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1090), NotifyStatus::failed);
+  EXPECT_EQ(find_notification(db, n.id)->attempts, 3);
+  // A failed one can be retried by hand, and only then.
+  Transaction tx(db);
+  EXPECT_EQ(retry_notification(db, n.id, "test", 2000).status, NotifyStatus::queued);
+  EXPECT_THROW(retry_notification(db, n.id, "test", 2000), std::exception);
+  tx.commit();
+}
+
+TEST_F(OutboxTest, RejectionFailsAtOnce) {
+  auto n = enqueue(sample("k1"));
+  auto c = claim_next_notification(db, 1000);
+  EXPECT_EQ(record_send_result(db, *c, {SendOutcome::rejected, "", "HTTP 400"}, {}, 1000), NotifyStatus::failed);
+}
+
+TEST_F(OutboxTest, RestartRequeuesEmailButFailsInterruptedSms) {
+  auto email = enqueue(sample("k1"));
+  auto sms = enqueue(sample("k2", Channel::sms));
+  auto queued = enqueue(sample("k3"));
+  ASSERT_TRUE(claim_next_notification(db, 1000));
+  ASSERT_TRUE(claim_next_notification(db, 1000));
+  EXPECT_EQ(recover_interrupted_notifications(db, 1001), 2);
+  EXPECT_EQ(find_notification(db, email.id)->status, NotifyStatus::queued);
+  EXPECT_EQ(find_notification(db, sms.id)->status, NotifyStatus::failed);
+  EXPECT_NE(find_notification(db, sms.id)->last_error->find("notification retry"), std::string::npos);
+  EXPECT_EQ(find_notification(db, queued.id)->status, NotifyStatus::queued);
+}
+
+TEST_F(OutboxTest, SuspendedChannelsWait) {
+  enqueue(sample("k1"));
+  {
+    Transaction tx(db);
+    set_channel_suspended(db, Channel::email, true, "test", 1000);
+    tx.commit();
+  }
+  EXPECT_FALSE(claim_next_notification(db, 1000));
+  EXPECT_EQ(channel_states(db)[0].queued, 1);
+  EXPECT_TRUE(channel_states(db)[0].suspended_at);
+  {
+    Transaction tx(db);
+    set_channel_suspended(db, Channel::email, false, "test", 1001);
+    tx.commit();
+  }
+  EXPECT_TRUE(claim_next_notification(db, 1001));
+}
+
+TEST_F(OutboxTest, DeliveryReportsMoveSentOnly) {
+  auto n = enqueue(sample("k1", Channel::sms));
+  record_delivery_status(db, n.id, "delivered", "", 1000);
+  EXPECT_EQ(find_notification(db, n.id)->status, NotifyStatus::queued);
+  auto c = claim_next_notification(db, 1000);
+  record_send_result(db, *c, {SendOutcome::sent, "SM1", ""}, {}, 1000);
+  record_delivery_status(db, n.id, "sent", "", 1001);
+  EXPECT_EQ(find_notification(db, n.id)->status, NotifyStatus::sent);
+  record_delivery_status(db, n.id, "delivered", "", 1002);
+  EXPECT_EQ(find_notification(db, n.id)->status, NotifyStatus::delivered);
+}
+
+TEST_F(OutboxTest, RemindTwiceQueuesOneReminderPerAppointmentAndChannel) {
+  const auto now = now_seconds();
+  auto a = appointment(now + 1800);        // its 1h reminder is due
+  appointment(now + 3 * 86400);  // nothing due yet
+  config.notify_quiet_hours = "";
+  Transaction tx(db);
+  auto dry = run_reminders(db, config, now, true, admin);
+  ASSERT_EQ(dry.size(), 2u);
+  EXPECT_EQ(dry[0].outcome, "would_queue");
+  EXPECT_TRUE(list_notifications(db, std::nullopt, 0, 10).empty());
+  auto sms = dry[1];
+  EXPECT_EQ(sms.channel, Channel::sms);
+  EXPECT_EQ(sms.sms_encoding, "GSM-7");
+  EXPECT_GE(sms.sms_segments, 1);
+  auto first = run_reminders(db, config, now, false, admin);
+  auto second = run_reminders(db, config, now + 60, false, admin);
+  tx.commit();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].outcome, "queued");
+  EXPECT_EQ(first[0].appointment_id, a.id);
+  EXPECT_EQ(first[0].offset, 3600);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0].outcome, "already_queued");
+  EXPECT_EQ(list_notifications(db, std::nullopt, 0, 10).size(), 2u);
+}
+
+TEST_F(OutboxTest, RemindersSkipCountriesOutsideTheAllowlist) {
+  const auto now = now_seconds();
+  appointment(now + 1800, "+5511987654321");
+  Transaction tx(db);
+  auto items = run_reminders(db, config, now, false, admin);
+  tx.commit();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].outcome, "skipped");
+  EXPECT_NE(items[1].reason.find("Brazil"), std::string::npos);
+}
+
+class NotifyApiTest : public OutboxTest {
+ protected:
+  ApiServices services{db, std::make_shared<const Config>(config), {}, 0, "test"};
+  Api api{services};
+
+  HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    r.control_socket = true;
+    return api.handle(r);
+  }
+};
+
+TEST_F(NotifyApiTest, SendLinkQueuesAnInvitationWithIcs) {
+  auto a = appointment(now_seconds() + 86400 * 2);
+  auto r = call("POST", "/api/v1/appointments/" + std::to_string(a.id) + "/notifications", R"({"via":"email"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto body = json::parse(r.body);
+  EXPECT_EQ(body["kind"], "invitation");
+  EXPECT_EQ(body["status"], "queued");
+  auto n = *find_notification(db, body["id"].get<std::int64_t>());
+  auto payload = json::parse(n.payload);
+  EXPECT_EQ(payload["ics_method"], "REQUEST");
+  EXPECT_NE(payload["ics"].get<std::string>().find("SEQUENCE:0"), std::string::npos);
+  EXPECT_NE(payload["text"].get<std::string>().find("/j/"), std::string::npos);
+  // A reschedule tells the invited address again, with SEQUENCE:1.
+  auto moved = call("POST", "/api/v1/appointments/" + std::to_string(a.id) + "/reschedule",
+                    json{{"starts_at", format_iso8601(a.starts_at + 3600)}}.dump());
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto all = list_notifications(db, std::nullopt, 0, 10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].kind, NotifyKind::reschedule);
+  EXPECT_NE(json::parse(all[1].payload)["ics"].get<std::string>().find("SEQUENCE:1"), std::string::npos);
+}
+
+TEST_F(NotifyApiTest, RefusalsAreClear) {
+  auto a = appointment(now_seconds() + 86400, "+5511987654321");
+  const auto url = "/api/v1/appointments/" + std::to_string(a.id) + "/notifications";
+  auto r = call("POST", url, R"({"via":"pigeon"})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(json::parse(r.body)["code"], "unknown_channel");
+  r = call("POST", url, R"({"via":"sms"})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(json::parse(r.body)["code"], "country_not_allowed");
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("Brazil (BR)"), std::string::npos);
+  r = call("POST", url, R"({"via":"webhook"})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(json::parse(r.body)["code"], "channel_not_configured");
+  EXPECT_EQ(call("POST", "/api/v1/channels/pigeon/suspend").status, 422);
+  EXPECT_EQ(call("POST", "/api/v1/channels/sms/suspend").status, 200);
+  EXPECT_TRUE(list_notifications(db, std::nullopt, 0, 10).empty());
+}
+
+}  // namespace
+}  // namespace assist

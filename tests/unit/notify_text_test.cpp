@@ -1,0 +1,123 @@
+// Phone numbers and countries, SMS segment counts, templates and the email's MIME text.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "notify/mime.h"
+#include "notify/phone.h"
+#include "notify/sms_segments.h"
+#include "notify/templates.h"
+#include "notify/webhook_signature.h"
+#include "temp_db.h"
+#include "util/crypto.h"
+
+namespace assist {
+namespace {
+
+TEST(NotifyPhone, NormalisesAndValidates) {
+  auto p = normalise_phone("+33 6 12 34 56 78");
+  ASSERT_TRUE(p.e164) << p.error;
+  EXPECT_EQ(*p.e164, "+33612345678");
+  EXPECT_EQ(p.region, "FR");
+  EXPECT_FALSE(normalise_phone("+33 12").e164);
+  EXPECT_FALSE(normalise_phone("0612345678").e164);
+  EXPECT_FALSE(normalise_phone("+999999999999").e164);
+}
+
+TEST(NotifyPhone, AllowlistNamesTheCountry) {
+  const auto& allowed = default_sms_countries();
+  EXPECT_EQ(check_sms_country("+33612345678", allowed), "");
+  EXPECT_EQ(check_sms_country("+16502530000", allowed).find("not allowed"), std::string::npos);
+  const auto refused = check_sms_country("+5511987654321", allowed);  // Brazil
+  EXPECT_NE(refused.find("Brazil (BR)"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("not allowed"), std::string::npos);
+  EXPECT_EQ(default_sms_countries().size(), 58u);
+}
+
+TEST(NotifySms, CountsGsm7AndUcs2Segments) {
+  auto plain = count_sms_segments(std::string(160, 'a'));
+  EXPECT_TRUE(plain.gsm7);
+  EXPECT_EQ(plain.segments, 1);
+  EXPECT_EQ(count_sms_segments(std::string(161, 'a')).segments, 2);
+  EXPECT_EQ(count_sms_segments(std::string(306, 'a')).segments, 2);
+  EXPECT_EQ(count_sms_segments(std::string(307, 'a')).segments, 3);
+  // é and à are in GSM-7; € costs two septets.
+  auto fr = count_sms_segments("Rappel : rendez-vous vidéo à 10:00");
+  EXPECT_TRUE(fr.gsm7);
+  EXPECT_EQ(count_sms_segments("€").units, 2);
+  // ê is not: the whole text goes UCS-2, 70 per single message.
+  auto ucs = count_sms_segments("fenêtre " + std::string(62, 'a'));
+  EXPECT_FALSE(ucs.gsm7);
+  EXPECT_EQ(ucs.units, 70);
+  EXPECT_EQ(ucs.segments, 1);
+  EXPECT_EQ(count_sms_segments("fenêtre " + std::string(63, 'a')).segments, 2);
+  EXPECT_EQ(count_sms_segments("").segments, 0);
+}
+
+TEST(NotifyTemplates, RendersPerLocaleInTheCustomersZone) {
+  const auto paris = *TimeZone::find("Europe/Paris");
+  const auto t = *parse_iso8601("2026-12-01T09:30:00Z");
+  EXPECT_EQ(format_local_time(t, paris, "en"), "Tuesday 1 December 2026, 10:30 (Europe/Paris)");
+  EXPECT_EQ(format_local_time(t, paris, "fr"), "mardi 1 décembre 2026 à 10:30 (Europe/Paris)");
+  Templates templates("");
+  TemplateVars vars = {{"customer_name", "Zoë <Z>"}, {"when", "mardi"}, {"timezone", "Europe/Paris"},
+                       {"duration_minutes", "30"}, {"join_url", "https://x/j/T"}};
+  auto m = templates.render(NotifyKind::reminder, "fr", vars);
+  EXPECT_EQ(m.sms, "Rappel : rendez-vous vidéo le mardi. Lien : https://x/j/T");
+  EXPECT_NE(m.text.find("Bonjour Zoë <Z>"), std::string::npos);
+  EXPECT_NE(m.html.find("Zoë &lt;Z&gt;"), std::string::npos);
+  EXPECT_NE(m.html.find("<a href=\"https://x/j/T\">"), std::string::npos);
+  EXPECT_NE(templates.render(NotifyKind::invitation, "en", vars).subject.find("mardi"), std::string::npos);
+}
+
+TEST(NotifyTemplates, OverridesFromADirectoryAndRefusesMalformedOnes) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("en"));
+  std::ofstream(dir.file("en/link.sms")) << "Hi {{customer_name}}: {{join_url}}\n";
+  Templates templates(dir.path());
+  TemplateVars vars = {{"customer_name", "Ada"}, {"when", "w"}, {"timezone", "UTC"},
+                       {"duration_minutes", "30"}, {"join_url", "https://x/j/T"}};
+  EXPECT_EQ(templates.render(NotifyKind::link, "en", vars).sms, "Hi Ada: https://x/j/T");
+  std::ofstream(dir.file("en/link.sms")) << "Hi {{customer}}\n";
+  try {
+    templates.render(NotifyKind::link, "en", vars);
+    FAIL() << "an unknown variable must be refused";
+  } catch (const TemplateError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.file("en/link.sms")), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("{{customer}}"), std::string::npos) << e.what();
+  }
+  std::ofstream(dir.file("en/link.sms")) << "Hi {{customer_name\n";
+  EXPECT_THROW(templates.render(NotifyKind::link, "en", vars), TemplateError);
+}
+
+TEST(NotifyMime, BuildsAlternativesAndACalendarPart) {
+  crypto_init();
+  EmailMessage m;
+  m.from = "assist@example.org";
+  m.to = "ada@example.org";
+  m.to_name = "Zoë";
+  m.subject = "Rendez-vous à 10:00";
+  m.text = "texte";
+  m.html = "<p>html</p>";
+  m.ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+  m.ics_method = "REQUEST";
+  m.message_id = "<notification-1@example.org>";
+  const auto text = build_mime(m);
+  EXPECT_NE(text.find("Subject: =?UTF-8?B?"), std::string::npos);
+  EXPECT_NE(text.find("To: =?UTF-8?B?"), std::string::npos);
+  EXPECT_NE(text.find("Message-ID: <notification-1@example.org>\r\n"), std::string::npos);
+  EXPECT_NE(text.find("Content-Type: multipart/mixed"), std::string::npos);
+  EXPECT_NE(text.find("Content-Type: multipart/alternative"), std::string::npos);
+  EXPECT_NE(text.find("Content-Type: text/calendar; charset=UTF-8; method=REQUEST"), std::string::npos);
+  EXPECT_EQ(encode_header_words("plain"), "plain");
+}
+
+TEST(NotifyWebhook, SignsTimestampDotBody) {
+  crypto_init();
+  EXPECT_EQ(webhook_signature("secret", "1700000000", "{}"),
+            "v1=" + hmac_sha256_hex("secret", "1700000000.{}"));
+  EXPECT_NE(webhook_signature("secret", "1700000001", "{}"), webhook_signature("secret", "1700000000", "{}"));
+}
+
+}  // namespace
+}  // namespace assist
