@@ -5,6 +5,7 @@
 
 #include "context.h"
 #include "password_input.h"
+#include "util/url.h"
 
 namespace assist::ctl {
 namespace {
@@ -65,7 +66,7 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("USERNAME", *name, "Sign-in name")->required();
     cmd->callback([&ctx, name, disable] {
       ctx.action = [&ctx, name, disable] {
-        auto answer = ctx.call("PATCH", "/api/v1/users/" + url_encode(*name), {{"disabled", disable}});
+        auto answer = ctx.call("PATCH", "/api/v1/users/" + percent_encode(*name), {{"disabled", disable}});
         if (!ctx.quiet) print_object(std::cout, ctx.format, answer, user_columns);
         return 0;
       };
@@ -77,7 +78,7 @@ void add_user_commands(CLI::App& app, Context& ctx) {
   passwd->add_option("USERNAME", *name, "Sign-in name")->required();
   passwd->callback([&ctx, name] {
     ctx.action = [&ctx, name] {
-      ctx.call("PATCH", "/api/v1/users/" + url_encode(*name), {{"password", read_new_password(*name)}});
+      ctx.call("PATCH", "/api/v1/users/" + percent_encode(*name), {{"password", read_new_password(*name)}});
       if (!ctx.quiet) std::cerr << "password changed for " << *name << "\n";
       return 0;
     };

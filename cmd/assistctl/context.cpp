@@ -1,5 +1,7 @@
 #include "context.h"
 
+#include "util/url.h"
+
 #include <unistd.h>
 
 namespace assist::ctl {
@@ -43,7 +45,7 @@ nlohmann::json Context::fetch_list(const std::string& path, std::size_t limit) c
   for (;;) {
     const auto page = std::min<std::size_t>(500, limit - items.size());
     auto url = path + separator + "limit=" + std::to_string(page);
-    if (!cursor.empty()) url += "&cursor=" + url_encode(cursor);
+    if (!cursor.empty()) url += "&cursor=" + percent_encode(cursor);
     auto answer = call("GET", url);
     for (auto& item : answer["items"]) items.push_back(std::move(item));
     if (items.size() >= limit || !answer["next_cursor"].is_string()) break;
@@ -52,25 +54,11 @@ nlohmann::json Context::fetch_list(const std::string& path, std::size_t limit) c
   return items;
 }
 
-std::string url_encode(const std::string& text) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::string out;
   for (const auto& [k, v] : pairs)
-    if (!v.empty()) out += (out.empty() ? "?" : "&") + k + "=" + url_encode(v);
+    if (!v.empty()) out += (out.empty() ? "?" : "&") + k + "=" + percent_encode(v);
   return out;
 }
 

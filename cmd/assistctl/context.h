@@ -47,7 +47,6 @@ struct Context {
   nlohmann::json fetch_list(const std::string& path, std::size_t limit) const;
 };
 
-std::string url_encode(const std::string& text);
 // "?a=1&b=2" from the pairs with a non-empty value.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& pairs);
 

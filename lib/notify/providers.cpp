@@ -10,6 +10,7 @@
 #include "notify/webhook_signature.h"
 #include "util/crypto.h"
 #include "util/time.h"
+#include "util/url.h"
 
 namespace assist {
 namespace {
@@ -24,22 +25,7 @@ SendResult classify_http(const TransferResult& r) {
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
-  static const char hex[] = "0123456789ABCDEF";
-  for (const auto& [k, v] : fields) {
-    if (!out.empty()) out += '&';
-    for (const auto* s : {&k, &v}) {
-      for (unsigned char c : *s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-          out += static_cast<char>(c);
-        } else {
-          out += '%';
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        }
-      }
-      if (s == &k) out += '=';
-    }
-  }
+  for (const auto& [k, v] : fields) out += (out.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
   return out;
 }
 
