@@ -180,6 +180,13 @@ void SignallingHub::hello(Connection& c, const Message& m) {
       return c.peer->close(code);
     }
     appointment = r.appointment;
+    {
+      Transaction tx(db_);
+      if (auto notification = record_join_token_opened(db_, *token, now))
+        audit_append(db_, "link", "notification.opened", "notification", std::to_string(*notification),
+                     {{"appointment", appointment->id}});
+      tx.commit();
+    }
     c.role = r.role == JoinRole::customer ? "customer" : "specialist";
     c.token_hash = sha256_hex(*token);
     c.actor = "link:" + c.role;

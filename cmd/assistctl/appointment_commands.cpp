@@ -22,6 +22,7 @@ const std::vector<Column> detail_columns = {
     {"customer_phone", "phone"},
     {"customer_email", "email"},
     {"locale", "locale"},
+    {"customer_timezone", "timezone"},
     {"starts_at", "starts_at"},
     {"ends_at", "ends_at"},
     {"specialist", "specialist"},
@@ -37,7 +38,7 @@ std::int64_t duration_seconds(const std::string& text) {
 }
 
 struct CreateArgs {
-  std::string name, phone, email, locale, at, duration, specialist, queue;
+  std::string name, phone, email, locale, timezone, at, duration, specialist, queue;
 };
 
 struct ListArgs {
@@ -61,6 +62,9 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
   create->add_option("--phone", create_args->phone, "Customer's mobile number in E.164 (+33612345678)");
   create->add_option("--email", create_args->email, "Customer's email address");
   create->add_option("--locale", create_args->locale, "Customer's language: en or fr (default en)");
+  create->add_option("--timezone", create_args->timezone,
+                     "Customer's time zone (IANA, e.g. Europe/Paris) for times in messages and quiet "
+                     "hours (default: notify.timezone)");
   create->add_option("--at", create_args->at, "Start, ISO-8601 with a zone (2026-12-01T09:30:00Z)");
   create->add_option("--duration", create_args->duration, "Length such as 30m or 1h (default 30m)");
   create->add_option("--specialist", create_args->specialist, "Username of the specialist");
@@ -72,6 +76,7 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
       if (!a.phone.empty()) body["customer_phone"] = a.phone;
       if (!a.email.empty()) body["customer_email"] = a.email;
       if (!a.locale.empty()) body["locale"] = a.locale;
+      if (!a.timezone.empty()) body["customer_timezone"] = a.timezone;
       if (!a.at.empty()) body["starts_at"] = a.at;
       if (!a.duration.empty()) body["duration_seconds"] = duration_seconds(a.duration);
       if (!a.specialist.empty()) body["specialist"] = a.specialist;

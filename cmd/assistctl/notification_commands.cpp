@@ -17,7 +17,7 @@ const std::vector<Column> notification_detail = {
     {"id", "id"},           {"appointment_id", "appointment_id"}, {"kind", "kind"},
     {"channel", "channel"}, {"recipient", "recipient"},           {"status", "status"},
     {"attempts", "attempts"}, {"next_attempt_at", "next_attempt_at"}, {"last_error", "last_error"},
-    {"provider_id", "provider_id"}, {"created_at", "created_at"}, {"sent_at", "sent_at"}};
+    {"provider_id", "provider_id"}, {"created_at", "created_at"}, {"sent_at", "sent_at"}, {"opened_at", "opened_at"}};
 
 const std::vector<Column> channel_columns = {{"name", "CHANNEL"}, {"configured", "CONFIGURED"},
                                              {"suspended", "SUSPENDED"}, {"queued", "QUEUED"},

@@ -10,6 +10,7 @@
 #include "domain/join_tokens.h"
 #include "domain/queues.h"
 #include "domain/users.h"
+#include "notify/timezone.h"
 #include "notify/compose.h"
 #include "util/time.h"
 
@@ -32,6 +33,7 @@ nlohmann::json to_json(const Appointment& a) {
           {"customer_phone", optional_json(a.customer_phone)},
           {"customer_email", optional_json(a.customer_email)},
           {"locale", a.locale},
+          {"customer_timezone", optional_json(a.timezone)},
           {"starts_at", format_iso8601(a.starts_at)},
           {"ends_at", format_iso8601(a.ends_at())},
           {"duration_seconds", a.duration},
@@ -99,7 +101,8 @@ std::int64_t specialist_for_create(const Call& call, const std::optional<std::st
 
 HttpResponse create(Call& call) {
   JsonInput in(call.request.body, {"customer_name", "customer_phone", "customer_email", "locale",
-                                   "starts_at", "duration_seconds", "specialist", "queue"});
+                                   "customer_timezone", "starts_at", "duration_seconds", "specialist",
+                                   "queue"});
   NewAppointment n;
   n.customer_name = in.required_text("customer_name", 200);
   n.customer_phone = in.text("customer_phone", 16);
@@ -112,6 +115,10 @@ HttpResponse create(Call& call) {
   n.locale = in.text("locale", 8).value_or("en");
   if (!is_supported_locale(n.locale))
     throw ApiError(422, "invalid_value", "'locale' must be en or fr", "locale");
+  n.timezone = in.text("customer_timezone", 64);
+  if (n.timezone && !TimeZone::find(*n.timezone))
+    throw ApiError(422, "invalid_timezone",
+                   "'customer_timezone' must be an IANA time zone such as Europe/Paris", "customer_timezone");
   if (auto at = in.text("starts_at", 40)) {
     n.starts_at = parse_time_field("starts_at", *at);
     check_start(*n.starts_at);

@@ -29,7 +29,8 @@ nlohmann::json to_json(const Notification& n) {
           {"provider_id", optional_json(n.provider_id)},
           {"created_at", format_iso8601(n.created_at)},
           {"updated_at", format_iso8601(n.updated_at)},
-          {"sent_at", n.sent_at ? nlohmann::json(format_iso8601(*n.sent_at)) : nlohmann::json(nullptr)}};
+          {"sent_at", n.sent_at ? nlohmann::json(format_iso8601(*n.sent_at)) : nlohmann::json(nullptr)},
+          {"opened_at", n.opened_at ? nlohmann::json(format_iso8601(*n.opened_at)) : nlohmann::json(nullptr)}};
 }
 
 Channel channel_param(const std::string& text, const std::string& field) {

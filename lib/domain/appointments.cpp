@@ -12,7 +12,7 @@ namespace {
 constexpr const char* select_columns =
     "SELECT a.id, a.kind, a.state, a.customer_name, a.customer_phone, a.customer_email, "
     "a.locale, a.starts_at, a.duration, a.specialist_id, u.username, a.queue_id, q.name, "
-    "a.created_at, a.updated_at FROM appointments a "
+    "a.created_at, a.updated_at, a.timezone FROM appointments a "
     "LEFT JOIN users u ON u.id = a.specialist_id LEFT JOIN queues q ON q.id = a.queue_id ";
 
 Appointment read_appointment(const Stmt& s) {
@@ -32,6 +32,7 @@ Appointment read_appointment(const Stmt& s) {
   a.queue = s.optional_text(12);
   a.created_at = s.integer(13);
   a.updated_at = s.integer(14);
+  a.timezone = s.optional_text(15);
   return a;
 }
 
@@ -50,8 +51,8 @@ Appointment create_appointment(Db& db, const NewAppointment& in, const Principal
   const bool on_demand = !in.starts_at;
   db.prepare(
         "INSERT INTO appointments (kind, state, customer_name, customer_phone, customer_email, "
-        "locale, starts_at, duration, specialist_id, queue_id, created_at, updated_at) "
-        "VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "locale, starts_at, duration, specialist_id, queue_id, created_at, updated_at, timezone) "
+        "VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, on_demand ? "on_demand" : "scheduled")
       .bind(2, in.customer_name)
       .bind(3, in.customer_phone)
@@ -63,6 +64,7 @@ Appointment create_appointment(Db& db, const NewAppointment& in, const Principal
       .bind(9, in.queue_id)
       .bind(10, now)
       .bind(11, now)
+      .bind(12, in.timezone)
       .run();
   auto a = require(db, db.last_insert_id());
   audit_append(db, by.actor, "appointment.create", "appointment", std::to_string(a.id),

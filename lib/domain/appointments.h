@@ -21,6 +21,7 @@ struct Appointment {
   std::optional<std::string> customer_phone;
   std::optional<std::string> customer_email;
   std::string locale;
+  std::optional<std::string> timezone;  // IANA name; absent: notify.timezone
   std::int64_t starts_at = 0;
   std::int64_t duration = 0;  // seconds
   std::optional<std::int64_t> specialist_id;
@@ -38,6 +39,7 @@ struct NewAppointment {
   std::optional<std::string> customer_phone;  // E.164
   std::optional<std::string> customer_email;
   std::string locale = "en";
+  std::optional<std::string> timezone;
   std::optional<std::int64_t> starts_at;  // absent: on-demand, starting now
   std::int64_t duration = 30 * 60;
   std::optional<std::int64_t> specialist_id;

@@ -15,6 +15,7 @@ namespace assist {
 enum class JoinRole { customer, specialist };
 
 struct IssuedToken {
+  std::int64_t id = 0;
   std::string token;  // shown once, never stored
   std::int64_t valid_from = 0;
   std::int64_t valid_until = 0;
@@ -38,5 +39,11 @@ JoinResolution resolve_join_token(Db& db, const std::string& token, std::int64_t
                                   std::int64_t lead_time);
 
 std::string join_url(const std::string& public_url, const std::string& token);
+
+// Records that a join link was used; returns the notification that carried it when this is
+// the first use of a link that a notification carried.
+std::optional<std::int64_t> record_join_token_opened(Db& db, const std::string& token, std::int64_t now);
+// Ties a token to the notification that carries it, for record_join_token_opened.
+void attach_join_token(Db& db, std::int64_t token_id, std::int64_t notification_id);
 
 }  // namespace assist

@@ -19,7 +19,10 @@
 namespace assist {
 namespace {
 
-TimeZone customer_zone(const Config& c) {
+// The appointment's own zone when it has one, else the configured default.
+TimeZone customer_zone(const Config& c, const Appointment& a) {
+  if (a.timezone)
+    if (auto zone = TimeZone::find(*a.timezone)) return *zone;
   auto zone = TimeZone::find(c.notify_timezone);
   return zone ? *zone : *TimeZone::find("UTC");
 }
@@ -57,7 +60,7 @@ int ics_sequence(Db& db, std::int64_t appointment_id) {
 
 std::string render_payload(Db& db, const Config& c, const Appointment& a, NotifyKind kind,
                            Channel channel, const std::string& join_url, UnixSeconds now) {
-  const auto zone = customer_zone(c);
+  const auto zone = customer_zone(c, a);
   TemplateVars vars = {{"customer_name", a.customer_name},
                        {"when", format_local_time(a.starts_at, zone, a.locale)},
                        {"timezone", zone.name()},
@@ -110,8 +113,19 @@ std::string render_payload(Db& db, const Config& c, const Appointment& a, Notify
   return payload.dump();
 }
 
-std::string new_link(Db& db, const Config& c, const Appointment& a, const Principal& by) {
-  return join_url(c.public_url, issue_join_token(db, a, JoinRole::customer, c.lead_time, by).token);
+struct Link {
+  std::string url;
+  std::int64_t token_id = 0;
+};
+
+Link new_link(Db& db, const Config& c, const Appointment& a, const Principal& by) {
+  const auto issued = issue_join_token(db, a, JoinRole::customer, c.lead_time, by);
+  return {join_url(c.public_url, issued.token), issued.id};
+}
+
+// So that the link's first opening is recorded against the notification that carried it.
+void carried_by(Db& db, const Link& link, const std::optional<Notification>& n) {
+  if (n && link.token_id) attach_join_token(db, link.token_id, n->id);
 }
 
 }  // namespace
@@ -123,12 +137,14 @@ Notification send_link(Db& db, const Config& c, const Appointment& a, Channel ch
                       "appointment " + std::to_string(a.id) + " is " + std::string(to_string(a.state)));
   const auto recipient = recipient_for(c, a, channel);
   const auto kind = a.kind == "scheduled" ? NotifyKind::invitation : NotifyKind::link;
-  const auto url = new_link(db, c, a, by);
+  const auto link = new_link(db, c, a, by);
   NewNotification n{a.id, kind, channel, recipient,
                     std::string(to_string(kind)) + ":" + std::to_string(a.id) + ":" +
                         std::string(to_string(channel)) + ":" + random_token(12),
-                    render_payload(db, c, a, kind, channel, url, now), now};
-  return *enqueue_notification(db, n, by.actor, now);
+                    render_payload(db, c, a, kind, channel, link.url, now), now};
+  auto queued = enqueue_notification(db, n, by.actor, now);
+  carried_by(db, link, queued);
+  return *queued;
 }
 
 void notify_appointment_change(Db& db, const Config& c, const Appointment& a, NotifyKind kind,
@@ -136,12 +152,12 @@ void notify_appointment_change(Db& db, const Config& c, const Appointment& a, No
   const auto sequence = std::to_string(ics_sequence(db, a.id));
   for (const auto& [channel, recipient] : invited_recipients(db, a.id)) {
     if (!channel_problem(channel, c).empty()) continue;
-    const auto url = kind == NotifyKind::cancellation ? std::string() : new_link(db, c, a, by);
+    const auto link = kind == NotifyKind::cancellation ? Link{} : new_link(db, c, a, by);
     NewNotification n{a.id, kind, channel, recipient,
                       std::string(to_string(kind)) + ":" + std::to_string(a.id) + ":" + sequence +
                           ":" + std::string(to_string(channel)) + ":" + recipient,
-                      render_payload(db, c, a, kind, channel, url, now), now};
-    enqueue_notification(db, n, by.actor, now);
+                      render_payload(db, c, a, kind, channel, link.url, now), now};
+    carried_by(db, link, enqueue_notification(db, n, by.actor, now));
   }
 }
 
@@ -154,7 +170,6 @@ std::vector<ReminderItem> run_reminders(Db& db, const Config& c, UnixSeconds now
   if (offsets.empty()) return items;
   const auto horizon = *std::max_element(offsets.begin(), offsets.end());
   const auto quiet = parse_quiet_hours(c.notify_quiet_hours).hours;
-  const auto zone = customer_zone(c);
   // The link's length is fixed, so a placeholder gives the real segment count in a dry run.
   const auto placeholder = join_url(c.public_url, std::string(32, 'x'));
 
@@ -176,7 +191,7 @@ std::vector<ReminderItem> run_reminders(Db& db, const Config& c, UnixSeconds now
         item.appointment_id = a.id;
         item.channel = channel;
         item.offset = *offset;
-        item.send_at = reminder_send_time(now, a.starts_at, quiet, zone);
+        item.send_at = reminder_send_time(now, a.starts_at, quiet, customer_zone(c, a));
         const auto key = "reminder:" + std::to_string(a.id) + ":" + std::to_string(*offset) + ":" +
                          std::to_string(a.starts_at) + ":" + std::string(to_string(channel));
         try {
@@ -193,8 +208,8 @@ std::vector<ReminderItem> run_reminders(Db& db, const Config& c, UnixSeconds now
           items.push_back(item);
           continue;
         }
-        const auto url = dry_run ? placeholder : new_link(db, c, a, by);
-        const auto payload = render_payload(db, c, a, NotifyKind::reminder, channel, url, now);
+        const auto link = dry_run ? Link{placeholder, 0} : new_link(db, c, a, by);
+        const auto payload = render_payload(db, c, a, NotifyKind::reminder, channel, link.url, now);
         if (channel == Channel::sms) {
           item.sms_text = nlohmann::json::parse(payload)["body"].get<std::string>();
           const auto seg = count_sms_segments(item.sms_text);
@@ -207,6 +222,7 @@ std::vector<ReminderItem> run_reminders(Db& db, const Config& c, UnixSeconds now
           auto n = enqueue_notification(
               db, {a.id, NotifyKind::reminder, channel, item.recipient, key, payload, item.send_at},
               by.actor, now);
+          carried_by(db, link, n);
           item.outcome = "queued";
           item.notification_id = n->id;
         }

@@ -35,6 +35,7 @@ struct Notification {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> sent_at;
+  std::optional<std::int64_t> opened_at;  // first use of the join link it carried
 };
 
 }  // namespace assist

@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* columns =
     "SELECT id, appointment_id, kind, channel, recipient, idempotency_key, status, attempts, "
-    "next_attempt_at, last_error, provider_id, payload, created_at, updated_at, sent_at "
+    "next_attempt_at, last_error, provider_id, payload, created_at, updated_at, sent_at, "
+    "(SELECT min(first_opened_at) FROM join_tokens t WHERE t.notification_id = notifications.id) "
     "FROM notifications ";
 
 Notification read(const Stmt& s) {
@@ -31,6 +32,7 @@ Notification read(const Stmt& s) {
   n.created_at = s.integer(12);
   n.updated_at = s.integer(13);
   n.sent_at = s.optional_integer(14);
+  n.opened_at = s.optional_integer(15);
   return n;
 }
 

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -121,6 +121,11 @@ CREATE TABLE notify_channels (
   suspended_at INTEGER,
   suspended_by TEXT
 );
+)sql",
+    R"sql(
+ALTER TABLE appointments ADD COLUMN timezone TEXT;
+ALTER TABLE join_tokens ADD COLUMN notification_id INTEGER REFERENCES notifications(id);
+ALTER TABLE join_tokens ADD COLUMN first_opened_at INTEGER;
 )sql",
 };
 

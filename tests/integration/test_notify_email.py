@@ -4,8 +4,16 @@ loopback; the MIME and the ICS are parsed back."""
 import datetime
 import unittest
 
+import json
+import os
+import re
+import sys
+
 from fake_smtp import FakeSmtp, calendar_part, ics_fields, text_part
-from harness import Daemon, wait_for
+from harness import SOURCE_DIR, Daemon, wait_for
+
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "tools"))
+from wsclient import WebSocket  # noqa: E402
 
 
 def iso(dt):
@@ -28,6 +36,40 @@ class EmailNotifications(unittest.TestCase):
     def wait_mails(self, count):
         wait_for(lambda: len(self.smtp.received()) >= count, "%d mails" % count, timeout=60)
         return self.smtp.received()
+
+    def test_customer_time_zone_and_link_opening(self):
+        d = self.daemon
+        start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)).replace(
+            second=0, microsecond=0)
+        a = d.ctl_json("appointment", "create", "--customer-name", "Sam Lee", "--email", "sam@example.org",
+                       "--timezone", "America/New_York", "--at", iso(start))
+        self.assertEqual(a["customer_timezone"], "America/New_York")
+        bad = d.ctl("appointment", "create", "--customer-name", "X", "--timezone", "Mars/Olympus")
+        self.assertEqual(bad.returncode, 65)
+        self.assertIn("IANA time zone", bad.stderr)
+
+        before = len(self.smtp.received())
+        sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "email")
+        _, _, message = self.wait_mails(before + 1)[before]
+        body = text_part(message)
+        self.assertIn("(America/New_York)", body)
+        local = start.astimezone(datetime.timezone(datetime.timedelta(hours=-5)))  # EST in winter
+        if 3 < start.month < 11:
+            local = start.astimezone(datetime.timezone(datetime.timedelta(hours=-4)))
+        self.assertIn(local.strftime("%H:%M"), body)
+
+        def opened():
+            rows = d.ctl_json("notification", "list")
+            return [n for n in rows if n["id"] == sent["id"]][0]["opened_at"]
+        self.assertIsNone(opened())
+        token = re.search(re.escape(d.public_url) + r"/j/([A-Za-z0-9_-]+)", body).group(1)
+        ws = WebSocket("wss://127.0.0.1:%d/ws/v1" % d.port, d.cert)
+        ws.send(json.dumps({"type": "hello", "version": 1, "token": token}))
+        self.assertEqual(json.loads(ws.receive())["type"], "welcome")
+        ws.close()
+        wait_for(lambda: opened() is not None, "the opening to be recorded")
+        events = d.ctl_json("audit", "list", "--action", "notification.opened")
+        self.assertEqual([e["object_id"] for e in events], [str(sent["id"])])
 
     def test_invitation_reschedule_cancel(self):
         d = self.daemon
