@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "api/paging.h"
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "audit/audit_log.h"
@@ -173,19 +174,10 @@ HttpResponse list(Call& call) {
   f.from = query_time("from");
   f.to = query_time("to");
   f.after_id = page_cursor(call);
-  f.limit = static_cast<int>(page_limit(call));
-  f.limit += 1;  // one more tells whether there is a next page
-  auto rows = list_appointments(db, f);
-  nlohmann::json items = nlohmann::json::array();
-  nlohmann::json next = nullptr;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (static_cast<int>(i) == f.limit - 1) {
-      next = std::to_string(rows[i - 1].id);
-      break;
-    }
-    items.push_back(to_json(rows[i]));
-  }
-  return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", next}}.dump());
+  const auto limit = page_limit(call);
+  f.limit = static_cast<int>(limit) + 1;
+  return json_response(200, page_json(list_appointments(db, f), limit, to_json,
+                                      [](const Appointment& a) { return a.id; }));
 }
 
 HttpResponse show(Call& call) { return json_response(200, to_json(visible_appointment(call)).dump()); }

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "api/paging.h"
 #include "audit/audit_log.h"
 #include "util/time.h"
 
@@ -15,26 +16,20 @@ HttpResponse list(Call& call) {
   q.object_id = call.query_value("object_id");
   q.action = call.query_value("action");
   q.after_seq = page_cursor(call);
-  q.limit = static_cast<int>(page_limit(call)) + 1;
-  auto events = audit_list(call.services.db, q);
-  nlohmann::json items = nlohmann::json::array();
-  nlohmann::json next = nullptr;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (static_cast<int>(i) == q.limit - 1) {
-      next = std::to_string(events[i - 1].seq);
-      break;
-    }
-    const auto& e = events[i];
-    items.push_back({{"seq", e.seq},
-                     {"at", format_iso8601(e.at)},
-                     {"actor", e.actor},
-                     {"action", e.action},
-                     {"object_type", e.object_type},
-                     {"object_id", e.object_id},
-                     {"details", nlohmann::json::parse(e.details, nullptr, false)},
-                     {"hash", e.hash}});
-  }
-  return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", next}}.dump());
+  const auto limit = page_limit(call);
+  q.limit = static_cast<int>(limit) + 1;
+  auto to_json = [](const AuditEvent& e) {
+    return nlohmann::json{{"seq", e.seq},
+                          {"at", format_iso8601(e.at)},
+                          {"actor", e.actor},
+                          {"action", e.action},
+                          {"object_type", e.object_type},
+                          {"object_id", e.object_id},
+                          {"details", nlohmann::json::parse(e.details, nullptr, false)},
+                          {"hash", e.hash}};
+  };
+  return json_response(200, page_json(audit_list(call.services.db, q), limit, to_json,
+                                      [](const AuditEvent& e) { return e.seq; }));
 }
 
 HttpResponse verify(Call& call) {

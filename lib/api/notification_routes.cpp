@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "api/paging.h"
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "domain/appointments.h"
@@ -64,13 +65,9 @@ HttpResponse list(Call& call) {
     status = parse_notify_status(*text);
     if (!status) throw ApiError(400, "bad_query", "unknown status '" + *text + "'", "status");
   }
-  const auto limit = static_cast<int>(page_limit(call));
-  auto rows = list_notifications(call.services.db, status, page_cursor(call), limit + 1);
-  nlohmann::json items = nlohmann::json::array();
-  nlohmann::json next = nullptr;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) items.push_back(to_json(rows[i]));
-  if (static_cast<int>(rows.size()) > limit) next = std::to_string(rows[limit - 1].id);
-  return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", next}}.dump());
+  const auto limit = page_limit(call);
+  auto rows = list_notifications(call.services.db, status, page_cursor(call), static_cast<int>(limit) + 1);
+  return json_response(200, page_json(rows, limit, to_json, [](const Notification& n) { return n.id; }));
 }
 
 Notification require_notification(Call& call) {
