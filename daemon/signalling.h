@@ -43,9 +43,6 @@ class SignallingHub {
   void on_message(const std::shared_ptr<SignallingPeer>& peer, const std::string& text);
   void on_close(const std::shared_ptr<SignallingPeer>& peer);
 
-  std::size_t connections() const { return connections_.size(); }
-  std::size_t active_calls() const { return calls_.size(); }
-
  private:
   struct Connection;
   struct Call;

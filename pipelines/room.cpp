@@ -282,7 +282,7 @@ void Room::do_publish(const std::string& participant, const std::string& offer_s
   for (const auto& kind : kinds) {
     const Codec* codec = codec_for(kind);
     Track track{kind, make(codec->depayloader, "depay-" + participant + "-" + kind),
-                make("tee", "tee-" + participant + "-" + kind), false};
+                make("tee", "tee-" + participant + "-" + kind)};
     g_object_set(track.tee, "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(GST_BIN(pipeline_), track.depay, track.tee, nullptr);
     gst_element_link(track.depay, track.tee);

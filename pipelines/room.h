@@ -54,12 +54,10 @@ class Room : public std::enable_shared_from_this<Room> {
     std::string kind;  // "audio" | "video"
     GstElement* depay = nullptr;
     GstElement* tee = nullptr;
-    bool linked = false;
   };
   struct Publisher {
     GstElement* webrtc = nullptr;
     std::map<std::string, Track> tracks;  // by kind, made from the offer's m-lines
-    bool connected = false;
   };
   struct Branch {
     GstPad* tee_pad = nullptr;
@@ -86,7 +84,6 @@ class Room : public std::enable_shared_from_this<Room> {
   GstElement* make_webrtc(const std::string& participant, const std::string& stream);
   void teardown(Subscription& s);
   void teardown(Publisher& p);
-  bool ready_to_forward(const Publisher& p) const;
 
   void emit_failure(const std::string& participant, const std::string& problem);
 
