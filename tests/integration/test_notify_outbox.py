@@ -9,13 +9,17 @@ from harness import Daemon, wait_for
 
 
 class OutboxDurability(unittest.TestCase):
-    def test_fifty_queued_survive_kill_and_go_out_once(self):
+    def daemon_with_smtp(self):
+        """A started daemon whose email channel points at a fresh local SMTP server, and an API key."""
         smtp = FakeSmtp().start()
         self.addCleanup(smtp.stop)
         d = Daemon("notify:\n  email: {smtp_url: '%s', tls: 'off', from: 'assist@example.org'}\n" % smtp.url)
         self.addCleanup(d.close)
         d.start()
-        key = d.ctl_json("apikey", "create", "--name", "load")["key"]
+        return smtp, d, d.ctl_json("apikey", "create", "--name", "load")["key"]
+
+    def test_fifty_queued_survive_kill_and_go_out_once(self):
+        smtp, d, key = self.daemon_with_smtp()
         self.assertEqual(d.ctl("channel", "suspend", "email").returncode, 0)
         ids = []
         for i in range(50):
@@ -44,12 +48,7 @@ class OutboxDurability(unittest.TestCase):
         self.assertEqual(d.ctl("audit", "verify").returncode, 0)
 
     def test_kill_while_sending_loses_nothing(self):
-        smtp = FakeSmtp().start()
-        self.addCleanup(smtp.stop)
-        d = Daemon("notify:\n  email: {smtp_url: '%s', tls: 'off', from: 'assist@example.org'}\n" % smtp.url)
-        self.addCleanup(d.close)
-        d.start()
-        key = d.ctl_json("apikey", "create", "--name", "load")["key"]
+        smtp, d, key = self.daemon_with_smtp()
         for i in range(50):
             status, a = d.https("POST", "/api/v1/appointments",
                                 {"customer_name": "K%d" % i, "customer_email": "k%d@example.org" % i}, key=key)
