@@ -24,6 +24,7 @@
 #include "util/crypto.h"
 #include "util/logging.h"
 #include "util/time.h"
+#include "web_pages.h"
 
 namespace assist {
 namespace {
@@ -74,7 +75,8 @@ class Reloader {
         if (key.reload != Reload::restart) continue;
         const bool changed = (key.text_field && old.*key.text_field != fresh.*key.text_field) ||
                              (key.list_field && old.*key.list_field != fresh.*key.list_field) ||
-                             (key.int_field && old.*key.int_field != fresh.*key.int_field);
+                             (key.int_field && old.*key.int_field != fresh.*key.int_field) ||
+                             (key.bool_field && old.*key.bool_field != fresh.*key.bool_field);
         if (changed) spdlog::warn("CONFIG_RESTART_NEEDED key={} (takes effect after a restart)", key.path);
       }
       // Keys that need a restart keep their running values, so the live config stays truthful.
@@ -84,6 +86,7 @@ class Reloader {
         if (key.text_field) applied.*key.text_field = fresh.*key.text_field;
         if (key.list_field) applied.*key.list_field = fresh.*key.list_field;
         if (key.int_field) applied.*key.int_field = fresh.*key.int_field;
+        if (key.bool_field) applied.*key.bool_field = fresh.*key.bool_field;
       }
       set_log_level(applied.log_level);
       services_.config = std::make_shared<const Config>(applied);
@@ -144,7 +147,8 @@ int run_daemon(const DaemonOptions& options) {
   }
 
   boost::asio::io_context io(1);
-  media::IceSettings ice{config->ice_addresses, 0, 0, config->stun_server, {}};
+  media::IceSettings ice{config->ice_addresses, 0, 0, config->stun_server, {}, config->ice_public_address,
+                         config->ice_tcp};
   if (!config->ice_port_range.empty()) parse_port_range(config->ice_port_range, ice.min_port, ice.max_port);
   media::Engine media([&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); }, ice);
   if (auto missing = media.warm_up(); !missing.empty()) {
@@ -157,12 +161,18 @@ int run_daemon(const DaemonOptions& options) {
   spdlog::info("MEDIA_READY");
 
   TlsFiles tls{config->tls_cert, config->tls_key};
-  ApiServices services{*db, config, {}, now_seconds(), ASSIST_VERSION};
+  ApiServices services{*db, config, {}, now_seconds(), ASSIST_VERSION, {}};
   Api api(services);
   OutboxWorker outbox(*config);
   outbox.start();
   SignallingHub hub(*db, [&services] { return services.config; }, media);
-  HttpServer server(io, [&](const HttpRequest& r) { return api.handle(r); }, config->read_timeout);
+  services.appointment_changed = [&hub](std::int64_t id) { hub.appointment_changed(id); };
+  auto handle = [&](const HttpRequest& r) {
+    if (!r.control_socket)
+      if (auto page = serve_web_page(r, *services.config, *db)) return std::move(*page);
+    return api.handle(r);
+  };
+  HttpServer server(io, handle, config->read_timeout);
   server.enable_signalling(hub);
   try {
     if (tls.cert.empty()) tls = ensure_self_signed_certificate(config->data_dir + "/tls");

@@ -10,6 +10,7 @@
 #include "domain/appointments.h"
 #include "domain/credentials.h"
 #include "domain/join_tokens.h"
+#include "ice_servers.h"
 #include "media_engine.h"
 #include "room.h"
 #include "util/crypto.h"
@@ -62,6 +63,11 @@ class Message {
     return v;
   }
   bool has(const char* name) const { return doc_.contains(name) && !doc_[name].is_null(); }
+  bool flag(const char* name) const {
+    if (!has(name)) return false;
+    if (!doc_[name].is_boolean()) throw ProtocolError{"malformed", std::string("'") + name + "' must be true or false"};
+    return doc_[name].get<bool>();
+  }
 
  private:
   nlohmann::json doc_;
@@ -73,6 +79,7 @@ struct SignallingHub::Connection {
   std::string cookie_session;
   std::string peer_address;
   bool greeted = false;
+  bool watching = false;  // a console following appointment changes, not in a call
   std::string participant;
   std::int64_t appointment_id = 0;
   std::string role;  // customer, specialist, supervisor
@@ -196,6 +203,7 @@ void SignallingHub::hello(Connection& c, const Message& m) {
       error(c, "authentication_required", "send a join token or sign in first");
       return c.peer->close("authentication required");
     }
+    if (m.flag("watch")) return watch(c, *user);
     const auto id = m.integer("appointment_id", 1, INT64_MAX);
     appointment = find_appointment(db_, id);
     if (!appointment || (user->role == Role::specialist && appointment->specialist_id != user->id)) {
@@ -244,11 +252,40 @@ void SignallingHub::hello(Connection& c, const Message& m) {
                               {"version", signalling_version},
                               {"participant", c.participant},
                               {"role", c.role},
-                              {"appointment", {{"id", appointment->id}, {"customer_name", appointment->customer_name}}}}
+                              {"appointment", {{"id", appointment->id}, {"customer_name", appointment->customer_name}}},
+                              {"ice_servers", ice_servers_for(*config, c.participant, now)}}
                    .dump());
   call.room->join(c.participant);
   update_appointment(call, c.actor);
   broadcast_state(call);
+  appointment_changed(c.appointment_id);
+}
+
+// A console's live view: told of every change to the appointments its user may see.
+void SignallingHub::watch(Connection& c, const User& user) {
+  c.greeted = true;
+  c.watching = true;
+  c.user_id = user.id;
+  c.role = user.role == Role::specialist ? "specialist" : "supervisor";
+  c.actor = "user:" + user.username;
+  c.peer->send(nlohmann::json{{"type", "welcome"}, {"version", signalling_version}, {"role", c.role}, {"watching", true}}
+                   .dump());
+}
+
+void SignallingHub::appointment_changed(std::int64_t appointment_id) {
+  std::optional<Appointment> a;
+  for (auto& [peer, c] : connections_) {
+    if (!c->watching) continue;
+    if (!a) a = find_appointment(db_, appointment_id);
+    if (!a) return;
+    if (c->role == "specialist" && a->specialist_id != c->user_id) continue;
+    auto members = calls_.count(appointment_id) ? calls_[appointment_id]->members.size() : 0;
+    c->peer->send(nlohmann::json{{"type", "appointment"},
+                                 {"id", appointment_id},
+                                 {"state", std::string(to_string(a->state))},
+                                 {"participants", members}}
+                      .dump());
+  }
 }
 
 void SignallingHub::relay(Connection& c, const std::string& type, const Message& m) {
@@ -310,13 +347,15 @@ void SignallingHub::leave(Connection& c, const std::string& why) {
     tx.commit();
   }
   spdlog::info("SIGNAL_LEFT appointment={} participant={} reason=\"{}\"", c.appointment_id, c.participant, why);
+  const auto appointment_id = c.appointment_id;
   if (call.members.empty()) {
     call.room->close();
     calls_.erase(it);
-    return;
+  } else {
+    update_appointment(call, c.actor);
+    broadcast_state(call);
   }
-  update_appointment(call, c.actor);
-  broadcast_state(call);
+  appointment_changed(appointment_id);
 }
 
 // waiting while only one side is here, in_call while both are; the state machine decides.

@@ -43,11 +43,15 @@ class SignallingHub {
   void on_message(const std::shared_ptr<SignallingPeer>& peer, const std::string& text);
   void on_close(const std::shared_ptr<SignallingPeer>& peer);
 
+  // Tells the consoles watching appointments that this one changed (state, participants).
+  void appointment_changed(std::int64_t appointment_id);
+
  private:
   struct Connection;
   struct Call;
 
   void hello(Connection& c, const class Message& m);
+  void watch(Connection& c, const struct User& user);
   void relay(Connection& c, const std::string& type, const class Message& m);
   void end_call(Connection& c);
   void leave(Connection& c, const std::string& why);

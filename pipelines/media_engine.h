@@ -17,6 +17,8 @@ struct IceSettings {
   unsigned min_port = 0, max_port = 0;  // UDP range; 0: any
   std::string stun_server;              // "stun://host:port" or ""
   std::vector<std::string> turn_servers;  // "turn://user:pass@host:port"
+  std::string public_address;           // 1:1 NAT: host candidates announce this; "" = as they are
+  bool tcp = false;                     // gather ICE-TCP candidates too
 };
 
 class Engine {

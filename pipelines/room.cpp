@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "candidate_rewrite.h"
 #include "gst_ptr.h"
 
 namespace assist::media {
@@ -98,9 +99,10 @@ GstSDPMessage* parse_sdp(const std::string& text) {
   return sdp;
 }
 
-std::string sdp_text(const GstWebRTCSessionDescription* desc) {
+// What the room hands out, with the public address in place of the host's (1:1 NAT).
+std::string sdp_text(const GstWebRTCSessionDescription* desc, const IceSettings& ice) {
   GstPtr<gchar> text(gst_sdp_message_as_text(desc->sdp));
-  return text.get();
+  return rewrite_sdp(text.get(), ice.public_address);
 }
 
 // The reply of a promise as a session description under `field`, or nullptr on error.
@@ -224,6 +226,11 @@ GstElement* Room::make_webrtc(const std::string& participant, const std::string&
       g_signal_emit_by_name(agent, "add-local-ip-address", address.c_str(), &ok);
     }
     if (ice.min_port) g_object_set(agent, "min-rtp-port", ice.min_port, "max-rtp-port", ice.max_port, nullptr);
+    // libnice gathers TCP candidates by default; they are only wanted when configured.
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(agent), "ice-tcp"))
+      g_object_set(agent, "ice-tcp", gboolean(ice.tcp), nullptr);
+    else if (ice.tcp)
+      spdlog::warn("MEDIA_ICE_TCP_UNSUPPORTED room={} (this GStreamer has no ice-tcp switch)", name_);
     gst_object_unref(agent);
   }
   auto self = shared_from_this();
@@ -233,7 +240,8 @@ GstElement* Room::make_webrtc(const std::string& participant, const std::string&
         auto* link = static_cast<SignalLink*>(data);
         auto room = link->room.lock();
         if (!room) return;
-        room->engine_.post([room, p = link->participant, s = link->stream, mline, c = std::string(candidate)] {
+        auto c = rewrite_candidate(candidate, room->engine_.ice().public_address);
+        room->engine_.post([room, p = link->participant, s = link->stream, mline, c = std::move(c)] {
           if (room->events_.candidate) room->events_.candidate(p, s, mline, c);
         });
       }),
@@ -334,7 +342,8 @@ void Room::do_publish(const std::string& participant, const std::string& offer_s
               GstPtr<GstWebRTCSessionDescription> answer(reply_description(p, "answer", err));
               if (!answer) return r->emit_failure(l->participant, "cannot answer the offer: " + err);
               g_signal_emit_by_name(l->webrtc, "set-local-description", answer.get(), nullptr);
-              r->engine_.post([r, participant = l->participant, text = sdp_text(answer.get())] {
+              auto text = sdp_text(answer.get(), r->engine_.ice());
+              r->engine_.post([r, participant = l->participant, text = std::move(text)] {
                 if (r->events_.description) r->events_.description(participant, publish_stream, "answer", text);
               });
             },
@@ -432,7 +441,7 @@ void Room::subscribe(const std::string& receiver, const std::string& publisher_i
         if (!offer) return room->emit_failure(link->participant, "cannot make an offer: " + error);
         g_signal_emit_by_name(link->webrtc, "set-local-description", offer.get(), nullptr);
         room->engine_.post([room, participant = link->participant, stream = link->stream,
-                            text = sdp_text(offer.get())] {
+                            text = sdp_text(offer.get(), room->engine_.ice())] {
           if (room->events_.description) room->events_.description(participant, stream, "offer", text);
         });
       },
@@ -457,9 +466,11 @@ void Room::request_keyframe(const std::string& receiver, const std::string& publ
   if (m == members_.end()) return;
   auto s = m->second.subscriptions.find(publisher_id);
   if (s == m->second.subscriptions.end()) return;
+  // Pushed upstream from the branch's first element: tee → depayloader → the publisher's
+  // webrtcbin, whose RTP session asks the sender for a keyframe (PLI).
   for (auto& branch : s->second.branches) {
     GstPtr<GstPad> sink(gst_element_get_static_pad(branch.elements.front(), "sink"));
-    gst_pad_send_event(sink.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+    gst_pad_push_event(sink.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,8 @@ struct ApiServices {
   Metrics metrics;
   std::int64_t started_at = 0;
   std::string version;
+  // Told after a change to an appointment commits, so live views can refresh.
+  std::function<void(std::int64_t appointment_id)> appointment_changed;
 };
 
 class Api {

@@ -44,6 +44,10 @@ nlohmann::json to_json(const Appointment& a) {
           {"updated_at", format_iso8601(a.updated_at)}};
 }
 
+void announce_change(const Call& call, std::int64_t id) {
+  if (call.services.appointment_changed) call.services.appointment_changed(id);
+}
+
 void add_link(nlohmann::json& out, const Call& call, const IssuedToken& token, const char* role) {
   out["join_url"] = join_url(call.services.config->public_url, token.token);
   out["join_role"] = role;
@@ -139,6 +143,7 @@ HttpResponse create(Call& call) {
   auto a = create_appointment(db, n, call.principal);
   auto token = issue_join_token(db, a, JoinRole::customer, call.services.config->lead_time, call.principal);
   tx.commit();
+  announce_change(call, a.id);
   auto body = to_json(a);
   add_link(body, call, token, "customer");
   auto r = json_response(201, body.dump());
@@ -192,6 +197,7 @@ HttpResponse cancel(Call& call) {
   notify_appointment_change(db, *call.services.config, a, NotifyKind::cancellation, call.principal,
                             now_seconds());
   tx.commit();
+  announce_change(call, a.id);
   return json_response(200, to_json(a).dump());
 }
 
@@ -207,6 +213,7 @@ HttpResponse reschedule(Call& call) {
   notify_appointment_change(db, *call.services.config, a, NotifyKind::reschedule, call.principal,
                             now_seconds());
   tx.commit();
+  announce_change(call, a.id);
   return json_response(200, to_json(a).dump());
 }
 

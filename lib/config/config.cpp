@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -45,6 +46,12 @@ class Loader {
     if (config_.tls_cert.empty() != config_.tls_key.empty())
       error(0, "'server.tls.cert' and 'server.tls.key' must be set together (or both left empty "
                "for a self-signed certificate)");
+    if (config_.turn_servers.empty() != config_.turn_secret.empty() &&
+        !invalid_.count("media.ice.turn_servers") && !invalid_.count("media.ice.turn_secret")) {
+      const char* given = config_.turn_servers.empty() ? "media.ice.turn_secret" : "media.ice.turn_servers";
+      error(lines_[given], "'media.ice.turn_servers' and 'media.ice.turn_secret' must be set together "
+                           "(browsers' TURN credentials are made from the secret)");
+    }
     return finish();
   }
 
@@ -77,7 +84,10 @@ class Loader {
         error(line_of(item.first), "unknown key '" + path + "'");
         continue;
       }
+      lines_[path] = line_of(item.first);
+      const auto errors_before = errors_.size();
       apply(*found, item.second, true);
+      if (errors_.size() > errors_before) invalid_.insert(path);
     }
   }
 
@@ -134,6 +144,16 @@ class Loader {
         config_.*key.int_field = *seconds;
         break;
       }
+      case KeyType::boolean: {
+        std::string v;
+        if (!scalar(v)) break;
+        if (v != "true" && v != "false") {
+          error(line, where + " must be true or false (got '" + v + "')");
+          break;
+        }
+        config_.*key.bool_field = v == "true";
+        break;
+      }
       case KeyType::text_list: {
         if (!node.IsSequence()) {
           error(line, where + " must be a list, e.g. [\"127.0.0.1:8443\"]");
@@ -185,6 +205,8 @@ class Loader {
   Config config_;
   std::set<std::string> sections_;
   std::set<std::string> seen_;
+  std::map<std::string, int> lines_;  // where each key given in the file is
+  std::set<std::string> invalid_;     // keys whose value was refused
   std::vector<ConfigError> errors_;
 };
 

@@ -18,9 +18,16 @@ struct Config {
   std::string data_dir;
   std::string log_level;
   std::int64_t lead_time = 0;  // seconds
+  std::string consent_terms;    // "" = built-in text
+  std::string consent_privacy;  // "" = built-in text
   std::vector<std::string> ice_addresses;  // empty: every non-loopback address
   std::string ice_port_range;              // "MIN-MAX" or ""
   std::string stun_server;                 // "stun://host:port" or ""
+  std::string ice_public_address;          // 1:1 NAT: announced instead of host addresses; ""
+  bool ice_tcp = false;                    // ICE-TCP candidates as well as UDP
+  std::vector<std::string> turn_servers;   // "turn:host:port" / "turns:…" URIs for browsers
+  std::string turn_secret;                 // shared with the TURN server (use-auth-secret)
+  std::int64_t turn_ttl = 0;               // seconds the browsers' TURN credentials last
   // notify: outbox, channels and schedules (see lib/notify)
   std::string notify_timezone;                   // customers' zone, "Europe/Paris"
   std::string notify_quiet_hours;                // "21:00-08:00" or ""

@@ -31,6 +31,55 @@ std::string check_stun_url(const std::string& v) {
   return "must look like stun://HOST:PORT";
 }
 
+std::string check_optional_ip_address(const std::string& v) {
+  if (v.empty()) return "";
+  if (v == "0.0.0.0" || v == "::") return "must be a specific address, not " + v;
+  return check_ip_address(v);
+}
+
+// RFC 7065: turn:HOST[:PORT][?transport=udp|tcp] or turns:…; the credentials come from the
+// shared secret, never from the URI.
+std::string check_turn_url(const std::string& v) {
+  const std::string usage =
+      "must look like turn:HOST:PORT, turns:HOST:PORT or turn:HOST:PORT?transport=tcp";
+  const auto colon = v.find(':');
+  if (colon == std::string::npos) return usage;
+  const auto scheme = v.substr(0, colon);
+  if (scheme != "turn" && scheme != "turns") return usage;
+  auto rest = v.substr(colon + 1);
+  if (rest.rfind("//", 0) == 0) return usage + " (no '//')";
+  if (rest.find('@') != std::string::npos)
+    return "must not hold credentials: they come from media.ice.turn_secret";
+  if (const auto query = rest.find('?'); query != std::string::npos) {
+    const auto q = rest.substr(query + 1);
+    if (q != "transport=udp" && q != "transport=tcp") return usage + " (the only query is transport=udp|tcp)";
+    rest.resize(query);
+  }
+  std::string host = rest, port;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return usage;
+    host = rest.substr(0, close + 1);
+    if (close + 1 < rest.size()) {
+      if (rest[close + 1] != ':') return usage;
+      port = rest.substr(close + 2);
+    }
+    unsigned char buf[16];
+    if (inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) != 1) return usage;
+  } else if (const auto p = rest.find(':'); p != std::string::npos) {
+    host = rest.substr(0, p);
+    port = rest.substr(p + 1);
+  }
+  if (host.empty() || host.find_first_of(" /\\\"'<>") != std::string::npos) return usage;
+  if (rest.size() > host.size()) {
+    int number = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535)
+      return "port must be a number from 1 to 65535";
+  }
+  return "";
+}
+
 std::string check_optional_url(const std::string& v) { return v.empty() ? "" : check_url(v); }
 
 std::string check_smtp_url(const std::string& v) {
@@ -107,9 +156,37 @@ const std::vector<ConfigKey> schema = {
     {.path = "media.ice.stun_server", .type = KeyType::text, .default_yaml = "\"\"",
      .description = "STUN server as stun://HOST:PORT, used to learn the public address. Empty: none.",
      .check = check_stun_url, .text_field = &Config::stun_server},
+    {.path = "media.ice.public_address", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "1:1 NAT: the public IPv4 or IPv6 address that forwards the media ports unchanged "
+                    "to this host. Host candidates of its family announce it instead of the host's "
+                    "address. Empty: candidates as gathered.",
+     .check = check_optional_ip_address, .text_field = &Config::ice_public_address},
+    {.path = "media.ice.tcp", .type = KeyType::boolean, .default_yaml = "false",
+     .description = "Also gather ICE-TCP candidates (for browsers that cannot use UDP). Off: UDP only.",
+     .bool_field = &Config::ice_tcp},
+    {.path = "media.ice.turn_servers", .type = KeyType::text_list, .default_yaml = "[]",
+     .description = "TURN servers handed to browsers, as turn:HOST:PORT or turns:HOST:PORT "
+                    "(?transport=tcp allowed), with ephemeral credentials from turn_secret. Empty: none.",
+     .reload = Reload::live, .check = check_turn_url, .list_field = &Config::turn_servers,
+     .may_be_empty = true},
+    {.path = "media.ice.turn_secret", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Secret shared with the TURN servers (coturn static-auth-secret with "
+                    "use-auth-secret). Required with turn_servers.",
+     .reload = Reload::live, .text_field = &Config::turn_secret},
+    {.path = "media.ice.turn_ttl", .type = KeyType::duration, .default_yaml = "1d",
+     .description = "How long the TURN credentials handed to a browser at join stay valid.",
+     .reload = Reload::live, .min = 60, .max = 7 * 86400, .int_field = &Config::turn_ttl},
     {.path = "links.lead_time", .type = KeyType::duration, .default_yaml = "15m",
      .description = "How long before an appointment's start its join links begin to work.",
      .reload = Reload::live, .min = 0, .max = 7 * 86400, .int_field = &Config::lead_time},
+    {.path = "consent.terms", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Terms of use a customer accepts on the join page before the call. Empty: "
+                    "built-in text in the customer's language.",
+     .reload = Reload::live, .text_field = &Config::consent_terms},
+    {.path = "consent.privacy", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Privacy notice shown with the terms on the join page. Empty: built-in text "
+                    "in the customer's language.",
+     .reload = Reload::live, .text_field = &Config::consent_privacy},
     {.path = "notify.timezone", .type = KeyType::text, .default_yaml = "UTC",
      .description = "Time zone of customers (IANA name): times in messages and quiet hours use it.",
      .reload = Reload::live, .check = check_timezone, .text_field = &Config::notify_timezone},

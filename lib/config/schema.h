@@ -12,7 +12,7 @@
 
 namespace assist {
 
-enum class KeyType { text, text_list, duration, choice };
+enum class KeyType { text, text_list, duration, choice, boolean };
 enum class Reload { live, restart };
 
 struct ConfigKey {
@@ -29,6 +29,7 @@ struct ConfigKey {
   std::string Config::*text_field = nullptr;
   std::vector<std::string> Config::*list_field = nullptr;
   std::int64_t Config::*int_field = nullptr;
+  bool Config::*bool_field = nullptr;
   bool may_be_empty = false;  // for lists
 };
 

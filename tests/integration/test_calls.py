@@ -190,6 +190,50 @@ class Calls(DaemonTestCase):
         ws.close()
         self.assertEqual(self.daemon.https("GET", "/healthz")[0], 200)
 
+    def signed_in_cookie(self, username):
+        result = self.daemon.ctl("user", "add", username, "--password", stdin="a long enough password\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        status, _ = self.daemon.https("POST", "/api/v1/session",
+                                      {"username": username, "password": "a long enough password"})
+        self.assertEqual(status, 201)
+        cookie = dict(self.daemon.last_headers)["Set-Cookie"].split(";")[0]
+        return {"Cookie": cookie}
+
+    def next_message(self, ws, type_):
+        while True:
+            text = ws.receive()
+            self.assertIsNotNone(text, "the connection closed before a %r message" % type_)
+            message = json.loads(text)
+            if message["type"] == type_:
+                return message
+
+    def test_consoles_watch_their_own_appointments(self):
+        anonymous = self.connect()
+        reply = self.exchange(anonymous, {"type": "hello", "version": 1, "watch": True})
+        self.assertEqual(reply["code"], "authentication_required")
+        anonymous.close()
+
+        headers = self.signed_in_cookie("watcher")
+        self.signed_in_cookie("other")
+        watcher = WebSocket(self.ws_url, self.daemon.cert, headers)
+        reply = self.exchange(watcher, {"type": "hello", "version": 1, "watch": True})
+        self.assertEqual((reply["type"], reply["watching"]), ("welcome", True))
+        self.daemon.ctl_json("appointment", "create", "--customer-name", "Not yours", "--specialist", "other")
+        mine = self.daemon.ctl_json("appointment", "create", "--customer-name", "Yours", "--specialist", "watcher")
+        # The other specialist's appointment is never announced: the first news is about ours.
+        self.assertEqual(self.next_message(watcher, "appointment")["id"], mine["id"])
+        customer = self.connect()
+        token = mine["join_url"].rsplit("/", 1)[1]
+        self.assertEqual(self.exchange(customer, {"type": "hello", "version": 1, "token": token})["type"], "welcome")
+        news = self.next_message(watcher, "appointment")
+        self.assertEqual((news["id"], news["state"], news["participants"]), (mine["id"], "waiting", 1))
+        customer.close()
+        news = self.next_message(watcher, "appointment")
+        self.assertEqual((news["id"], news["participants"]), (mine["id"], 0))
+        self.assertEqual(self.exchange(watcher, {"type": "offer", "stream": "publish", "sdp": "v=0"})["code"],
+                         "not_in_call")
+        watcher.close()
+
     def test_second_device_takes_over(self):
         _, customer, _ = self.appointment()
         first = self.connect()

@@ -1,8 +1,11 @@
-"""The README's first command: scripts/demo sets up, builds and serves /healthz over HTTPS."""
+"""The README's first command: scripts/demo sets up, builds, serves the console over HTTPS and
+prints how to sign in as the demo specialist."""
 
 import os
 import shutil
 import signal
+import json
+import re
 import ssl
 import subprocess
 import tempfile
@@ -46,11 +49,21 @@ class Demo(unittest.TestCase):
                 return False
 
         wait_for(healthy, "the demo to serve /healthz", timeout=900)
+        wait_for(lambda: "Console" in open(os.path.join(var, "demo.log")).read(), "the demo's banner")
         output = open(os.path.join(var, "demo.log")).read()
         self.assertIsNone(demo.poll(), output)
-        self.assertIn("https://%s/healthz" % listen, output)
+        self.assertIn("https://%s/console" % listen, output)
         self.assertIn("ADMIN_CREATED username=admin password=", output)
         self.assertIn("appointment create", output)
+
+        with urllib.request.urlopen("https://%s/console" % listen, context=context, timeout=5) as r:
+            self.assertIn(b"console.js", r.read())
+        password = re.search(r"user 'demo', password (\S+)", output).group(1)
+        request = urllib.request.Request("https://%s/api/v1/session" % listen, method="POST",
+                                         data=json.dumps({"username": "demo", "password": password}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=context, timeout=30) as r:
+            self.assertEqual(json.load(r)["user"]["role"], "specialist")
 
 
 if __name__ == "__main__":

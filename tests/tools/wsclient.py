@@ -13,15 +13,16 @@ import urllib.parse
 class WebSocket:
     """A minimal RFC 6455 client: text frames, masking, close; enough for signalling."""
 
-    def __init__(self, url, ca_file):
+    def __init__(self, url, ca_file, headers=None):
         parts = urllib.parse.urlsplit(url)
         context = ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
         raw = socket.create_connection((parts.hostname, parts.port or 443), timeout=30)
         self.sock = context.wrap_socket(raw, server_hostname=parts.hostname)
         key = base64.b64encode(os.urandom(16)).decode()
+        extra = "".join("%s: %s\r\n" % item for item in (headers or {}).items())
         self.sock.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
-                           % (parts.path or "/", parts.netloc, key)).encode())
+                           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n"
+                           % (parts.path or "/", parts.netloc, key, extra)).encode())
         response = b""
         while b"\r\n\r\n" not in response:
             chunk = self.sock.recv(4096)

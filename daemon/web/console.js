@@ -1,0 +1,278 @@
+// @ts-check
+// The specialist console, /console: sign in, today's appointments kept live over the
+// signalling socket, on-demand appointments with a link to copy, and the call itself with
+// "end for all".
+import { CallView } from './call_view.js';
+import { byId, showScreen } from './dom.js';
+import { initLanguage, t } from './i18n.js';
+import { CallSession, protocolVersion } from './protocol.js';
+
+/** @typedef {{id: number, state: string, customer_name: string, starts_at: string}} Appointment */
+
+class ApiProblem extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {string} code
+   */
+  constructor(status, message, code) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+let csrfToken = '';
+
+/**
+ * Calls the REST API with the session cookie; writes carry the CSRF token.
+ * @param {string} method
+ * @param {string} path
+ * @param {object} [body]
+ * @returns {Promise<any>}
+ */
+async function api(method, path, body) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  if (body) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiProblem(response.status, data?.detail ?? response.statusText, data?.code ?? '');
+  return data;
+}
+
+const finalStates = new Set(['ended', 'cancelled', 'expired', 'no_show']);
+
+/** @param {Date} date */
+function isoSeconds(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// ---- signing in ----
+
+/** @param {{user: {username: string, display_name: string}, csrf_token: string}} session */
+function signedIn(session) {
+  csrfToken = session.csrf_token;
+  byId('who', HTMLElement).textContent = session.user.display_name || session.user.username;
+  byId('sign-out', HTMLButtonElement).hidden = false;
+  showDashboard();
+}
+
+function showSignIn() {
+  csrfToken = '';
+  stopWatching();
+  byId('who', HTMLElement).textContent = '';
+  byId('sign-out', HTMLButtonElement).hidden = true;
+  showScreen('sign-in');
+  const form = byId('sign-in-form', HTMLFormElement);
+  const problem = byId('sign-in-error', HTMLElement);
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      const session = await api('POST', '/api/v1/session', {
+        username: byId('username', HTMLInputElement).value,
+        password: byId('password', HTMLInputElement).value,
+      });
+      byId('password', HTMLInputElement).value = '';
+      problem.hidden = true;
+      signedIn(session);
+    } catch (e) {
+      problem.textContent = e instanceof Error ? e.message : String(e);
+      problem.hidden = false;
+    }
+  };
+}
+
+// ---- today's appointments, live ----
+
+/** @type {WebSocket | null} */
+let watcher = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let watchRetry = undefined;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshSoon = undefined;
+
+function watch() {
+  const url = new URL('/ws/v1', location.href);
+  url.protocol = 'wss:';
+  const socket = new WebSocket(url);
+  watcher = socket;
+  const live = byId('live', HTMLElement);
+  socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', version: protocolVersion, watch: true }));
+  socket.onmessage = (event) => {
+    const m = JSON.parse(String(event.data));
+    if (m.type === 'welcome') {
+      live.textContent = 'live';
+      live.dataset.state = 'in_call';
+      refreshAppointments();
+    } else if (m.type === 'appointment') {
+      clearTimeout(refreshSoon);
+      refreshSoon = setTimeout(refreshAppointments, 100);
+    } else if (m.type === 'error' && m.code === 'authentication_required') {
+      showSignIn();
+    }
+  };
+  socket.onclose = () => {
+    if (socket !== watcher) return;
+    live.textContent = 'reconnecting';
+    live.dataset.state = 'waiting';
+    watchRetry = setTimeout(watch, 2000);
+  };
+}
+
+function stopWatching() {
+  clearTimeout(watchRetry);
+  const socket = watcher;
+  watcher = null;
+  socket?.close();
+}
+
+async function refreshAppointments() {
+  const start = new Date();
+  start.setHours(0, 0, 0, 0);
+  const end = new Date(start);
+  end.setDate(end.getDate() + 1);
+  /** @type {{items: Appointment[]}} */
+  let page;
+  try {
+    page = await api('GET', `/api/v1/appointments?from=${isoSeconds(start)}&to=${isoSeconds(end)}&limit=500`);
+  } catch (e) {
+    if (e instanceof ApiProblem && e.status === 401) return showSignIn();
+    throw e;
+  }
+  const body = byId('appointments', HTMLElement);
+  body.replaceChildren(...page.items.map(appointmentRow));
+  byId('no-appointments', HTMLElement).hidden = page.items.length > 0;
+}
+
+/** @param {Appointment} a */
+function appointmentRow(a) {
+  const row = document.createElement('tr');
+  row.dataset.appointment = String(a.id);
+  const time = document.createElement('td');
+  time.textContent = new Date(a.starts_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const name = document.createElement('td');
+  name.textContent = a.customer_name;
+  const state = document.createElement('td');
+  const badge = document.createElement('span');
+  badge.className = 'state';
+  badge.dataset.state = a.state;
+  badge.textContent = a.state.replace('_', ' ');
+  state.append(badge);
+  const actions = document.createElement('td');
+  actions.className = 'actions';
+  if (!finalStates.has(a.state)) {
+    const join = document.createElement('button');
+    join.type = 'button';
+    join.textContent = 'Join';
+    join.className = 'join';
+    join.onclick = () => startCall(a.id);
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.textContent = 'Copy link';
+    copy.onclick = async () => {
+      const link = await api('POST', `/api/v1/appointments/${a.id}/links`, { role: 'customer' });
+      await copyText(link.join_url, copy);
+    };
+    actions.append(join, copy);
+  }
+  row.append(time, name, state, actions);
+  return row;
+}
+
+/**
+ * @param {string} text
+ * @param {HTMLButtonElement} button
+ */
+async function copyText(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed: select the link';
+  }
+}
+
+function showDashboard(message = '') {
+  const notice = byId('dashboard-notice', HTMLElement);
+  notice.textContent = message;
+  notice.hidden = !message;
+  showScreen('dashboard');
+  if (!watcher) watch();
+  refreshAppointments();
+
+  const form = byId('on-demand-form', HTMLFormElement);
+  const problem = byId('on-demand-error', HTMLElement);
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const phone = byId('customer-phone', HTMLInputElement).value.trim();
+    const email = byId('customer-email', HTMLInputElement).value.trim();
+    try {
+      const created = await api('POST', '/api/v1/appointments', {
+        customer_name: byId('customer-name', HTMLInputElement).value.trim(),
+        ...(phone ? { customer_phone: phone } : {}),
+        ...(email ? { customer_email: email } : {}),
+      });
+      problem.hidden = true;
+      form.reset();
+      byId('new-link', HTMLElement).hidden = false;
+      byId('new-link-url', HTMLInputElement).value = created.join_url;
+      const copy = byId('copy-new-link', HTMLButtonElement);
+      copy.textContent = 'Copy link';
+      copy.onclick = () => copyText(created.join_url, copy);
+      byId('join-new', HTMLButtonElement).onclick = () => startCall(created.id);
+      refreshAppointments();
+    } catch (e) {
+      problem.textContent = e instanceof Error ? e.message : String(e);
+      problem.hidden = false;
+    }
+  };
+}
+
+// ---- the call ----
+
+/** @param {number} appointmentId */
+async function startCall(appointmentId) {
+  /** @type {MediaStream} */
+  let local;
+  try {
+    local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } });
+  } catch (e) {
+    return showDashboard(`Camera or microphone refused: ${e instanceof Error ? e.message : e}`);
+  }
+  const session = new CallSession({ appointmentId }, local);
+  /** @type {any} */ (window).assistCall = session;
+  const view = new CallView(session, { onLeave: () => { view.clear(); showDashboard('You left the call.'); } });
+  const endAll = byId('end-all', HTMLButtonElement);
+  endAll.textContent = t('call.end_for_all');
+  endAll.onclick = () => session.endForAll();
+  session.addEventListener('ended', () => {
+    view.clear();
+    showDashboard('The call has ended for everyone.');
+  });
+  session.addEventListener('fatal', (e) => {
+    view.clear();
+    showDashboard(`The call stopped: ${/** @type {CustomEvent} */ (e).detail.message}`);
+  });
+  session.addEventListener('problem', (e) => console.warn('call problem', /** @type {CustomEvent} */ (e).detail));
+  view.showStatus('call.waiting');
+  showScreen('call');
+  session.join();
+}
+
+async function start() {
+  initLanguage(navigator.language.slice(0, 2));
+  byId('sign-out', HTMLButtonElement).onclick = async () => {
+    await api('DELETE', '/api/v1/session').catch(() => {});
+    showSignIn();
+  };
+  try {
+    signedIn(await api('GET', '/api/v1/session'));
+  } catch {
+    showSignIn();
+  }
+}
+
+start();

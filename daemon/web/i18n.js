@@ -1,0 +1,157 @@
+// @ts-check
+// The pages' words in English and French. The language comes from the server (Accept-Language),
+// and the customer can switch; the choice is remembered in this browser.
+
+/** @typedef {'en' | 'fr'} Language */
+
+const strings = {
+  en: {
+    'app.name': 'Video call',
+    'lang.switch': 'Français',
+    'unsupported.title': 'This browser cannot make video calls',
+    'unsupported.text': 'Please open the link in a recent version of Chrome, Firefox, Safari or Edge.',
+    'invalid_token.title': 'This link is not valid',
+    'invalid_token.text': 'Check that you opened the whole link from your message, or ask for a new one.',
+    'too_early.title': 'It is a bit early',
+    'too_early.text': 'This link works from {time}. Please come back then.',
+    'link_expired.title': 'This link has expired',
+    'link_expired.text': 'The time for this appointment has passed. Ask for a new link if you still need help.',
+    'appointment_closed.title': 'This appointment is over',
+    'appointment_closed.text': 'It was cancelled or has already ended. Ask for a new link if you still need help.',
+    'consent.greeting': 'Hello {name}',
+    'consent.when': 'Your video call is at {time}.',
+    'consent.intro': 'Before joining, please read and accept the terms below. Your camera and microphone are only used during the call.',
+    'consent.terms': 'Terms of use',
+    'consent.privacy': 'Privacy',
+    'consent.default_terms': 'The call is between you and our specialist. Do not share information you do not want to share. You can leave at any time.',
+    'consent.default_privacy': 'Your audio and video go through our server to the specialist. We keep a record of when the call took place; nothing else is kept unless you are told so during the call.',
+    'consent.accept': 'I accept the terms of use and the privacy notice',
+    'consent.continue': 'Continue',
+    'preview.title': 'Check your camera and microphone',
+    'preview.camera': 'Camera',
+    'preview.microphone': 'Microphone',
+    'preview.join': 'Join the call',
+    'preview.denied': 'Your camera or microphone is blocked. Allow access in your browser settings, then try again.',
+    'preview.retry': 'Try again',
+    'call.waiting': 'Waiting for the other person to join…',
+    'call.connected': 'Connected',
+    'call.reconnecting': 'Connection lost. Reconnecting…',
+    'call.mute': 'Mute',
+    'call.unmute': 'Unmute',
+    'call.camera_off': 'Camera off',
+    'call.camera_on': 'Camera on',
+    'call.hang_up': 'Hang up',
+    'call.end_for_all': 'End for all',
+    'call.tap_for_sound': 'Tap to turn the sound on',
+    'ended.title': 'The call has ended',
+    'ended.text': 'Thank you. You can close this page.',
+    'left.title': 'You left the call',
+    'left.text': 'You can join again while the appointment lasts.',
+    'left.rejoin': 'Join again',
+    'replaced.title': 'The call continues on another device',
+    'replaced.text': 'This link was opened somewhere else, so this page stopped.',
+    'failed.title': 'The call could not continue',
+  },
+  fr: {
+    'app.name': 'Appel vidéo',
+    'lang.switch': 'English',
+    'unsupported.title': 'Ce navigateur ne permet pas les appels vidéo',
+    'unsupported.text': 'Ouvrez le lien dans une version récente de Chrome, Firefox, Safari ou Edge.',
+    'invalid_token.title': 'Ce lien n’est pas valide',
+    'invalid_token.text': 'Vérifiez que vous avez ouvert le lien complet reçu dans votre message, ou demandez-en un nouveau.',
+    'too_early.title': 'C’est un peu tôt',
+    'too_early.text': 'Ce lien fonctionnera à partir de {time}. Revenez à ce moment-là.',
+    'link_expired.title': 'Ce lien a expiré',
+    'link_expired.text': 'L’heure de ce rendez-vous est passée. Demandez un nouveau lien si vous avez encore besoin d’aide.',
+    'appointment_closed.title': 'Ce rendez-vous est terminé',
+    'appointment_closed.text': 'Il a été annulé ou est déjà terminé. Demandez un nouveau lien si vous avez encore besoin d’aide.',
+    'consent.greeting': 'Bonjour {name}',
+    'consent.when': 'Votre appel vidéo est prévu à {time}.',
+    'consent.intro': 'Avant de rejoindre l’appel, lisez et acceptez les conditions ci-dessous. Votre caméra et votre micro ne servent que pendant l’appel.',
+    'consent.terms': 'Conditions d’utilisation',
+    'consent.privacy': 'Confidentialité',
+    'consent.default_terms': 'L’appel a lieu entre vous et notre spécialiste. Ne partagez pas d’informations que vous ne souhaitez pas partager. Vous pouvez quitter à tout moment.',
+    'consent.default_privacy': 'Votre son et votre image passent par notre serveur jusqu’au spécialiste. Nous gardons une trace de l’heure de l’appel ; rien d’autre n’est conservé sauf si on vous le dit pendant l’appel.',
+    'consent.accept': 'J’accepte les conditions d’utilisation et la politique de confidentialité',
+    'consent.continue': 'Continuer',
+    'preview.title': 'Vérifiez votre caméra et votre micro',
+    'preview.camera': 'Caméra',
+    'preview.microphone': 'Micro',
+    'preview.join': 'Rejoindre l’appel',
+    'preview.denied': 'Votre caméra ou votre micro est bloqué. Autorisez l’accès dans les réglages du navigateur, puis réessayez.',
+    'preview.retry': 'Réessayer',
+    'call.waiting': 'En attente de l’autre personne…',
+    'call.connected': 'Connecté',
+    'call.reconnecting': 'Connexion perdue. Reconnexion…',
+    'call.mute': 'Couper le micro',
+    'call.unmute': 'Activer le micro',
+    'call.camera_off': 'Couper la caméra',
+    'call.camera_on': 'Activer la caméra',
+    'call.hang_up': 'Raccrocher',
+    'call.end_for_all': 'Terminer pour tous',
+    'call.tap_for_sound': 'Touchez pour activer le son',
+    'ended.title': 'L’appel est terminé',
+    'ended.text': 'Merci. Vous pouvez fermer cette page.',
+    'left.title': 'Vous avez quitté l’appel',
+    'left.text': 'Vous pouvez revenir tant que le rendez-vous dure.',
+    'left.rejoin': 'Revenir dans l’appel',
+    'replaced.title': 'L’appel continue sur un autre appareil',
+    'replaced.text': 'Ce lien a été ouvert ailleurs, cette page s’est donc arrêtée.',
+    'failed.title': 'L’appel n’a pas pu continuer',
+  },
+};
+
+/** @typedef {keyof typeof strings.en} Key */
+
+const storageKey = 'assist.language';
+
+/** @type {Language} */
+let current = 'en';
+
+/** @param {string} value @returns {value is Language} */
+function isLanguage(value) {
+  return value === 'en' || value === 'fr';
+}
+
+/**
+ * Picks the language: the customer's earlier choice in this browser, else the server's.
+ * @param {string} fromServer
+ */
+export function initLanguage(fromServer) {
+  const stored = localStorage.getItem(storageKey) ?? '';
+  current = isLanguage(stored) ? stored : isLanguage(fromServer) ? fromServer : 'en';
+  document.documentElement.lang = current;
+  return current;
+}
+
+export function language() {
+  return current;
+}
+
+/** Switches between English and French and remembers the choice. */
+export function toggleLanguage() {
+  current = current === 'en' ? 'fr' : 'en';
+  localStorage.setItem(storageKey, current);
+  document.documentElement.lang = current;
+  return current;
+}
+
+/**
+ * The text for `key` in the current language, with {name} placeholders filled from `vars`.
+ * @param {string} key
+ * @param {Record<string, string>} [vars]
+ */
+export function t(key, vars = {}) {
+  /** @type {Record<string, string>} */
+  const table = strings[current];
+  const text = table[key] ?? strings.en[/** @type {Key} */ (key)] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
+}
+
+/**
+ * A time the way people read it in the current language, in the browser's time zone.
+ * @param {string} iso
+ */
+export function formatTime(iso) {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
+}

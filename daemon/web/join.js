@@ -1,0 +1,197 @@
+// @ts-check
+// The customer's page, /j/<token>: explains a link that cannot be used, else asks for consent,
+// previews the camera and microphone, and runs the call. After a reload during a call it joins
+// again at once (the tab remembers that it was in the call).
+import { CallView } from './call_view.js';
+import { byId, showScreen, translatePage } from './dom.js';
+import { formatTime, initLanguage, t, toggleLanguage } from './i18n.js';
+import { CallSession } from './protocol.js';
+
+/**
+ * @typedef {{status: string, language: string, role?: string, customer_name?: string,
+ *   starts_at?: string, valid_from?: string, terms?: string, privacy?: string}} LinkInfo
+ */
+
+/** @type {LinkInfo} */
+const link = JSON.parse(byId('link', HTMLScriptElement).textContent ?? '{}');
+const token = decodeURIComponent(location.pathname.slice('/j/'.length));
+const inCallKey = 'assist.in-call';
+
+/** @type {() => void} */
+let render = () => {};
+
+function inCall() {
+  return sessionStorage.getItem(inCallKey) === token;
+}
+
+function browserSupported() {
+  return 'RTCPeerConnection' in window && 'WebSocket' in window && Boolean(navigator.mediaDevices?.getUserMedia);
+}
+
+/**
+ * Shows a page-sized message; `text` is called again when the language changes.
+ * @param {string} title a key
+ * @param {() => string} text
+ * @param {{label: string, run: () => void}} [action]
+ */
+function notice(title, text, action) {
+  render = () => {
+    byId('notice-title', HTMLElement).textContent = t(title);
+    byId('notice-text', HTMLElement).textContent = text();
+    const button = byId('notice-action', HTMLButtonElement);
+    button.hidden = !action;
+    if (action) {
+      button.textContent = t(action.label);
+      button.onclick = action.run;
+    }
+  };
+  render();
+  showScreen('notice');
+}
+
+// Why a link cannot be used: the server's codes for refused links, and "replaced".
+const refusals = new Set(['invalid_token', 'too_early', 'link_expired', 'appointment_closed']);
+
+/** @param {string} code */
+function linkNotice(code) {
+  const known = code === 'replaced' || refusals.has(code) ? code : 'invalid_token';
+  notice(`${known}.title`, () => t(`${known}.text`, { time: link.valid_from ? formatTime(link.valid_from) : '' }));
+}
+
+function showConsent() {
+  render = () => {
+    byId('greeting', HTMLElement).textContent = t('consent.greeting', { name: link.customer_name ?? '' });
+    byId('when', HTMLElement).textContent = link.starts_at ? t('consent.when', { time: formatTime(link.starts_at) }) : '';
+    byId('terms', HTMLElement).textContent = link.terms || t('consent.default_terms');
+    byId('privacy', HTMLElement).textContent = link.privacy || t('consent.default_privacy');
+  };
+  render();
+  const accept = byId('accept', HTMLInputElement);
+  const next = byId('continue', HTMLButtonElement);
+  accept.onchange = () => { next.disabled = !accept.checked; };
+  next.onclick = () => showPreview();
+  showScreen('consent');
+}
+
+/** @type {MediaStream | null} */
+let preview = null;
+
+/**
+ * @param {string} [cameraId]
+ * @param {string} [microphoneId]
+ */
+async function openDevices(cameraId, microphoneId) {
+  return navigator.mediaDevices.getUserMedia({
+    audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
+    video: {
+      width: { ideal: 640 }, height: { ideal: 480 },
+      ...(cameraId ? { deviceId: { exact: cameraId } } : { facingMode: 'user' }),
+    },
+  });
+}
+
+/**
+ * @param {HTMLSelectElement} select
+ * @param {MediaDeviceInfo[]} devices
+ * @param {string} kind
+ * @param {MediaStreamTrack | undefined} current
+ */
+function fillChoices(select, devices, kind, current) {
+  select.replaceChildren();
+  for (const device of devices.filter((d) => d.kind === kind)) {
+    const option = new Option(device.label || device.deviceId.slice(0, 8), device.deviceId);
+    option.selected = device.deviceId === current?.getSettings().deviceId;
+    select.append(option);
+  }
+}
+
+async function showPreview() {
+  showScreen('preview');
+  const video = byId('preview-video', HTMLVideoElement);
+  const cameras = byId('camera-choice', HTMLSelectElement);
+  const microphones = byId('microphone-choice', HTMLSelectElement);
+  const problem = byId('preview-error', HTMLElement);
+  const join = byId('join', HTMLButtonElement);
+  const open = async () => {
+    preview?.getTracks().forEach((track) => track.stop());
+    preview = null;
+    try {
+      preview = await openDevices(cameras.value || undefined, microphones.value || undefined);
+      problem.hidden = true;
+      join.textContent = t('preview.join');
+      join.onclick = () => startCall();
+      video.srcObject = preview;
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      fillChoices(cameras, devices, 'videoinput', preview.getVideoTracks()[0]);
+      fillChoices(microphones, devices, 'audioinput', preview.getAudioTracks()[0]);
+    } catch (e) {
+      console.warn('camera or microphone refused', e);
+      problem.textContent = t('preview.denied');
+      problem.hidden = false;
+      join.textContent = t('preview.retry');
+      join.onclick = () => open();
+    }
+  };
+  cameras.onchange = open;
+  microphones.onchange = open;
+  await open();
+}
+
+async function startCall() {
+  let local = preview;
+  preview = null;
+  if (!local) {
+    try {
+      local = await openDevices();
+    } catch {
+      return showPreview();
+    }
+  }
+  sessionStorage.setItem(inCallKey, token);
+  const session = new CallSession({ token }, local);
+  /** @type {any} */ (window).assistCall = session;
+  const view = new CallView(session, {
+    onLeave: () => {
+      view.clear();
+      sessionStorage.removeItem(inCallKey);
+      notice('left.title', () => t('left.text'), { label: 'left.rejoin', run: () => startCall() });
+    },
+  });
+  render = () => view.showControls();
+  session.addEventListener('ended', () => {
+    view.clear();
+    sessionStorage.removeItem(inCallKey);
+    notice('ended.title', () => t('ended.text'));
+  });
+  session.addEventListener('fatal', (e) => {
+    const { code, message } = /** @type {CustomEvent} */ (e).detail;
+    view.clear();
+    sessionStorage.removeItem(inCallKey);
+    if (code === 'replaced' || refusals.has(code)) linkNotice(code);
+    else notice('failed.title', () => message);
+  });
+  view.showStatus('call.waiting');
+  showScreen('call');
+  session.join();
+}
+
+function start() {
+  initLanguage(link.language);
+  const switcher = byId('language', HTMLButtonElement);
+  const refresh = () => {
+    switcher.textContent = t('lang.switch');
+    translatePage(t);
+    render();
+  };
+  switcher.onclick = () => {
+    toggleLanguage();
+    refresh();
+  };
+  refresh();
+  if (link.status !== 'ok') return linkNotice(link.status);
+  if (!browserSupported()) return notice('unsupported.title', () => t('unsupported.text'));
+  if (inCall()) return startCall();
+  showConsent();
+}
+
+start();

@@ -1,0 +1,90 @@
+// A real assistd for the browser tests: 127.0.0.1, a port chosen at run time, a temporary data
+// directory, media on loopback; driven with assistctl over its control socket.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const build = process.env.ASSIST_BUILD_DIR ?? new URL('../../build', import.meta.url).pathname;
+const assistd = process.env.ASSISTD ?? join(build, 'daemon/assistd');
+const assistctl = process.env.ASSISTCTL ?? join(build, 'cmd/assistctl/assistctl');
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(predicate, what, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await predicate()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export class Daemon {
+  async start() {
+    this.dir = mkdtempSync(join(tmpdir(), 'assist-e2e-'));
+    this.port = await freePort();
+    this.url = `https://127.0.0.1:${this.port}`;
+    this.socket = join(this.dir, 'ctl.sock');
+    this.logPath = join(this.dir, 'assistd.log');
+    writeFileSync(join(this.dir, 'assistd.yaml'), [
+      'server:',
+      `  listen: ["127.0.0.1:${this.port}"]`,
+      `  public_url: "${this.url}"`,
+      `  control_socket: "${this.socket}"`,
+      'storage:',
+      `  data_dir: "${join(this.dir, 'data')}"`,
+      'log:',
+      '  level: debug',
+      'media:',
+      '  ice:',
+      '    addresses: ["127.0.0.1"]',
+      '',
+    ].join('\n'));
+    const { openSync } = await import('node:fs');
+    const log = openSync(this.logPath, 'a');
+    this.process = spawn(assistd, ['-c', join(this.dir, 'assistd.yaml')], { stdio: ['ignore', log, log] });
+    const failedToStart = new Promise((_, reject) => this.process.once('error', reject));
+    failedToStart.catch(() => {});
+    await Promise.race([failedToStart,
+      until(() => existsSync(this.socket) || this.process.exitCode !== null, 'assistd to start')]);
+    if (this.process.exitCode !== null) throw new Error(`assistd exited:\n${this.log()}`);
+    await until(() => this.log().includes('DAEMON_READY'), 'assistd to be ready');
+    return this;
+  }
+
+  log() {
+    return existsSync(this.logPath) ? readFileSync(this.logPath, 'utf8') : '';
+  }
+
+  /** Runs assistctl; returns its standard output. */
+  ctl(args, input) {
+    return execFileSync(assistctl, ['--socket', this.socket, ...args], { input, encoding: 'utf8' });
+  }
+
+  ctlJson(args) {
+    return JSON.parse(this.ctl([...args, '-o', 'json']));
+  }
+
+  async stop() {
+    if (this.process && this.process.exitCode === null) {
+      const exited = new Promise((resolve) => this.process.once('exit', resolve));
+      this.process.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

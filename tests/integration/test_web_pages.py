@@ -1,0 +1,96 @@
+"""The pages assistd serves: statuses, types and security headers, the link status carried by
+the join page, and that nothing a customer's name holds can break out of it."""
+
+import json
+import re
+import signal
+import sqlite3
+import unittest
+
+from harness import DaemonTestCase, wait_for
+
+
+class WebPages(DaemonTestCase):
+    def get(self, path, headers=None):
+        conn = self.daemon.connection()
+        try:
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode()
+        finally:
+            conn.close()
+
+    def link_info(self, body):
+        match = re.search(r'<script type="application/json" id="link">(.*?)</script>', body, re.S)
+        self.assertIsNotNone(match, "the join page carries no link status")
+        return json.loads(match.group(1))
+
+    def test_console_and_assets(self):
+        status, headers, body = self.get("/console")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "text/html; charset=utf-8")
+        self.assertIn("default-src 'self'", headers["Content-Security-Policy"])
+        self.assertIn("frame-ancestors 'none'", headers["Content-Security-Policy"])
+        self.assertEqual(headers["Referrer-Policy"], "no-referrer")
+        self.assertIn('src="/web/console.js"', body)
+        for name in ("console.js", "join.js", "protocol.js", "call_view.js", "i18n.js", "dom.js"):
+            status, headers, body = self.get("/web/" + name)
+            self.assertEqual((status, headers["Content-Type"]), (200, "text/javascript; charset=utf-8"), name)
+            self.assertIn("// @ts-check", body)
+        self.assertEqual(self.get("/web/style.css")[1]["Content-Type"], "text/css; charset=utf-8")
+
+    def test_unknown_paths_and_methods(self):
+        for path in ("/web/missing.js", "/web/../../etc/passwd", "/web/join.html", "/web/"):
+            self.assertEqual(self.get(path)[0], 404, path)
+        status, headers, _ = self.get("/")
+        self.assertEqual((status, headers["Location"]), (302, "/console"))
+        status, _ = self.daemon.https("POST", "/console", {"x": 1})
+        self.assertEqual(status, 405)
+        self.assertIn(("Allow", "GET, HEAD"), self.daemon.last_headers)
+
+    def test_join_page_carries_the_link_status_in_the_customers_language(self):
+        created = self.daemon.ctl_json("appointment", "create", "--customer-name", "Ada", "--locale", "fr")
+        path = "/j/" + created["join_url"].rsplit("/", 1)[1]
+        status, _, body = self.get(path)
+        info = self.link_info(body)
+        self.assertEqual((status, info["status"], info["customer_name"]), (200, "ok", "Ada"))
+        self.assertEqual(info["language"], "fr", "the appointment's language without Accept-Language")
+        _, _, body = self.get(path, {"Accept-Language": "de-DE, en;q=0.8, fr;q=0.5"})
+        self.assertEqual(self.link_info(body)["language"], "en")
+        status, _, body = self.get("/j/" + "x" * 5000)
+        self.assertEqual((status, self.link_info(body)), (404, {"status": "invalid_token", "language": "en"}))
+
+    def test_refused_links_have_their_own_status(self):
+        expired = self.daemon.ctl_json("appointment", "create", "--customer-name", "Late")
+        # Move it into the past, as if the customer came back the next day.
+        with sqlite3.connect(self.daemon.database) as db:
+            db.execute("UPDATE appointments SET starts_at = starts_at - 86400 WHERE id = ?", (expired["id"],))
+        status, _, body = self.get("/j/" + expired["join_url"].rsplit("/", 1)[1])
+        self.assertEqual((status, self.link_info(body)["status"]), (410, "link_expired"))
+        cancelled = self.daemon.ctl_json("appointment", "create", "--customer-name", "Gone")
+        self.daemon.ctl_json("appointment", "cancel", str(cancelled["id"]))
+        status, _, body = self.get("/j/" + cancelled["join_url"].rsplit("/", 1)[1])
+        info = self.link_info(body)
+        self.assertEqual((status, info["status"], info["appointment_state"]), (410, "appointment_closed", "cancelled"))
+        self.assertNotIn("terms", info)
+
+    def test_a_hostile_name_stays_inside_the_page_data(self):
+        name = "</script><script>alert(1)</script>"
+        created = self.daemon.ctl_json("appointment", "create", "--customer-name", name)
+        _, _, body = self.get("/j/" + created["join_url"].rsplit("/", 1)[1])
+        self.assertNotIn("<script>alert", body)
+        self.assertEqual(self.link_info(body)["customer_name"], name)
+
+    def test_consent_text_comes_from_the_configuration(self):
+        # Live keys: a reload applies them to the next page.
+        self.daemon.write_config('consent:\n  terms: "Be kind."\n  privacy: "We keep nothing."\n')
+        self.daemon.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: "CONFIG_RELOADED" in self.daemon.log_text(), "the reload")
+        created = self.daemon.ctl_json("appointment", "create", "--customer-name", "Ada")
+        _, _, body = self.get("/j/" + created["join_url"].rsplit("/", 1)[1])
+        info = self.link_info(body)
+        self.assertEqual((info["terms"], info["privacy"]), ("Be kind.", "We keep nothing."))
+
+
+if __name__ == "__main__":
+    unittest.main()
