@@ -76,11 +76,17 @@ export class Daemon {
     return JSON.parse(this.ctl([...args, '-o', 'json']));
   }
 
+  /** Stops assistd; under ASan/UBSan a report (leaks are reported at exit) is an error. */
   async stop() {
     if (this.process && this.process.exitCode === null) {
       const exited = new Promise((resolve) => this.process.once('exit', resolve));
       this.process.kill('SIGTERM');
       await exited;
+    }
+    const log = this.log();
+    for (const marker of ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:']) {
+      const at = log.indexOf(marker);
+      if (at >= 0) throw new Error(`assistd's sanitizer report:\n${log.slice(Math.max(0, at - 200), at + 6000)}`);
     }
   }
 

@@ -106,10 +106,21 @@ class Daemon:
             self.process.wait(timeout=30)
         if self.process:
             self.log.close()
+            self.check_sanitizers()
+
+    def check_sanitizers(self):
+        """Under ASan/UBSan a report (leaks are reported at exit) fails the test that stopped it."""
+        text = self.log_text()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in text:
+                start = text.index(marker)
+                raise AssertionError("assistd's sanitizer report:\n" + text[max(0, start - 200):start + 6000])
 
     def close(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def tls_context(self):
         ctx = ssl.create_default_context(cafile=self.cert)
