@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "domain/join_tokens.h"
@@ -134,12 +135,12 @@ std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Con
   const std::string path = request.target.substr(0, request.target.find('?'));
   const bool is_page = path == "/" || path == "/console" || path.rfind("/j/", 0) == 0 || path.rfind("/web/", 0) == 0;
   if (!is_page) return std::nullopt;
-  if (request.method != "GET" && request.method != "HEAD") {
+  if (request.method != "GET") {
     HttpResponse r;
     r.status = 405;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "Method not allowed\n";
-    r.headers.emplace_back("Allow", "GET, HEAD");
+    r.headers.emplace_back("Allow", "GET");
     return r;
   }
   if (path == "/") {
