@@ -86,6 +86,20 @@ std::vector<std::string> sent_kinds(const GstSDPMessage* sdp) {
   return kinds;
 }
 
+// RTP allows one early feedback packet per regular RTCP interval (RFC 4585), 5 s by default: a
+// keyframe request made just after another (a second receiver, a lost first keyframe) would
+// wait for the next regular report. With the publisher's interval at half a second, a receiver
+// waits at most that long for its keyframe; the extra RTCP is a few hundred bytes a second.
+void shorten_rtcp_interval(GstElement* webrtc) {
+  GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
+  if (!rtpbin) return;
+  GObject* session = nullptr;
+  g_signal_emit_by_name(rtpbin.get(), "get-internal-session", 0u, &session);
+  if (!session) return;
+  g_object_set(session, "rtcp-min-interval", guint64(GST_SECOND / 2), nullptr);
+  g_object_unref(session);
+}
+
 GstSDPMessage* parse_sdp(const std::string& text) {
   GstSDPMessage* sdp = nullptr;
   if (gst_sdp_message_new_from_text(text.c_str(), &sdp) != GST_SDP_OK) {
@@ -341,6 +355,7 @@ void Room::do_publish(const std::string& participant, const std::string& offer_s
               std::string err;
               GstPtr<GstWebRTCSessionDescription> answer(reply_description(p, "answer", err));
               if (!answer) return r->emit_failure(l->participant, "cannot answer the offer: " + err);
+              shorten_rtcp_interval(l->webrtc);
               g_signal_emit_by_name(l->webrtc, "set-local-description", answer.get(), nullptr);
               auto text = sdp_text(answer.get(), r->engine_.ice());
               r->engine_.post([r, participant = l->participant, text = std::move(text)] {
@@ -420,14 +435,21 @@ void Room::subscribe(const std::string& receiver, const std::string& publisher_i
       g_object_set(transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, nullptr);
       gst_object_unref(transceiver);
     }
-    branch.tee_pad = gst_element_request_pad_simple(track.tee, "src_%u");
-    GstPtr<GstPad> queue_sink(gst_element_get_static_pad(queue, "sink"));
-    gst_pad_link(branch.tee_pad, queue_sink.get());
+    branch.kind = kind;
     branch.elements = {queue, pay, filter};
-    for (GstElement* e : branch.elements) gst_element_sync_state_with_parent(e);
     sub.branches.push_back(std::move(branch));
   }
+  // Everything downstream of the tees plays before a tee feeds it: a branch still in NULL
+  // answers "flushing", which the tee passes upstream, and the publisher's stream stops for
+  // every receiver.
   gst_element_sync_state_with_parent(sub.webrtc);
+  for (auto& branch : sub.branches) {
+    for (GstElement* e : branch.elements) gst_element_sync_state_with_parent(e);
+    const auto& track = publisher->tracks.at(branch.kind);
+    branch.tee_pad = gst_element_request_pad_simple(track.tee, "src_%u");
+    GstPtr<GstPad> queue_sink(gst_element_get_static_pad(branch.elements.front(), "sink"));
+    gst_pad_link(branch.tee_pad, queue_sink.get());
+  }
   GstElement* webrtc = sub.webrtc;
   member.subscriptions[publisher_id] = std::move(sub);
 
@@ -499,15 +521,21 @@ void Room::do_leave(const std::string& participant) {
 }
 
 // webrtcbin goes to NULL before what feeds it, or shutdown can deadlock.
+// The branches leave their tees first, so the flushing that stopping causes never reaches the
+// publisher (see subscribe); then webrtcbin stops before the elements feeding it.
 void Room::teardown(Subscription& s) {
-  gst_element_set_state(s.webrtc, GST_STATE_NULL);
-  gst_bin_remove(GST_BIN(pipeline_), s.webrtc);
   for (auto& branch : s.branches) {
+    if (!branch.tee_pad) continue;
     GstPtr<GstElement> tee(gst_pad_get_parent_element(branch.tee_pad));
     GstPtr<GstPad> queue_sink(gst_element_get_static_pad(branch.elements.front(), "sink"));
     gst_pad_unlink(branch.tee_pad, queue_sink.get());
     gst_element_release_request_pad(tee.get(), branch.tee_pad);
     gst_object_unref(branch.tee_pad);
+    branch.tee_pad = nullptr;
+  }
+  gst_element_set_state(s.webrtc, GST_STATE_NULL);
+  gst_bin_remove(GST_BIN(pipeline_), s.webrtc);
+  for (auto& branch : s.branches) {
     for (GstElement* e : branch.elements) {
       gst_element_set_state(e, GST_STATE_NULL);
       gst_bin_remove(GST_BIN(pipeline_), e);

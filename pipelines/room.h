@@ -60,6 +60,7 @@ class Room : public std::enable_shared_from_this<Room> {
     std::map<std::string, Track> tracks;  // by kind, made from the offer's m-lines
   };
   struct Branch {
+    std::string kind;        // the publisher's track it forwards
     GstPad* tee_pad = nullptr;
     std::vector<GstElement*> elements;  // queue, payloader, capsfilter
   };

@@ -148,6 +148,8 @@ describe('a call between the console and the customer page', () => {
       await seesVideo(customer, 'customer');
       await seesVideo(specialist, 'specialist');
       assert.equal(daemon.ctlJson(['appointment', 'show', String(id)]).state, 'in_call');
+      // Media flowed at the first attempt: nobody had to leave and join again to get it.
+      assert.doesNotMatch(daemon.log(), /SIGNAL_LEFT/);
 
       // Audio flows both ways; muting the customer silences what the specialist receives.
       await eventually('specialist hears the customer', async () => assert.ok(await audioEnergyOver(specialist) > 0));
