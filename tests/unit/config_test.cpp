@@ -1,15 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "config_errors.h"
 
 namespace assist {
 namespace {
-
-std::string errors_of(const ConfigLoad& r) {
-  std::string out;
-  for (const auto& e : r.errors) out += e.to_string() + "\n";
-  return out;
-}
 
 TEST(Config, EmptyFileGivesDefaults) {
   auto r = load_config_text("", "a.yaml");

@@ -3,17 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "config_errors.h"
 #include "ice_servers.h"
 #include "util/turn_credentials.h"
 
 namespace assist {
 namespace {
-
-std::string errors_of(const ConfigLoad& r) {
-  std::string out;
-  for (const auto& e : r.errors) out += e.to_string() + "\n";
-  return out;
-}
 
 Config load(const std::string& ice_yaml) {
   auto r = load_config_text("media:\n  ice:\n" + ice_yaml, "f");
