@@ -13,12 +13,10 @@ class ApiProblem extends Error {
   /**
    * @param {number} status
    * @param {string} message
-   * @param {string} code
    */
-  constructor(status, message, code) {
+  constructor(status, message) {
     super(message);
     this.status = status;
-    this.code = code;
   }
 }
 
@@ -39,7 +37,7 @@ async function api(method, path, body) {
   const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiProblem(response.status, data?.detail ?? response.statusText, data?.code ?? '');
+  if (!response.ok) throw new ApiProblem(response.status, data?.detail ?? response.statusText);
   return data;
 }
 

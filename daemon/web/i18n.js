@@ -124,10 +124,6 @@ export function initLanguage(fromServer) {
   return current;
 }
 
-export function language() {
-  return current;
-}
-
 /** Switches between English and French and remembers the choice. */
 export function toggleLanguage() {
   current = current === 'en' ? 'fr' : 'en';

@@ -65,7 +65,6 @@ export class CallSession extends EventTarget {
     /** @type {RTCIceServer[]} */
     this.iceServers = [];
     this.participant = '';
-    this.role = '';
     this.stopped = false;
     this.attempt = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -223,7 +222,6 @@ export class CallSession extends EventTarget {
       case 'welcome':
         this.attempt = 0;
         this.participant = m.participant;
-        this.role = m.role;
         this.iceServers = Array.isArray(m.ice_servers) ? m.ice_servers : [];
         this.emit('welcome', m);
         this.publish();
