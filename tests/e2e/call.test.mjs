@@ -102,6 +102,22 @@ async function audioEnergyOver(page, ms = 2000) {
   return later.energy - before.energy;
 }
 
+/** Mean brightness (0-255) of the remote video the page shows. */
+function remoteBrightness(page) {
+  return page.evaluate(() => {
+    const video = document.querySelector('#remotes video');
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const context = canvas.getContext('2d');
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0;
+    for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
+    return sum / (pixels.length / 4) / 3;
+  });
+}
+
 async function signIn(page) {
   await page.goto(`${daemon.url}/console`);
   await page.fill('#username', 'alice');
@@ -116,7 +132,7 @@ function rowState(page, id) {
 }
 
 describe('a call between the console and the customer page', () => {
-  test('both see and hear each other; mute, reload, a lost connection and end for all work', async () => {
+  test('both see and hear each other; mute, camera off, reload, a lost connection and end for all work', async () => {
     await withPages('call', { specialist: {}, customer: { locale: 'en-GB' } }, async ({ specialist, customer }) => {
       await signIn(specialist);
 
@@ -163,6 +179,14 @@ describe('a call between the console and the customer page', () => {
         assert.ok(muted < speaking / 100, `energy ${muted} while muted, ${speaking} before`);
       });
       await customer.click('#mute');
+
+      // Turning the customer's camera off shows the specialist a black picture, and back on.
+      assert.ok(await remoteBrightness(specialist) > 30, 'the fake camera\'s picture is bright');
+      await customer.click('#camera');
+      assert.equal(await customer.getAttribute('#camera', 'aria-pressed'), 'true');
+      await eventually('the specialist sees black', async () => assert.ok(await remoteBrightness(specialist) < 5));
+      await customer.click('#camera');
+      await eventually('the picture comes back', async () => assert.ok(await remoteBrightness(specialist) > 30));
 
       // A reload of the customer page joins the same call again.
       await customer.reload();
