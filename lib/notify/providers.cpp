@@ -29,9 +29,18 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-class EmailProvider : public Provider {
+// A provider sends with the configuration it was made from (providers are made at start).
+class ConfiguredProvider : public Provider {
  public:
-  explicit EmailProvider(const Config& c) : config_(c) {}
+  explicit ConfiguredProvider(const Config& c) : config_(c) {}
+
+ protected:
+  Config config_;
+};
+
+class EmailProvider : public ConfiguredProvider {
+ public:
+  using ConfiguredProvider::ConfiguredProvider;
   SendResult send(const Notification& n) override {
     const auto payload = nlohmann::json::parse(n.payload);
     EmailMessage m;
@@ -60,14 +69,11 @@ class EmailProvider : public Provider {
       return {SendOutcome::rejected, "", error};
     return {SendOutcome::retry, "", error};
   }
-
- private:
-  Config config_;
 };
 
-class TwilioProvider : public Provider {
+class TwilioProvider : public ConfiguredProvider {
  public:
-  explicit TwilioProvider(const Config& c) : config_(c) {}
+  using ConfiguredProvider::ConfiguredProvider;
   SendResult send(const Notification& n) override {
     const auto payload = nlohmann::json::parse(n.payload);
     const auto& sid = config_.notify_twilio_account_sid;
@@ -90,14 +96,11 @@ class TwilioProvider : public Provider {
     }
     return result;
   }
-
- private:
-  Config config_;
 };
 
-class HttpSmsProvider : public Provider {
+class HttpSmsProvider : public ConfiguredProvider {
  public:
-  explicit HttpSmsProvider(const Config& c) : config_(c) {}
+  using ConfiguredProvider::ConfiguredProvider;
   SendResult send(const Notification& n) override {
     const auto payload = nlohmann::json::parse(n.payload);
     HttpPost post;
@@ -110,14 +113,11 @@ class HttpSmsProvider : public Provider {
                                 "notify.sms.http.body", false);
     return classify_http(http_post(post));
   }
-
- private:
-  Config config_;
 };
 
-class WebhookProvider : public Provider {
+class WebhookProvider : public ConfiguredProvider {
  public:
-  explicit WebhookProvider(const Config& c) : config_(c) {}
+  using ConfiguredProvider::ConfiguredProvider;
   SendResult send(const Notification& n) override {
     auto event = nlohmann::json::parse(n.payload);
     event["id"] = "notification-" + std::to_string(n.id);
@@ -134,9 +134,6 @@ class WebhookProvider : public Provider {
     if (result.outcome == SendOutcome::sent) result.provider_id = "notification-" + std::to_string(n.id);
     return result;
   }
-
- private:
-  Config config_;
 };
 
 }  // namespace
