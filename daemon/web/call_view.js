@@ -1,15 +1,32 @@
 // @ts-check
 // The in-call screen both pages share: remote video large, self view small, and the controls
-// (mute, camera off, hang up, and for specialists "end for all").
+// (mute, camera off, hang up, and for specialists "end for all"). Pages provide an empty
+// <section id="call">.
 import { byId } from './dom.js';
 import { t } from './i18n.js';
 
+const markup = `
+  <div id="remotes" class="remotes"></div>
+  <video id="self-view" class="self" autoplay playsinline muted></video>
+  <p id="call-status" class="status" role="status"></p>
+  <button id="sound-prompt" type="button" class="sound" hidden></button>
+  <div class="controls">
+    <button id="mute" type="button"></button>
+    <button id="camera" type="button"></button>
+    <button id="hang-up" type="button"></button>
+    <button id="end-all" type="button" class="danger" hidden></button>
+  </div>`;
+
 export class CallView {
   /**
+   * Fills the page's #call section (once) and runs the call in it. With `onEndForAll`, the
+   * view has an "end for all" button.
    * @param {import('./protocol.js').CallSession} session
-   * @param {{onLeave: () => void}} handlers
+   * @param {{onLeave: () => void, onEndForAll?: () => void}} handlers
    */
   constructor(session, handlers) {
+    const section = byId('call', HTMLElement);
+    if (!section.firstElementChild) section.innerHTML = markup;
     this.session = session;
     this.remotes = byId('remotes', HTMLElement);
     this.self = byId('self-view', HTMLVideoElement);
@@ -18,10 +35,12 @@ export class CallView {
     this.camera = byId('camera', HTMLButtonElement);
     this.hangUp = byId('hang-up', HTMLButtonElement);
     this.soundPrompt = byId('sound-prompt', HTMLButtonElement);
+    this.endAll = byId('end-all', HTMLButtonElement);
     /** @type {Map<string, HTMLVideoElement>} */
     this.videos = new Map();
     this.alone = true;
 
+    this.endAll.hidden = !handlers.onEndForAll;
     this.self.srcObject = session.local;
     this.self.muted = true;
     this.showControls();
@@ -31,6 +50,7 @@ export class CallView {
       session.leave();
       handlers.onLeave();
     };
+    this.endAll.onclick = () => handlers.onEndForAll?.();
     this.soundPrompt.onclick = () => {
       this.soundPrompt.hidden = true;
       for (const video of this.videos.values()) {
@@ -68,6 +88,8 @@ export class CallView {
     this.camera.setAttribute('aria-pressed', String(Boolean(video && !video.enabled)));
     this.camera.disabled = !video;
     this.hangUp.textContent = t('call.hang_up');
+    this.hangUp.classList.toggle('danger', this.endAll.hidden);
+    this.endAll.textContent = t('call.end_for_all');
     this.soundPrompt.textContent = t('call.tap_for_sound');
   }
 

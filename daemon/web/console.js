@@ -4,7 +4,7 @@
 // "end for all".
 import { CallView } from './call_view.js';
 import { byId, showScreen } from './dom.js';
-import { initLanguage, t } from './i18n.js';
+import { initLanguage } from './i18n.js';
 import { CallSession, protocolVersion } from './protocol.js';
 
 /** @typedef {{id: number, state: string, customer_name: string, starts_at: string}} Appointment */
@@ -242,10 +242,13 @@ async function startCall(appointmentId) {
   }
   const session = new CallSession({ appointmentId }, local);
   /** @type {any} */ (window).assistCall = session;
-  const view = new CallView(session, { onLeave: () => { view.clear(); showDashboard('You left the call.'); } });
-  const endAll = byId('end-all', HTMLButtonElement);
-  endAll.textContent = t('call.end_for_all');
-  endAll.onclick = () => session.endForAll();
+  const view = new CallView(session, {
+    onLeave: () => {
+      view.clear();
+      showDashboard('You left the call.');
+    },
+    onEndForAll: () => session.endForAll(),
+  });
   session.addEventListener('ended', () => {
     view.clear();
     showDashboard('The call has ended for everyone.');
