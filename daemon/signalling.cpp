@@ -273,18 +273,20 @@ void SignallingHub::watch(Connection& c, const User& user) {
 }
 
 void SignallingHub::appointment_changed(std::int64_t appointment_id) {
-  std::optional<Appointment> a;
+  const bool watched = std::any_of(connections_.begin(), connections_.end(),
+                                   [](const auto& entry) { return entry.second->watching; });
+  if (!watched) return;
+  const auto a = find_appointment(db_, appointment_id);
+  if (!a) return;
+  const auto call = calls_.find(appointment_id);
+  const auto text = nlohmann::json{{"type", "appointment"},
+                                   {"id", appointment_id},
+                                   {"state", std::string(to_string(a->state))},
+                                   {"participants", call == calls_.end() ? 0 : call->second->members.size()}}
+                        .dump();
   for (auto& [peer, c] : connections_) {
-    if (!c->watching) continue;
-    if (!a) a = find_appointment(db_, appointment_id);
-    if (!a) return;
-    if (c->role == "specialist" && a->specialist_id != c->user_id) continue;
-    auto members = calls_.count(appointment_id) ? calls_[appointment_id]->members.size() : 0;
-    c->peer->send(nlohmann::json{{"type", "appointment"},
-                                 {"id", appointment_id},
-                                 {"state", std::string(to_string(a->state))},
-                                 {"participants", members}}
-                      .dump());
+    if (!c->watching || (c->role == "specialist" && a->specialist_id != c->user_id)) continue;
+    c->peer->send(text);
   }
 }
 
