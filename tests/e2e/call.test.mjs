@@ -121,6 +121,9 @@ function remoteBrightness(page) {
 async function signIn(page) {
   await page.goto(`${daemon.url}/console`);
   await page.fill('#username', 'alice');
+  await page.fill('#password', 'not the password');
+  await page.click('#sign-in-form button[type=submit]');
+  await page.waitForSelector('#sign-in-error:text("wrong username or password")');
   await page.fill('#password', 'correct horse battery');
   await page.click('#sign-in-form button[type=submit]');
   await page.waitForSelector('#dashboard:not([hidden])');
@@ -208,6 +211,12 @@ describe('a call between the console and the customer page', () => {
       await specialist.waitForSelector('#dashboard-notice:text("ended for everyone")');
       assert.equal(daemon.ctlJson(['appointment', 'show', String(id)]).state, 'ended');
       await rowState(specialist, id).filter({ hasText: 'ended' }).waitFor();
+
+      // Signing out ends the session: a reload asks to sign in again.
+      await specialist.click('#sign-out');
+      await specialist.waitForSelector('#sign-in:not([hidden])');
+      await specialist.reload();
+      await specialist.waitForSelector('#sign-in:not([hidden])');
     });
   });
 });
