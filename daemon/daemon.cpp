@@ -11,20 +11,29 @@
 #include <filesystem>
 #include <iostream>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include "api/api.h"
 #include "config/config.h"
 #include "config/schema.h"
+#include "domain/participants.h"
 #include "domain/users.h"
 #include "http_server.h"
 #include "media_engine.h"
 #include "outbox_worker.h"
-#include "signalling.h"
+#include "signalling/call_control_handler.h"
+#include "signalling/gst_media_rooms.h"
+#include "signalling/hub.h"
+#include "signalling/media_handler.h"
 #include "store/migrations.h"
+#include "sweeper.h"
 #include "tls_certificate.h"
 #include "util/crypto.h"
 #include "util/logging.h"
 #include "util/time.h"
 #include "web_pages.h"
+#include "worker_pool.h"
 
 namespace assist {
 namespace {
@@ -32,6 +41,7 @@ namespace {
 constexpr int exit_config = 78;   // EX_CONFIG
 constexpr int exit_data = 65;     // EX_DATAERR: the database cannot be used
 constexpr int exit_os = 71;       // EX_OSERR: sockets or files could not be set up
+constexpr std::chrono::milliseconds hub_busy_timeout{200};
 
 ConfigLoad load(const DaemonOptions& options) {
   if (!options.config_path_given && !std::filesystem::exists(options.config_path))
@@ -69,7 +79,8 @@ class Reloader {
       for (const auto& e : result.errors)
         spdlog::error("CONFIG_RELOAD_FAILED {} (the running configuration is kept)", e.to_string());
     } else {
-      const Config& old = *services_.config;
+      const auto running = services_.config.get();
+      const Config& old = *running;
       const Config& fresh = *result.config;
       for (const auto& key : config_schema()) {
         if (key.reload != Reload::restart) continue;
@@ -89,7 +100,7 @@ class Reloader {
         if (key.bool_field) applied.*key.bool_field = fresh.*key.bool_field;
       }
       set_log_level(applied.log_level);
-      services_.config = std::make_shared<const Config>(applied);
+      services_.config.set(std::make_shared<const Config>(applied));
       spdlog::info("CONFIG_RELOADED file={}", options_.config_path);
     }
     sd_notify(0, "READY=1");
@@ -141,6 +152,10 @@ int run_daemon(const DaemonOptions& options) {
     spdlog::info("STORE_READY path={} schema={} migrations_applied={}", db->path(),
                  schema_version(*db), applied);
     create_first_admin(*db);
+    const auto recovered = recover_interrupted_calls(*db, now_seconds());
+    if (recovered.participants > 0 || recovered.appointments > 0)
+      spdlog::warn("CALLS_RECOVERED appointments={} participants={} (left open by an unclean stop)",
+                   recovered.appointments, recovered.participants);
   } catch (const std::exception& e) {
     spdlog::error("STORE_OPEN_FAILED path={} error=\"{}\"", config->database_path(), e.what());
     return exit_data;
@@ -161,19 +176,37 @@ int run_daemon(const DaemonOptions& options) {
   spdlog::info("MEDIA_READY");
 
   TlsFiles tls{config->tls_cert, config->tls_key};
-  ApiServices services{*db, config, {}, now_seconds(), ASSIST_VERSION, {}};
+  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}};
+  auto current_config = [&services] { return services.config.get(); };
   Api api(services);
   OutboxWorker outbox(*config);
   outbox.start();
-  SignallingHub hub(*db, [&services] { return services.config; }, media);
-  services.appointment_changed = [&hub](std::int64_t id) { hub.appointment_changed(id); };
-  auto handle = [&](const HttpRequest& r) {
-    if (!r.control_socket)
-      if (auto page = serve_web_page(r, *services.config, *db)) return std::move(*page);
-    return api.handle(r);
+  signalling::GstMediaRooms rooms(media);
+  // The hub's connection is on the thread that carries every call: it never waits long for a
+  // worker's write; a leave it could not write is written on the next sweep.
+  db->set_busy_timeout(hub_busy_timeout);
+  signalling::Hub hub(*db, current_config, rooms);
+  signalling::add_media_handler(hub);
+  signalling::add_call_control_handler(hub);
+  // REST changes happen on worker threads; the hub lives on the Asio thread.
+  services.appointment_changed = [&io, &hub](std::int64_t id) {
+    boost::asio::post(io, [&hub, id] {
+      try {
+        hub.appointment_changed(id);
+      } catch (const std::exception& e) {
+        spdlog::error("SIGNAL_APPOINTMENT_UPDATE_FAILED appointment={} error=\"{}\"", id, e.what());
+      }
+    });
   };
-  HttpServer server(io, handle, config->read_timeout);
+  WorkerPool workers(config->database_path(), static_cast<int>(config->workers));
+  auto handle = [&](const HttpRequest& r, Db& worker_db) {
+    if (!r.control_socket)
+      if (auto page = serve_web_page(r, *services.config.get(), worker_db)) return std::move(*page);
+    return api.handle(r, worker_db);
+  };
+  HttpServer server(io, workers, handle, config->read_timeout);
   server.enable_signalling(hub);
+  boost::asio::co_spawn(io, sweep_forever(workers, hub, current_config), boost::asio::detached);
   try {
     if (tls.cert.empty()) tls = ensure_self_signed_certificate(config->data_dir + "/tls");
     for (const auto& address : config->listen) {

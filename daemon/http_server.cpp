@@ -20,7 +20,8 @@
 
 #include "api/problem.h"
 #include "config/schema.h"
-#include "signalling.h"
+#include "signalling/hub.h"
+#include "worker_pool.h"
 
 namespace assist {
 
@@ -41,7 +42,7 @@ constexpr const char* signalling_path = "/ws/v1";
 constexpr std::size_t max_queued_messages = 512;  // a client this far behind is dropped
 
 // A WebSocket connection as the signalling hub sees it: sends are queued and written in order.
-class WsPeer : public SignallingPeer, public std::enable_shared_from_this<WsPeer> {
+class WsPeer : public signalling::Peer, public std::enable_shared_from_this<WsPeer> {
  public:
   explicit WsPeer(websocket::stream<tls_stream> ws) : ws_(std::move(ws)) {}
   websocket::stream<tls_stream>& ws() { return ws_; }
@@ -90,13 +91,14 @@ class WsPeer : public SignallingPeer, public std::enable_shared_from_this<WsPeer
 
 struct HttpServer::Impl {
   asio::io_context& io;
+  WorkerPool& workers;
   Handler handler;
   std::chrono::seconds timeout;
   std::vector<std::unique_ptr<asio::ssl::context>> tls_contexts;
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
   std::vector<std::string> socket_paths;
-  SignallingHub* hub = nullptr;
+  signalling::Hub* hub = nullptr;
 
   HttpRequest to_request(http::request<http::string_body>& req, bool control, const std::string& peer) {
     HttpRequest r;
@@ -161,7 +163,15 @@ struct HttpServer::Impl {
         co_return parser.release();
       const bool keep_alive = req.keep_alive();
       const unsigned version = req.version();
-      auto response = handler(to_request(req, control, peer));
+      const auto request = to_request(req, control, peer);
+      const auto job = [this, &request](Db& db) { return handler(request, db); };
+      HttpResponse response;
+      try {
+        response = co_await workers.run(job);
+      } catch (const std::exception& e) {
+        spdlog::error("HTTP_HANDLER_FAILED peer={} error=\"{}\"", peer, e.what());
+        response = problem_response(500, "internal", "the server failed to handle the request");
+      }
       auto res = to_response(response, version, keep_alive);
       beast::get_lowest_layer(stream).expires_after(timeout);
       co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
@@ -174,7 +184,7 @@ struct HttpServer::Impl {
     auto ws_peer = std::make_shared<WsPeer>(websocket::stream<tls_stream>(std::move(stream)));
     auto& ws = ws_peer->ws();
     ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws.read_message_max(max_signalling_message);
+    ws.read_message_max(signalling::max_message_bytes);
     beast::error_code ec;
     co_await ws.async_accept(upgrade, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return;
@@ -249,12 +259,12 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(asio::io_context& io, Handler handler, std::int64_t read_timeout)
-    : impl_(new Impl{io, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}, nullptr}) {}
+HttpServer::HttpServer(asio::io_context& io, WorkerPool& workers, Handler handler, std::int64_t read_timeout)
+    : impl_(new Impl{io, workers, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}, nullptr}) {}
 
 HttpServer::~HttpServer() { close(); }
 
-void HttpServer::enable_signalling(SignallingHub& hub) { impl_->hub = &hub; }
+void HttpServer::enable_signalling(signalling::Hub& hub) { impl_->hub = &hub; }
 
 void HttpServer::listen_tls(const std::string& address, const std::string& cert_file,
                             const std::string& key_file) {

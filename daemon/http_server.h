@@ -1,6 +1,7 @@
 // HTTP/1.1 over TLS (TCP listeners) and plain HTTP (the Unix control socket), Boost.Beast
-// kept inside http_server.cpp. Requests are handed to one synchronous handler on the
-// io_context's thread.
+// kept inside http_server.cpp. Sockets live on the io_context's thread; each request is
+// handed to one synchronous handler on a worker thread (WorkerPool), with that thread's own
+// database connection, so no request can stall the signalling on the io_context.
 #pragma once
 
 #include <cstdint>
@@ -16,15 +17,20 @@ class io_context;
 
 namespace assist {
 
-class SignallingHub;
+class WorkerPool;
+class Db;
+namespace signalling {
+class Hub;
+}
 
 constexpr std::size_t max_request_body = 1 << 20;  // 1 MiB
 
 class HttpServer {
  public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  using Handler = std::function<HttpResponse(const HttpRequest&, Db&)>;  // thread-safe
 
-  HttpServer(boost::asio::io_context& io, Handler handler, std::int64_t read_timeout_seconds);
+  HttpServer(boost::asio::io_context& io, WorkerPool& workers, Handler handler,
+             std::int64_t read_timeout_seconds);
   ~HttpServer();
 
   // Both throw std::runtime_error with a readable reason when the socket cannot be bound.
@@ -33,7 +39,7 @@ class HttpServer {
   void listen_unix(const std::string& path);  // mode 0660; replaces a stale socket file
 
   // Serves WebSocket upgrades on /ws/v1 (TLS listeners only) through `hub`.
-  void enable_signalling(SignallingHub& hub);
+  void enable_signalling(signalling::Hub& hub);
 
   // Closes the listeners; connections finish their current request.
   void close();

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "domain/admission.h"
 #include "domain/join_tokens.h"
 #include "util/time.h"
 #include "web_assets.h"
@@ -100,12 +101,11 @@ HttpResponse join_page(const std::string& token, const HttpRequest& request, con
   auto r = token.size() > 256 ? JoinResolution{} : resolve_join_token(db, token, now_seconds(), config.lead_time);
   nlohmann::json info;
   int status = 200;
-  switch (r.check) {
-    case JoinCheck::ok: info["status"] = "ok"; break;
-    case JoinCheck::unknown: info["status"] = "invalid_token"; status = 404; break;
-    case JoinCheck::too_early: info["status"] = "too_early"; status = 403; break;
-    case JoinCheck::expired: info["status"] = "link_expired"; status = 410; break;
-    case JoinCheck::closed: info["status"] = "appointment_closed"; status = 410; break;
+  info["status"] = "ok";
+  if (auto refusal = refusal_for(r.check)) {
+    const auto& refused = describe(*refusal);
+    info["status"] = refused.code;
+    status = refused.http_status;
   }
   info["language"] = negotiate_language(request.header("accept-language"),
                                         r.appointment ? r.appointment->locale : "en");

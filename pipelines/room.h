@@ -11,26 +11,12 @@
 #include <vector>
 
 #include "media_engine.h"
+#include "room_events.h"
 
 typedef struct _GstElement GstElement;
 typedef struct _GstPad GstPad;
 
 namespace assist::media {
-
-struct RoomEvents {
-  // type is "answer" (to a publish offer) or "offer" (for a subscription).
-  std::function<void(const std::string& participant, const std::string& stream,
-                     const std::string& type, const std::string& sdp)>
-      description;
-  std::function<void(const std::string& participant, const std::string& stream, unsigned mline,
-                     const std::string& candidate)>
-      candidate;
-  // "new", "connecting", "connected", "disconnected", "failed", "closed"
-  std::function<void(const std::string& participant, const std::string& stream,
-                     const std::string& state)>
-      connection_state;
-  std::function<void(const std::string& participant, const std::string& problem)> failure;
-};
 
 class Room : public std::enable_shared_from_this<Room> {
  public:

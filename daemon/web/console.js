@@ -7,7 +7,7 @@ import { byId, showScreen } from './dom.js';
 import { initLanguage } from './i18n.js';
 import { CallSession, protocolVersion } from './protocol.js';
 
-/** @typedef {{id: number, state: string, customer_name: string, starts_at: string}} Appointment */
+/** @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string}} Appointment */
 
 class ApiProblem extends Error {
   /**
@@ -40,8 +40,6 @@ async function api(method, path, body) {
   if (!response.ok) throw new ApiProblem(response.status, data?.detail ?? response.statusText);
   return data;
 }
-
-const finalStates = new Set(['ended', 'cancelled', 'expired', 'no_show']);
 
 /** @param {Date} date */
 function isoSeconds(date) {
@@ -161,7 +159,7 @@ function appointmentRow(a) {
   state.append(badge);
   const actions = document.createElement('td');
   actions.className = 'actions';
-  if (!finalStates.has(a.state)) {
+  if (!a.closed) {
     const join = document.createElement('button');
     join.type = 'button';
     join.textContent = 'Join';

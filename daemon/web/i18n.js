@@ -10,14 +10,14 @@ const strings = {
     'lang.switch': 'Français',
     'unsupported.title': 'This browser cannot make video calls',
     'unsupported.text': 'Please open the link in a recent version of Chrome, Firefox, Safari or Edge.',
-    'invalid_token.title': 'This link is not valid',
-    'invalid_token.text': 'Check that you opened the whole link from your message, or ask for a new one.',
-    'too_early.title': 'It is a bit early',
-    'too_early.text': 'This link works from {time}. Please come back then.',
-    'link_expired.title': 'This link has expired',
-    'link_expired.text': 'The time for this appointment has passed. Ask for a new link if you still need help.',
-    'appointment_closed.title': 'This appointment is over',
-    'appointment_closed.text': 'It was cancelled or has already ended. Ask for a new link if you still need help.',
+    'refused.invalid_token.title': 'This link is not valid',
+    'refused.invalid_token.text': 'Check that you opened the whole link from your message, or ask for a new one.',
+    'refused.too_early.title': 'It is a bit early',
+    'refused.too_early.text': 'This link works from {time}. Please come back then.',
+    'refused.link_expired.title': 'This link has expired',
+    'refused.link_expired.text': 'The time for this appointment has passed. Ask for a new link if you still need help.',
+    'refused.appointment_closed.title': 'This appointment is over',
+    'refused.appointment_closed.text': 'It was cancelled or has already ended. Ask for a new link if you still need help.',
     'consent.greeting': 'Hello {name}',
     'consent.when': 'Your video call is at {time}.',
     'consent.intro': 'Before joining, please read and accept the terms below. Your camera and microphone are only used during the call.',
@@ -48,8 +48,8 @@ const strings = {
     'left.title': 'You left the call',
     'left.text': 'You can join again while the appointment lasts.',
     'left.rejoin': 'Join again',
-    'replaced.title': 'The call continues on another device',
-    'replaced.text': 'This link was opened somewhere else, so this page stopped.',
+    'refused.replaced.title': 'The call continues on another device',
+    'refused.replaced.text': 'This link was opened somewhere else, so this page stopped.',
     'failed.title': 'The call could not continue',
   },
   fr: {
@@ -57,14 +57,14 @@ const strings = {
     'lang.switch': 'English',
     'unsupported.title': 'Ce navigateur ne permet pas les appels vidéo',
     'unsupported.text': 'Ouvrez le lien dans une version récente de Chrome, Firefox, Safari ou Edge.',
-    'invalid_token.title': 'Ce lien n’est pas valide',
-    'invalid_token.text': 'Vérifiez que vous avez ouvert le lien complet reçu dans votre message, ou demandez-en un nouveau.',
-    'too_early.title': 'C’est un peu tôt',
-    'too_early.text': 'Ce lien fonctionnera à partir de {time}. Revenez à ce moment-là.',
-    'link_expired.title': 'Ce lien a expiré',
-    'link_expired.text': 'L’heure de ce rendez-vous est passée. Demandez un nouveau lien si vous avez encore besoin d’aide.',
-    'appointment_closed.title': 'Ce rendez-vous est terminé',
-    'appointment_closed.text': 'Il a été annulé ou est déjà terminé. Demandez un nouveau lien si vous avez encore besoin d’aide.',
+    'refused.invalid_token.title': 'Ce lien n’est pas valide',
+    'refused.invalid_token.text': 'Vérifiez que vous avez ouvert le lien complet reçu dans votre message, ou demandez-en un nouveau.',
+    'refused.too_early.title': 'C’est un peu tôt',
+    'refused.too_early.text': 'Ce lien fonctionnera à partir de {time}. Revenez à ce moment-là.',
+    'refused.link_expired.title': 'Ce lien a expiré',
+    'refused.link_expired.text': 'L’heure de ce rendez-vous est passée. Demandez un nouveau lien si vous avez encore besoin d’aide.',
+    'refused.appointment_closed.title': 'Ce rendez-vous est terminé',
+    'refused.appointment_closed.text': 'Il a été annulé ou est déjà terminé. Demandez un nouveau lien si vous avez encore besoin d’aide.',
     'consent.greeting': 'Bonjour {name}',
     'consent.when': 'Votre appel vidéo est prévu à {time}.',
     'consent.intro': 'Avant de rejoindre l’appel, lisez et acceptez les conditions ci-dessous. Votre caméra et votre micro ne servent que pendant l’appel.',
@@ -95,8 +95,8 @@ const strings = {
     'left.title': 'Vous avez quitté l’appel',
     'left.text': 'Vous pouvez revenir tant que le rendez-vous dure.',
     'left.rejoin': 'Revenir dans l’appel',
-    'replaced.title': 'L’appel continue sur un autre appareil',
-    'replaced.text': 'Ce lien a été ouvert ailleurs, cette page s’est donc arrêtée.',
+    'refused.replaced.title': 'L’appel continue sur un autre appareil',
+    'refused.replaced.text': 'Ce lien a été ouvert ailleurs, cette page s’est donc arrêtée.',
     'failed.title': 'L’appel n’a pas pu continuer',
   },
 };
@@ -130,6 +130,14 @@ export function toggleLanguage() {
   localStorage.setItem(storageKey, current);
   document.documentElement.lang = current;
   return current;
+}
+
+/**
+ * Whether there is a text for `key` (the pages explain the server's codes they have words for).
+ * @param {string} key
+ */
+export function hasText(key) {
+  return key in strings.en;
 }
 
 /**

@@ -4,7 +4,7 @@
 // again at once (the tab remembers that it was in the call).
 import { CallView } from './call_view.js';
 import { byId, showScreen, translatePage } from './dom.js';
-import { formatTime, initLanguage, t, toggleLanguage } from './i18n.js';
+import { formatTime, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
 import { CallSession } from './protocol.js';
 
 /**
@@ -49,13 +49,13 @@ function notice(title, text, action) {
   showScreen('notice');
 }
 
-// Why a link cannot be used: the server's codes for refused links, and "replaced".
-const refusals = new Set(['invalid_token', 'too_early', 'link_expired', 'appointment_closed']);
-
+// Why a link cannot be used: the server's code (a refused link, "replaced"), explained in the
+// page's words when it has them.
 /** @param {string} code */
 function linkNotice(code) {
-  const known = code === 'replaced' || refusals.has(code) ? code : 'invalid_token';
-  notice(`${known}.title`, () => t(`${known}.text`, { time: link.valid_from ? formatTime(link.valid_from) : '' }));
+  const known = hasText(`refused.${code}.title`) ? code : 'invalid_token';
+  notice(`refused.${known}.title`,
+    () => t(`refused.${known}.text`, { time: link.valid_from ? formatTime(link.valid_from) : '' }));
 }
 
 function showConsent() {
@@ -167,7 +167,7 @@ async function startCall() {
     const { code, message } = /** @type {CustomEvent} */ (e).detail;
     view.clear();
     sessionStorage.removeItem(inCallKey);
-    if (code === 'replaced' || refusals.has(code)) linkNotice(code);
+    if (hasText(`refused.${code}.title`)) linkNotice(code);
     else notice('failed.title', () => message);
   });
   view.showStatus('call.waiting');

@@ -8,12 +8,6 @@
 
 export const protocolVersion = 1;
 
-// Errors after which joining again cannot help.
-const finalErrors = new Set([
-  'invalid_token', 'too_early', 'link_expired', 'appointment_closed', 'replaced',
-  'authentication_required', 'appointment_not_found', 'unsupported_version',
-]);
-
 const publishStream = 'publish';
 const maxRetryDelay = 8000;
 const disconnectedGrace = 4000;
@@ -240,7 +234,7 @@ export class CallSession extends EventTarget {
         this.emit('ended', { reason: m.reason });
         return;
       case 'error':
-        if (finalErrors.has(m.code)) {
+        if (m.final === true) {  // the server says joining again cannot help
           this.stop();
           this.emit('fatal', { code: m.code, message: m.message });
         } else {

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/problem.h"
+#include "domain/appointments.h"
 #include "domain/credentials.h"
 #include "domain/errors.h"
 #include "util/crypto.h"
@@ -82,11 +83,11 @@ Api::Api(ApiServices& services) : services_(services) {
   add_notification_routes(router_);
 }
 
-HttpResponse Api::handle(const HttpRequest& request) {
+HttpResponse Api::handle(const HttpRequest& request, Db& db) {
   std::string route_name = "unmatched";
   HttpResponse response;
   try {
-    response = dispatch(request, route_name);
+    response = dispatch(request, db, route_name);
   } catch (const ApiError& e) {
     response = problem_response(e.status(), e.code(), e.what(), e.field());
   } catch (const DomainError& e) {
@@ -105,7 +106,7 @@ HttpResponse Api::handle(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse Api::dispatch(const HttpRequest& request, std::string& route_name) {
+HttpResponse Api::dispatch(const HttpRequest& request, Db& db, std::string& route_name) {
   const auto& target = request.target;
   const auto question = target.find('?');
   const auto path = std::string_view(target).substr(0, question);
@@ -119,10 +120,10 @@ HttpResponse Api::dispatch(const HttpRequest& request, std::string& route_name) 
     throw ApiError(404, "not_found", "no such resource");
   }
   route_name = match.route->pattern;
-  Call call{request, services_, std::move(match.params), {}, {}};
+  Call call{request, services_, db, services_.config.get(), std::move(match.params), {}, {}};
   if (question != std::string::npos)
     call.query = parse_query(std::string_view(target).substr(question + 1));
-  if (match.route->access == Access::signed_in) call.principal = authenticate(request, services_.db);
+  if (match.route->access == Access::signed_in) call.principal = authenticate(request, db);
   if (is_write(request.method) && !request.body.empty()) {
     auto type = request.header("content-type");
     for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -166,6 +167,14 @@ std::int64_t page_cursor(const Call& call) {
   if (ec != std::errc{} || end != text->data() + text->size() || n < 0)
     throw ApiError(400, "bad_cursor", "the cursor is not one this server returned", "cursor");
   return n;
+}
+
+Appointment visible_appointment(const Call& call) {
+  const auto id = call.id_param("id");
+  auto a = find_appointment(call.db, id);
+  if (!a || !call.principal.may_see(*a))
+    throw ApiError(404, "appointment_not_found", "no appointment " + std::to_string(id));
+  return *a;
 }
 
 }  // namespace assist

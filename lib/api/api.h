@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "api/http.h"
@@ -15,24 +16,44 @@
 
 namespace assist {
 
+// The running configuration, read by every request thread and swapped whole on reload.
+class SharedConfig {
+ public:
+  explicit SharedConfig(std::shared_ptr<const Config> config) : config_(std::move(config)) {}
+  std::shared_ptr<const Config> get() const {
+    std::lock_guard lock(mutex_);
+    return config_;
+  }
+  void set(std::shared_ptr<const Config> config) {
+    std::lock_guard lock(mutex_);
+    config_ = std::move(config);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Config> config_;
+};
+
+// What every request shares, whichever thread handles it; each thread brings its own Db.
 struct ApiServices {
-  Db& db;
-  std::shared_ptr<const Config> config;  // swapped on reload
+  SharedConfig config;
   Metrics metrics;
   std::int64_t started_at = 0;
   std::string version;
-  // Told after a change to an appointment commits, so live views can refresh.
+  // Told after a change to an appointment commits, so live calls and views can follow it.
+  // Called on the request's thread: the receiver hands it to whoever owns call state.
   std::function<void(std::int64_t appointment_id)> appointment_changed;
 };
 
 class Api {
  public:
   explicit Api(ApiServices& services);
-  HttpResponse handle(const HttpRequest& request);
+  // Thread-safe: each thread passes its own connection.
+  HttpResponse handle(const HttpRequest& request, Db& db);
   const Router& router() const { return router_; }
 
  private:
-  HttpResponse dispatch(const HttpRequest& request, std::string& route_name);
+  HttpResponse dispatch(const HttpRequest& request, Db& db, std::string& route_name);
   ApiServices& services_;
   Router router_;
 };
@@ -56,5 +77,8 @@ HttpResponse json_response(int status, const std::string& body);
 void require_role(const Call& call, std::initializer_list<Role> roles);
 std::int64_t page_limit(const Call& call);   // ?limit=, 1..500, default 50
 std::int64_t page_cursor(const Call& call);  // ?cursor=, opaque to clients
+// The appointment {id} of the path if the caller may see it; another specialist's answers
+// exactly like a missing one (404), so ids reveal nothing.
+struct Appointment visible_appointment(const Call& call);
 
 }  // namespace assist

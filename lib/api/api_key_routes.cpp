@@ -27,7 +27,7 @@ HttpResponse create(Call& call) {
   require_role(call, {Role::admin});
   JsonInput in(call.request.body, {"name", "user", "role"});
   const auto name = in.required_text("name", 100);
-  auto& db = call.services.db;
+  auto& db = call.db;
   std::optional<User> user;
   if (auto username = in.text("user", 64)) {
     user = find_user(db, *username);
@@ -51,13 +51,13 @@ HttpResponse create(Call& call) {
 HttpResponse list(Call& call) {
   require_role(call, {Role::admin});
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& k : list_api_keys(call.services.db)) items.push_back(to_json(k));
+  for (const auto& k : list_api_keys(call.db)) items.push_back(to_json(k));
   return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", nullptr}}.dump());
 }
 
 HttpResponse revoke(Call& call) {
   require_role(call, {Role::admin});
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   revoke_api_key(db, call.id_param("id"), call.principal);
   tx.commit();

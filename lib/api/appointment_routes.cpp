@@ -11,7 +11,7 @@
 #include "domain/join_tokens.h"
 #include "domain/queues.h"
 #include "domain/users.h"
-#include "notify/timezone.h"
+#include "util/timezone.h"
 #include "notify/compose.h"
 #include "util/time.h"
 
@@ -30,6 +30,7 @@ nlohmann::json to_json(const Appointment& a) {
   return {{"id", a.id},
           {"kind", a.kind},
           {"state", to_string(a.state)},
+          {"closed", is_final(a.state)},
           {"customer_name", a.customer_name},
           {"customer_phone", optional_json(a.customer_phone)},
           {"customer_email", optional_json(a.customer_email)},
@@ -49,7 +50,7 @@ void announce_change(const Call& call, std::int64_t id) {
 }
 
 void add_link(nlohmann::json& out, const Call& call, const IssuedToken& token, const char* role) {
-  out["join_url"] = join_url(call.services.config->public_url, token.token);
+  out["join_url"] = join_url(call.config->public_url, token.token);
   out["join_role"] = role;
   out["join_valid_from"] = format_iso8601(token.valid_from);
   out["join_valid_until"] = format_iso8601(token.valid_until);
@@ -79,18 +80,8 @@ void check_start(std::int64_t starts_at) {
     throw ApiError(422, "start_in_past", "'starts_at' is in the past", "starts_at");
 }
 
-// The appointment if the caller may see it; a specialist sees only their own, and another's
-// answers exactly like a missing one.
-Appointment visible_appointment(const Call& call) {
-  const auto id = call.id_param("id");
-  auto a = find_appointment(call.services.db, id);
-  if (!a || (!call.principal.sees_everything() && a->specialist_id != call.principal.user_id))
-    throw ApiError(404, "appointment_not_found", "no appointment " + std::to_string(id));
-  return *a;
-}
-
 std::int64_t specialist_for_create(const Call& call, const std::optional<std::string>& name) {
-  auto& db = call.services.db;
+  auto& db = call.db;
   if (call.principal.role == Role::specialist) {
     auto self = find_user(db, *call.principal.user_id);
     if (name && *name != self->username)
@@ -132,7 +123,7 @@ HttpResponse create(Call& call) {
   auto specialist = in.text("specialist", 64);
   if (specialist || call.principal.role == Role::specialist)
     n.specialist_id = specialist_for_create(call, specialist);
-  auto& db = call.services.db;
+  auto& db = call.db;
   if (auto queue_name = in.text("queue", 100)) {
     auto queue = find_queue(db, *queue_name);
     if (!queue) throw ApiError(422, "unknown_queue", "no queue '" + *queue_name + "'", "queue");
@@ -141,7 +132,7 @@ HttpResponse create(Call& call) {
 
   Transaction tx(db);
   auto a = create_appointment(db, n, call.principal);
-  auto token = issue_join_token(db, a, JoinRole::customer, call.services.config->lead_time, call.principal);
+  auto token = issue_join_token(db, a, JoinRole::customer, call.config->lead_time, call.principal);
   tx.commit();
   announce_change(call, a.id);
   auto body = to_json(a);
@@ -153,7 +144,7 @@ HttpResponse create(Call& call) {
 
 HttpResponse list(Call& call) {
   AppointmentFilter f;
-  auto& db = call.services.db;
+  auto& db = call.db;
   if (auto state = call.query_value("state")) {
     f.state = parse_appointment_state(*state);
     if (!f.state) throw ApiError(400, "bad_query", "unknown state '" + *state + "'", "state");
@@ -162,10 +153,8 @@ HttpResponse list(Call& call) {
     auto user = find_user(db, *name);
     f.specialist_id = user ? user->id : -1;
   }
-  if (!call.principal.sees_everything()) {
-    if (f.specialist_id && f.specialist_id != call.principal.user_id) f.specialist_id = -1;
-    else f.specialist_id = call.principal.user_id;
-  }
+  if (auto only = call.principal.visible_specialist())
+    f.specialist_id = f.specialist_id && f.specialist_id != only ? -1 : *only;
   auto query_time = [&](const char* name) -> std::optional<std::int64_t> {
     auto text = call.query_value(name);
     if (!text) return std::nullopt;
@@ -191,10 +180,10 @@ HttpResponse cancel(Call& call) {
   auto a = visible_appointment(call);
   JsonInput in(call.request.body, {"reason"});
   const auto reason = in.text("reason", 500).value_or("");
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
-  a = transition_appointment(db, a.id, AppointmentState::cancelled, call.principal, reason);
-  notify_appointment_change(db, *call.services.config, a, NotifyKind::cancellation, call.principal,
+  a = transition_appointment(db, a.id, AppointmentState::cancelled, call.principal.actor, reason);
+  notify_appointment_change(db, *call.config, a, NotifyKind::cancellation, call.principal,
                             now_seconds());
   tx.commit();
   announce_change(call, a.id);
@@ -207,10 +196,10 @@ HttpResponse reschedule(Call& call) {
   const auto starts_at = parse_time_field("starts_at", in.required_text("starts_at", 40));
   check_start(starts_at);
   const auto duration = checked_duration(in, a.duration);
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   a = reschedule_appointment(db, a.id, starts_at, duration, call.principal);
-  notify_appointment_change(db, *call.services.config, a, NotifyKind::reschedule, call.principal,
+  notify_appointment_change(db, *call.config, a, NotifyKind::reschedule, call.principal,
                             now_seconds());
   tx.commit();
   announce_change(call, a.id);
@@ -226,10 +215,10 @@ HttpResponse issue_link(Call& call) {
   if (is_final(a.state))
     throw ApiError(409, "appointment_closed",
                    "appointment " + std::to_string(a.id) + " is " + std::string(to_string(a.state)));
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   auto token = issue_join_token(db, a, role == "customer" ? JoinRole::customer : JoinRole::specialist,
-                                call.services.config->lead_time, call.principal);
+                                call.config->lead_time, call.principal);
   tx.commit();
   nlohmann::json body = {{"appointment_id", a.id}};
   add_link(body, call, token, role == "customer" ? "customer" : "specialist");

@@ -28,13 +28,13 @@ HttpResponse list(Call& call) {
                           {"details", nlohmann::json::parse(e.details, nullptr, false)},
                           {"hash", e.hash}};
   };
-  return json_response(200, page_json(audit_list(call.services.db, q), limit, to_json,
+  return json_response(200, page_json(audit_list(call.db, q), limit, to_json,
                                       [](const AuditEvent& e) { return e.seq; }));
 }
 
 HttpResponse verify(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
-  auto v = audit_verify(call.services.db);
+  auto v = audit_verify(call.db);
   nlohmann::json body = {{"ok", v.ok}, {"events", v.events}};
   if (!v.ok) {
     body["first_bad_seq"] = *v.first_bad_seq;

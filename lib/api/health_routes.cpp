@@ -17,8 +17,10 @@ HttpResponse healthz(Call&) { return json_response(200, R"({"status":"ok"})"); }
 
 HttpResponse readyz(Call& call) {
   try {
-    // Taking the write lock proves the database is writable without changing it.
-    Transaction tx(call.services.db);
+    // A read proves the file opens and the schema is there; no write lock is taken, so a
+    // probe never waits behind (or holds up) a writer.
+    if (schema_version(call.db) != latest_schema_version()) throw StoreError("schema is not up to date");
+    if (!call.db.writable()) throw StoreError("the database file or its directory is read-only");
   } catch (const std::exception& e) {
     spdlog::error("READY_CHECK_FAILED error=\"{}\"", e.what());
     return problem_response(503, "database_unavailable", "the database is not writable");
@@ -30,7 +32,7 @@ HttpResponse metrics(Call& call) {
   std::string gauges =
       "# HELP assist_appointments Appointments by state.\n"
       "# TYPE assist_appointments gauge\n";
-  for (const auto& [state, n] : count_appointments_by_state(call.services.db))
+  for (const auto& [state, n] : count_appointments_by_state(call.db))
     gauges += "assist_appointments{state=\"" + state + "\"} " + std::to_string(n) + "\n";
   gauges +=
       "# HELP assist_build_info Build information.\n"
@@ -50,13 +52,13 @@ HttpResponse openapi(Call&) { return json_response(200, std::string(openapi_docu
 HttpResponse status(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
   nlohmann::json by_state = nlohmann::json::object();
-  for (const auto& [state, n] : count_appointments_by_state(call.services.db)) by_state[state] = n;
+  for (const auto& [state, n] : count_appointments_by_state(call.db)) by_state[state] = n;
   const auto now = now_seconds();
   nlohmann::json body = {{"version", call.services.version},
                          {"started_at", format_iso8601(call.services.started_at)},
                          {"uptime_seconds", now - call.services.started_at},
-                         {"schema_version", schema_version(call.services.db)},
-                         {"database", call.services.db.path()},
+                         {"schema_version", schema_version(call.db)},
+                         {"database", call.db.path()},
                          {"appointments", by_state}};
   return json_response(200, body.dump());
 }

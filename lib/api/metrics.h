@@ -1,8 +1,9 @@
-// Request counters for /metrics (Prometheus text format).
+// Request counters for /metrics (Prometheus text format); safe to use from any thread.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <tuple>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@ class Metrics {
   std::string render(const std::string& gauges) const;
 
  private:
+  mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
 };
 

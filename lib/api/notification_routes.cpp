@@ -43,15 +43,12 @@ Channel channel_param(const std::string& text, const std::string& field) {
 }
 
 HttpResponse send_link_route(Call& call) {
-  const auto id = call.id_param("id");
-  auto& db = call.services.db;
-  auto a = find_appointment(db, id);
-  if (!a || (!call.principal.sees_everything() && a->specialist_id != call.principal.user_id))
-    throw ApiError(404, "appointment_not_found", "no appointment " + std::to_string(id));
+  auto& db = call.db;
+  const auto a = visible_appointment(call);
   JsonInput in(call.request.body, {"via"});
   const auto channel = channel_param(in.required_text("via", 20), "via");
   Transaction tx(db);
-  auto n = send_link(db, *call.services.config, *a, channel, call.principal, now_seconds());
+  auto n = send_link(db, *call.config, a, channel, call.principal, now_seconds());
   tx.commit();
   auto r = json_response(201, to_json(n).dump());
   r.headers.emplace_back("Location", "/api/v1/notifications/" + std::to_string(n.id));
@@ -66,13 +63,13 @@ HttpResponse list(Call& call) {
     if (!status) throw ApiError(400, "bad_query", "unknown status '" + *text + "'", "status");
   }
   const auto limit = page_limit(call);
-  auto rows = list_notifications(call.services.db, status, page_cursor(call), static_cast<int>(limit) + 1);
+  auto rows = list_notifications(call.db, status, page_cursor(call), static_cast<int>(limit) + 1);
   return json_response(200, page_json(rows, limit, to_json, [](const Notification& n) { return n.id; }));
 }
 
 Notification require_notification(Call& call) {
   const auto id = call.id_param("id");
-  auto n = find_notification(call.services.db, id);
+  auto n = find_notification(call.db, id);
   if (!n) throw ApiError(404, "notification_not_found", "no notification " + std::to_string(id));
   return *n;
 }
@@ -85,7 +82,7 @@ HttpResponse show(Call& call) {
 HttpResponse retry(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
   const auto n = require_notification(call);
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   auto queued = retry_notification(db, n.id, call.principal.actor, now_seconds());
   tx.commit();
@@ -96,10 +93,9 @@ HttpResponse remind(Call& call) {
   require_role(call, {Role::admin});
   JsonInput in(call.request.body, {"dry_run"});
   const bool dry_run = in.boolean("dry_run").value_or(false);
-  auto& db = call.services.db;
-  Transaction tx(db);
-  const auto items = run_reminders(db, *call.services.config, now_seconds(), dry_run, call.principal);
-  tx.commit();
+  // No transaction here: run_reminders renders without one and queues each appointment's
+  // reminders in its own short one, so other writers are not held up for the whole run.
+  const auto items = run_reminders(call.db, *call.config, now_seconds(), dry_run, call.principal);
   nlohmann::json out = nlohmann::json::array();
   int queued = 0;
   for (const auto& i : items) {
@@ -125,8 +121,8 @@ HttpResponse remind(Call& call) {
 HttpResponse channels(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& s : channel_states(call.services.db)) {
-    const auto problem = channel_problem(s.channel, *call.services.config);
+  for (const auto& s : channel_states(call.db)) {
+    const auto problem = channel_problem(s.channel, *call.config);
     items.push_back({{"name", to_string(s.channel)},
                      {"configured", problem.empty()},
                      {"problem", problem.empty() ? nlohmann::json(nullptr) : nlohmann::json(problem)},
@@ -143,7 +139,7 @@ HttpResponse channels(Call& call) {
 HttpResponse set_suspended(Call& call, bool suspended) {
   require_role(call, {Role::admin});
   const auto channel = channel_param(call.params.at("name"), "name");
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   set_channel_suspended(db, channel, suspended, call.principal.actor, now_seconds());
   tx.commit();
@@ -155,7 +151,7 @@ HttpResponse set_suspended(Call& call, bool suspended) {
 // exact public URL and so breaks behind proxies that rewrite it; the token needs no state.
 HttpResponse status_callback(Call& call) {
   const auto id = call.id_param("id");
-  const auto& config = *call.services.config;
+  const auto& config = *call.config;
   const auto token = call.query_value("token").value_or("");
   if (config.notify_twilio_auth_token.empty() ||
       !secure_equals(token, status_callback_token(config, id)))
@@ -165,11 +161,11 @@ HttpResponse status_callback(Call& call) {
     auto it = form.find(name);
     return it == form.end() ? std::string() : it->second;
   };
-  auto n = find_notification(call.services.db, id);
+  auto n = find_notification(call.db, id);
   if (!n || (n->provider_id && !field("MessageSid").empty() && *n->provider_id != field("MessageSid")))
     throw ApiError(404, "notification_not_found", "no notification " + std::to_string(id));
   const auto error = field("ErrorCode").empty() ? "" : "provider error " + field("ErrorCode");
-  record_delivery_status(call.services.db, id, field("MessageStatus"), error, now_seconds());
+  record_delivery_status(call.db, id, field("MessageStatus"), error, now_seconds());
   return json_response(200, "{}");
 }
 

@@ -19,7 +19,7 @@ HttpResponse create(Call& call) {
   JsonInput in(call.request.body, {"name", "description"});
   const auto name = in.required_text("name", 100);
   const auto description = in.text("description", 500).value_or("");
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   auto q = create_queue(db, name, description, call.principal);
   tx.commit();
@@ -28,7 +28,7 @@ HttpResponse create(Call& call) {
 
 HttpResponse list(Call& call) {
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& q : list_queues(call.services.db)) items.push_back(to_json(q));
+  for (const auto& q : list_queues(call.db)) items.push_back(to_json(q));
   return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", nullptr}}.dump());
 }
 

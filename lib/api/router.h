@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,16 +11,20 @@
 
 #include "api/http.h"
 #include "domain/principal.h"
+#include "store/sqlite.h"
 
 namespace assist {
 
 struct ApiServices;
+struct Config;
 
 enum class Access { open, signed_in };
 
 struct Call {
   const HttpRequest& request;
   ApiServices& services;
+  Db& db;                               // the handling thread's own connection
+  std::shared_ptr<const Config> config;  // as it was when the request arrived
   std::map<std::string, std::string> params;  // from the path
   std::map<std::string, std::string> query;
   Principal principal;  // meaningful for Access::signed_in routes

@@ -26,7 +26,7 @@ HttpResponse sign_in(Call& call) {
   JsonInput in(call.request.body, {"username", "password"});
   const auto username = in.required_text("username", 64);
   const auto password = in.required_text("password", 1024);
-  auto& db = call.services.db;
+  auto& db = call.db;
   auto user = check_password(db, username, password);
   if (!user) {
     spdlog::warn("AUTH_LOGIN_FAILED peer={} username=\"{}\"", call.request.peer, username);
@@ -50,15 +50,15 @@ HttpResponse current(Call& call) {
   const auto token = session_cookie(call);
   if (!call.principal.cookie_session || token.empty())
     throw ApiError(404, "no_session", "this request is not authenticated by a session cookie");
-  auto user = find_user(call.services.db, *call.principal.user_id);
+  auto user = find_user(call.db, *call.principal.user_id);
   return json_response(200, session_json(*user, token).dump());
 }
 
 HttpResponse sign_out(Call& call) {
   const auto token = session_cookie(call);
   if (call.principal.cookie_session && !token.empty()) {
-    Transaction tx(call.services.db);
-    delete_session(call.services.db, token);
+    Transaction tx(call.db);
+    delete_session(call.db, token);
     tx.commit();
   }
   auto r = json_response(204, "");

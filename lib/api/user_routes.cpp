@@ -21,7 +21,7 @@ nlohmann::json to_json(const User& u) {
 }
 
 User named_user(const Call& call) {
-  auto user = find_user(call.services.db, call.params.at("username"));
+  auto user = find_user(call.db, call.params.at("username"));
   if (!user) throw ApiError(404, "user_not_found", "no user '" + call.params.at("username") + "'");
   return *user;
 }
@@ -44,7 +44,7 @@ HttpResponse create(Call& call) {
   if (!role) throw ApiError(422, "invalid_value", "'role' must be admin, supervisor or specialist", "role");
   std::optional<std::string> password;
   if (in.text("password", 1024)) password = checked_password(in);
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   auto user = create_user(db, username, in.text("display_name", 200).value_or(""), *role, password,
                           call.principal);
@@ -55,7 +55,7 @@ HttpResponse create(Call& call) {
 HttpResponse list(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& u : list_users(call.services.db)) items.push_back(to_json(u));
+  for (const auto& u : list_users(call.db)) items.push_back(to_json(u));
   return json_response(200, nlohmann::json{{"items", items}, {"next_cursor", nullptr}}.dump());
 }
 
@@ -78,7 +78,7 @@ HttpResponse update(Call& call) {
     throw ApiError(409, "self_disable", "you cannot disable your own account", "disabled");
   std::optional<std::string> password;
   if (in.text("password", 1024)) password = checked_password(in);
-  auto& db = call.services.db;
+  auto& db = call.db;
   Transaction tx(db);
   if (disabled && *disabled != user.disabled) set_user_disabled(db, user, *disabled, call.principal);
   if (password) set_user_password(db, user, *password, call.principal);

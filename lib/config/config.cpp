@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -142,6 +143,19 @@ class Loader {
           break;
         }
         config_.*key.int_field = *seconds;
+        break;
+      }
+      case KeyType::integer: {
+        std::string v;
+        if (!scalar(v)) break;
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || end != v.data() + v.size() || n < key.min || n > key.max) {
+          error(line, where + " must be a whole number from " + std::to_string(key.min) + " to " +
+                          std::to_string(key.max) + " (got '" + v + "')");
+          break;
+        }
+        config_.*key.int_field = n;
         break;
       }
       case KeyType::boolean: {

@@ -15,9 +15,11 @@ struct Config {
   std::string tls_key;
   std::string control_socket;
   std::int64_t read_timeout = 0;  // seconds
+  std::int64_t workers = 0;       // threads for requests and database work
   std::string data_dir;
   std::string log_level;
   std::int64_t lead_time = 0;  // seconds
+  std::int64_t sweep_interval = 0;  // seconds between closing appointments whose window passed
   std::string consent_terms;    // "" = built-in text
   std::string consent_privacy;  // "" = built-in text
   std::vector<std::string> ice_addresses;  // empty: every non-loopback address

@@ -5,9 +5,9 @@
 #include <cctype>
 #include <charconv>
 
-#include "notify/phone.h"
-#include "notify/schedule.h"
-#include "notify/timezone.h"
+#include "util/phone.h"
+#include "util/quiet_hours.h"
+#include "util/timezone.h"
 #include "util/time.h"
 
 namespace assist {
@@ -140,6 +140,10 @@ const std::vector<ConfigKey> schema = {
      .description = "How long a client may take to send a request's headers and body before the "
                     "connection is closed.",
      .reload = Reload::restart, .min = 1, .max = 300, .int_field = &Config::read_timeout},
+    {.path = "server.workers", .type = KeyType::integer, .default_yaml = "2",
+     .description = "Threads that answer REST requests and pages and do database work (each with its "
+                    "own database connection), so that none of it delays call signalling.",
+     .reload = Reload::restart, .min = 1, .max = 64, .int_field = &Config::workers},
     {.path = "storage.data_dir", .type = KeyType::text, .default_yaml = "/var/lib/assist",
      .description = "Directory holding the SQLite database, TLS material and stored files.",
      .text_field = &Config::data_dir},
@@ -179,6 +183,10 @@ const std::vector<ConfigKey> schema = {
     {.path = "links.lead_time", .type = KeyType::duration, .default_yaml = "15m",
      .description = "How long before an appointment's start its join links begin to work.",
      .reload = Reload::live, .min = 0, .max = 7 * 86400, .int_field = &Config::lead_time},
+    {.path = "appointments.sweep_interval", .type = KeyType::duration, .default_yaml = "1m",
+     .description = "How often appointments whose window has passed with nobody connected are "
+                    "closed: no_show when nobody came, ended after a call, expired otherwise.",
+     .reload = Reload::live, .min = 1, .max = 3600, .int_field = &Config::sweep_interval},
     {.path = "consent.terms", .type = KeyType::text, .default_yaml = "\"\"",
      .description = "Terms of use a customer accepts on the join page before the call. Empty: "
                     "built-in text in the customer's language.",

@@ -18,7 +18,7 @@ constexpr std::array<std::pair<S, std::string_view>, 7> names = {{
     {S::expired, "expired"},
 }};
 
-constexpr std::array<std::pair<S, S>, 11> moves = {{
+constexpr std::array<std::pair<S, S>, 12> moves = {{
     {S::scheduled, S::waiting},
     {S::scheduled, S::cancelled},
     {S::scheduled, S::no_show},
@@ -28,6 +28,7 @@ constexpr std::array<std::pair<S, S>, 11> moves = {{
     {S::waiting, S::no_show},
     {S::waiting, S::expired},
     {S::in_call, S::ended},
+    {S::in_call, S::cancelled},  // cancelled over REST during the call: the call ends for all
     {S::in_call, S::waiting},  // the other side dropped and is expected back
     {S::waiting, S::ended},    // ended for all while the other side was away
 }};

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* select_columns =
     "SELECT a.id, a.kind, a.state, a.customer_name, a.customer_phone, a.customer_email, "
     "a.locale, a.starts_at, a.duration, a.specialist_id, u.username, a.queue_id, q.name, "
-    "a.created_at, a.updated_at, a.timezone FROM appointments a "
+    "a.created_at, a.updated_at, a.timezone, a.call_started_at FROM appointments a "
     "LEFT JOIN users u ON u.id = a.specialist_id LEFT JOIN queues q ON q.id = a.queue_id ";
 
 Appointment read_appointment(const Stmt& s) {
@@ -33,6 +33,7 @@ Appointment read_appointment(const Stmt& s) {
   a.created_at = s.integer(13);
   a.updated_at = s.integer(14);
   a.timezone = s.optional_text(15);
+  a.call_started_at = s.optional_integer(16);
   return a;
 }
 
@@ -77,21 +78,25 @@ Appointment create_appointment(Db& db, const NewAppointment& in, const Principal
 }
 
 Appointment transition_appointment(Db& db, std::int64_t id, AppointmentState to,
-                                   const Principal& by, const std::string& reason) {
+                                   const std::string& actor, const std::string& reason) {
   auto a = require(db, id);
   if (!transition_allowed(a.state, to))
     throw DomainError(ErrorKind::conflict, "illegal_transition",
                       "appointment " + std::to_string(id) + " is " +
                           std::string(to_string(a.state)) + " and cannot become " +
                           std::string(to_string(to)));
-  db.prepare("UPDATE appointments SET state = ?, updated_at = ? WHERE id = ?")
+  const auto now = now_seconds();
+  db.prepare(
+        "UPDATE appointments SET state = ?1, updated_at = ?2, "
+        "call_started_at = CASE WHEN ?1 = 'in_call' THEN coalesce(call_started_at, ?2) "
+        "ELSE call_started_at END WHERE id = ?3")
       .bind(1, to_string(to))
-      .bind(2, now_seconds())
+      .bind(2, now)
       .bind(3, id)
       .run();
   nlohmann::json details = {{"from", to_string(a.state)}, {"to", to_string(to)}};
   if (!reason.empty()) details["reason"] = reason;
-  audit_append(db, by.actor, "appointment." + std::string(to_string(to)), "appointment",
+  audit_append(db, actor, "appointment." + std::string(to_string(to)), "appointment",
                std::to_string(id), details);
   return require(db, id);
 }

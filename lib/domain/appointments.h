@@ -30,6 +30,7 @@ struct Appointment {
   std::optional<std::string> queue;  // name
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  std::optional<std::int64_t> call_started_at;  // first time both sides were in the call
 
   std::int64_t ends_at() const { return starts_at + duration; }
 };
@@ -57,8 +58,9 @@ struct AppointmentFilter {
 
 // The caller opens the transaction for these three, so the audit event lands with the change.
 Appointment create_appointment(Db& db, const NewAppointment& in, const Principal& by);
+// `actor` as the audit log names it: "user:alice", "customer:link/7", "system".
 Appointment transition_appointment(Db& db, std::int64_t id, AppointmentState to,
-                                   const Principal& by, const std::string& reason = "");
+                                   const std::string& actor, const std::string& reason = "");
 Appointment reschedule_appointment(Db& db, std::int64_t id, std::int64_t starts_at,
                                    std::int64_t duration, const Principal& by);
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "notify/phone.h"
+#include "util/phone.h"
 
 namespace assist {
 

@@ -38,11 +38,12 @@ JoinResolution resolve_join_token(Db& db, const std::string& token, std::int64_t
   std::int64_t appointment_id = 0;
   {
     auto stmt = db.prepare(
-        "SELECT appointment_id, role FROM join_tokens WHERE token_hash = ? AND revoked_at IS NULL");
+        "SELECT appointment_id, role, id FROM join_tokens WHERE token_hash = ? AND revoked_at IS NULL");
     stmt.bind(1, sha256_hex(token));
     if (!stmt.step()) return r;
     appointment_id = stmt.integer(0);
     r.role = stmt.text(1) == "customer" ? JoinRole::customer : JoinRole::specialist;
+    r.token_id = stmt.integer(2);
   }
   r.appointment = find_appointment(db, appointment_id);
   if (!r.appointment) return r;

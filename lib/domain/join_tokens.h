@@ -29,6 +29,7 @@ enum class JoinCheck { ok, unknown, too_early, expired, closed };
 
 struct JoinResolution {
   JoinCheck check = JoinCheck::unknown;
+  std::int64_t token_id = 0;
   std::optional<Appointment> appointment;
   JoinRole role = JoinRole::customer;
   std::int64_t valid_from = 0;

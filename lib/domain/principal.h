@@ -8,6 +8,8 @@
 
 namespace assist {
 
+struct Appointment;
+
 enum class Role { admin, supervisor, specialist };
 
 std::string_view to_string(Role role);
@@ -20,6 +22,11 @@ struct Principal {
   bool cookie_session = false;          // writes then need the CSRF token
 
   bool sees_everything() const { return role != Role::specialist; }
+
+  // The one visibility rule: a specialist sees only the appointments assigned to them, every
+  // other role sees all. Lists filter with visible_specialist(): nullopt means "no filter".
+  std::optional<std::int64_t> visible_specialist() const;
+  bool may_see(const Appointment& appointment) const;
 };
 
 }  // namespace assist

@@ -8,12 +8,12 @@
 #include "domain/join_tokens.h"
 #include "notify/ics.h"
 #include "notify/outbox.h"
-#include "notify/phone.h"
+#include "util/phone.h"
 #include "notify/provider.h"
 #include "notify/schedule.h"
 #include "notify/sms_segments.h"
 #include "notify/templates.h"
-#include "notify/timezone.h"
+#include "util/timezone.h"
 #include "util/crypto.h"
 
 namespace assist {
@@ -128,6 +128,74 @@ void carried_by(Db& db, const Link& link, const std::optional<Notification>& n) 
   if (n && link.token_id) attach_join_token(db, link.token_id, n->id);
 }
 
+// A reminder rendered outside any transaction, waiting for its appointment's short one. Its
+// payload carries `placeholder` where the join link's token goes: the token is issued (a
+// write) only when the reminder is queued. Tokens are base64url, which neither JSON nor HTML
+// escapes, so the placeholder appears verbatim wherever the link does.
+struct RenderedReminder {
+  std::size_t item = 0;  // index in run_reminders' answer
+  std::string key;
+  std::string payload;
+  std::string placeholder;
+};
+
+// Everything a reminder's recipient and text depend on.
+bool same_reminder_inputs(const Appointment& a, const Appointment& b) {
+  return a.state == b.state && a.kind == b.kind && a.starts_at == b.starts_at &&
+         a.duration == b.duration && a.customer_name == b.customer_name &&
+         a.customer_email == b.customer_email && a.customer_phone == b.customer_phone &&
+         a.locale == b.locale && a.timezone == b.timezone;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+void describe_sms(ReminderItem& item, const std::string& payload) {
+  item.sms_text = nlohmann::json::parse(payload)["body"].get<std::string>();
+  const auto seg = count_sms_segments(item.sms_text);
+  item.sms_segments = seg.segments;
+  item.sms_encoding = seg.gsm7 ? "GSM-7" : "UCS-2";
+}
+
+// One short transaction for one appointment's rendered reminders. The appointment is read
+// again inside it: if it changed since rendering (rescheduled, cancelled, new contact
+// details), its reminders are skipped and the next run renders them afresh. A key queued
+// meanwhile by another run is reported as already queued.
+void enqueue_reminders(Db& db, const Config& c, const Appointment& rendered_for,
+                       const std::vector<RenderedReminder>& rendered,
+                       std::vector<ReminderItem>& items, const Principal& by, UnixSeconds now) {
+  Transaction tx(db);
+  const auto a = find_appointment(db, rendered_for.id);
+  const bool changed = !a || !same_reminder_inputs(rendered_for, *a);
+  for (const auto& r : rendered) {
+    auto& item = items[r.item];
+    if (changed) {
+      item.outcome = "skipped";
+      item.reason = "the appointment changed while its reminders were prepared; the next run "
+                    "sends them if they are still due";
+      continue;
+    }
+    if (auto existing = find_notification_by_key(db, r.key)) {
+      item.outcome = "already_queued";
+      item.notification_id = existing->id;
+      continue;
+    }
+    const auto issued = issue_join_token(db, *a, JoinRole::customer, c.lead_time, by);
+    const auto payload = replace_all(r.payload, r.placeholder, issued.token);
+    auto n = enqueue_notification(
+        db, {a->id, NotifyKind::reminder, item.channel, item.recipient, r.key, payload, item.send_at},
+        by.actor, now);
+    carried_by(db, {join_url(c.public_url, issued.token), issued.id}, n);
+    item.outcome = "queued";
+    item.notification_id = n->id;
+    if (item.channel == Channel::sms) describe_sms(item, payload);
+  }
+  tx.commit();
+}
+
 }  // namespace
 
 Notification send_link(Db& db, const Config& c, const Appointment& a, Channel channel,
@@ -170,19 +238,22 @@ std::vector<ReminderItem> run_reminders(Db& db, const Config& c, UnixSeconds now
   if (offsets.empty()) return items;
   const auto horizon = *std::max_element(offsets.begin(), offsets.end());
   const auto quiet = parse_quiet_hours(c.notify_quiet_hours).hours;
-  // The link's length is fixed, so a placeholder gives the real segment count in a dry run.
-  const auto placeholder = join_url(c.public_url, std::string(32, 'x'));
+  // A token's length is fixed, so a placeholder gives the real segment count in a dry run.
+  const auto dry_placeholder = std::string(32, 'x');
 
   AppointmentFilter f;
   f.state = AppointmentState::scheduled;
   f.from = now + 1;
   f.to = now + horizon + 1;
   f.limit = 500;
+  // Reading and rendering happen outside any transaction, so the write lock is held only
+  // while one appointment's reminders are queued.
   for (;;) {
     const auto page = list_appointments(db, f);
     for (const auto& a : page) {
       const auto offset = current_reminder_offset(a.starts_at, offsets, now);
       if (!offset || a.kind != "scheduled") continue;
+      std::vector<RenderedReminder> rendered;
       for (auto channel : {Channel::email, Channel::sms}) {
         if ((channel == Channel::email && !a.customer_email) ||
             (channel == Channel::sms && !a.customer_phone))
@@ -208,26 +279,19 @@ std::vector<ReminderItem> run_reminders(Db& db, const Config& c, UnixSeconds now
           items.push_back(item);
           continue;
         }
-        const auto link = dry_run ? Link{placeholder, 0} : new_link(db, c, a, by);
-        const auto payload = render_payload(db, c, a, NotifyKind::reminder, channel, link.url, now);
-        if (channel == Channel::sms) {
-          item.sms_text = nlohmann::json::parse(payload)["body"].get<std::string>();
-          const auto seg = count_sms_segments(item.sms_text);
-          item.sms_segments = seg.segments;
-          item.sms_encoding = seg.gsm7 ? "GSM-7" : "UCS-2";
-        }
+        // A real run's placeholder is random, so that nothing but the link can match it.
+        const auto placeholder = dry_run ? dry_placeholder : random_token(24);
+        const auto payload = render_payload(db, c, a, NotifyKind::reminder, channel,
+                                            join_url(c.public_url, placeholder), now);
         if (dry_run) {
           item.outcome = "would_queue";
+          if (channel == Channel::sms) describe_sms(item, payload);
         } else {
-          auto n = enqueue_notification(
-              db, {a.id, NotifyKind::reminder, channel, item.recipient, key, payload, item.send_at},
-              by.actor, now);
-          carried_by(db, link, n);
-          item.outcome = "queued";
-          item.notification_id = n->id;
+          rendered.push_back({items.size(), key, payload, placeholder});
         }
         items.push_back(item);
       }
+      if (!rendered.empty()) enqueue_reminders(db, c, a, rendered, items, by, now);
     }
     if (page.size() < static_cast<std::size_t>(f.limit)) break;
     f.after_id = page.back().id;

@@ -1,5 +1,6 @@
 // Turning appointment events into queued notifications: whom to tell, on which channel, with
-// which rendered message. Everything here runs inside the caller's transaction.
+// which rendered message. send_link and notify_appointment_change run inside the caller's
+// transaction; run_reminders opens its own.
 //
 // Payloads (notifications.payload) by channel:
 //   email:   {"to_name", "subject", "text", "html", "ics"?, "ics_method"?}
@@ -45,7 +46,11 @@ struct ReminderItem {
 };
 
 // Every reminder due at `now` (see current_reminder_offset), each at most once per
-// appointment, offset, start time and channel. A dry run writes nothing.
+// appointment, offset, start time and channel. Call it outside any transaction: it reads and
+// renders without one, then opens one short transaction per appointment to queue that
+// appointment's reminders (an appointment changed in between is skipped, for the next run).
+// A failure part-way, such as a template that does not render, leaves the reminders queued so
+// far in place; running again queues the rest and repeats none. A dry run writes nothing.
 std::vector<ReminderItem> run_reminders(Db& db, const Config& config, UnixSeconds now,
                                         bool dry_run, const Principal& by);
 

@@ -43,6 +43,22 @@ constexpr std::array<std::pair<NotifyStatus, std::string_view>, 5> statuses = {{
     {NotifyStatus::failed, "failed"},
 }};
 
+using S = NotifyStatus;
+
+// Each move names the code in outbox.cpp that makes it.
+constexpr std::array<std::pair<S, S>, 8> moves = {{
+    {S::queued, S::sending},     // claim_next_notification
+    {S::sending, S::sent},       // record_send_result: the provider took it
+    {S::sending, S::queued},     // record_send_result: temporary failure, backed off;
+                                 // recover_interrupted_notifications: email and webhook
+    {S::sending, S::failed},     // record_send_result: rejected or given up;
+                                 // recover_interrupted_notifications: SMS
+    {S::sent, S::delivered},     // record_delivery_status
+    {S::sent, S::failed},        // record_delivery_status: undelivered or failed
+    {S::delivered, S::failed},   // record_delivery_status: a later undelivered or failed report
+    {S::failed, S::queued},      // retry_notification
+}};
+
 }  // namespace
 
 std::string_view to_string(NotifyKind v) { return name_of(kinds, v); }
@@ -51,5 +67,11 @@ std::string_view to_string(NotifyStatus v) { return name_of(statuses, v); }
 std::optional<NotifyKind> parse_notify_kind(std::string_view t) { return value_of(kinds, t); }
 std::optional<Channel> parse_channel(std::string_view t) { return value_of(channels, t); }
 std::optional<NotifyStatus> parse_notify_status(std::string_view t) { return value_of(statuses, t); }
+
+bool notify_transition_allowed(NotifyStatus from, NotifyStatus to) {
+  for (auto [a, b] : moves)
+    if (a == from && b == to) return true;
+  return false;
+}
 
 }  // namespace assist

@@ -19,6 +19,12 @@ std::optional<NotifyKind> parse_notify_kind(std::string_view text);
 std::optional<Channel> parse_channel(std::string_view text);
 std::optional<NotifyStatus> parse_notify_status(std::string_view text);
 
+// The outbox's lifecycle, the only place that says which status changes are legal:
+//   queued → sending → sent → delivered, with sending → queued (a temporary failure, or a
+//   restart interrupted the send), sending → failed, sent → failed and delivered → failed (the
+//   provider reports it undelivered), failed → queued (retried by hand).
+bool notify_transition_allowed(NotifyStatus from, NotifyStatus to);
+
 struct Notification {
   std::int64_t id = 0;
   std::optional<std::int64_t> appointment_id;

@@ -44,22 +44,54 @@ Notification require(Db& db, std::int64_t id) {
   return *n;
 }
 
-void audit(Db& db, const std::string& actor, const Notification& n, NotifyStatus to,
-           nlohmann::json details = nlohmann::json::object()) {
+// What a status change writes besides status and updated_at; an empty member leaves its
+// column as it is. last_error and provider_id hold a value or nullopt, which writes NULL.
+struct MoveFields {
+  std::optional<std::int64_t> attempts;
+  std::optional<std::int64_t> next_attempt_at;
+  std::optional<std::int64_t> created_at;
+  std::optional<std::int64_t> sent_at;
+  std::optional<std::optional<std::string>> last_error;
+  std::optional<std::optional<std::string>> provider_id;
+};
+
+// The only way a notification's status changes. Inside the caller's transaction: checks the
+// move against notify_transition_allowed for the row as it stands, writes it and appends the
+// audit event `notification.<to>` (details: channel, kind, from, to and the caller's own).
+// An illegal move throws DomainError illegal_transition and writes nothing.
+Notification move_notification(Db& db, std::int64_t id, NotifyStatus to, const MoveFields& f,
+                               const std::string& actor, nlohmann::json details, UnixSeconds now) {
+  const auto n = require(db, id);
+  if (!notify_transition_allowed(n.status, to))
+    throw DomainError(ErrorKind::conflict, "illegal_transition",
+                      "notification " + std::to_string(id) + " is " +
+                          std::string(to_string(n.status)) + " and cannot become " +
+                          std::string(to_string(to)));
+  auto stmt = db.prepare(
+      "UPDATE notifications SET status = ?1, updated_at = ?2, "
+      "attempts = coalesce(?3, attempts), next_attempt_at = coalesce(?4, next_attempt_at), "
+      "created_at = coalesce(?5, created_at), sent_at = coalesce(?6, sent_at), "
+      "last_error = CASE WHEN ?7 THEN ?8 ELSE last_error END, "
+      "provider_id = CASE WHEN ?9 THEN ?10 ELSE provider_id END WHERE id = ?11");
+  stmt.bind(1, to_string(to))
+      .bind(2, now)
+      .bind(3, f.attempts)
+      .bind(4, f.next_attempt_at)
+      .bind(5, f.created_at)
+      .bind(6, f.sent_at)
+      .bind(7, f.last_error ? 1 : 0)
+      .bind(8, f.last_error.value_or(std::nullopt))
+      .bind(9, f.provider_id ? 1 : 0)
+      .bind(10, f.provider_id.value_or(std::nullopt))
+      .bind(11, id)
+      .run();
   details["channel"] = to_string(n.channel);
   details["kind"] = to_string(n.kind);
   details["from"] = to_string(n.status);
   details["to"] = to_string(to);
   audit_append(db, actor, "notification." + std::string(to_string(to)), "notification",
-               std::to_string(n.id), details);
-}
-
-void set_status(Db& db, std::int64_t id, NotifyStatus status, UnixSeconds now) {
-  db.prepare("UPDATE notifications SET status = ?, updated_at = ? WHERE id = ?")
-      .bind(1, to_string(status))
-      .bind(2, now)
-      .bind(3, id)
-      .run();
+               std::to_string(id), details);
+  return require(db, id);
 }
 
 }  // namespace
@@ -145,16 +177,12 @@ std::optional<Notification> claim_next_notification(Db& db, UnixSeconds now) {
                       "ORDER BY next_attempt_at, id LIMIT 1");
   s.bind(1, now);
   if (!s.step()) return std::nullopt;
-  auto n = read(s);
-  db.prepare("UPDATE notifications SET status = 'sending', attempts = attempts + 1, "
-             "updated_at = ? WHERE id = ?")
-      .bind(1, now)
-      .bind(2, n.id)
-      .run();
-  audit(db, "system", n, NotifyStatus::sending, {{"attempt", n.attempts + 1}});
+  const auto due = read(s);
+  MoveFields f;
+  f.attempts = due.attempts + 1;
+  auto n = move_notification(db, due.id, NotifyStatus::sending, f, "system",
+                             {{"attempt", due.attempts + 1}}, now);
   tx.commit();
-  n.status = NotifyStatus::sending;
-  n.attempts += 1;
   return n;
 }
 
@@ -163,14 +191,12 @@ NotifyStatus record_send_result(Db& db, const Notification& n, const SendResult&
   Transaction tx(db);
   NotifyStatus to = NotifyStatus::sent;
   if (r.outcome == SendOutcome::sent) {
-    db.prepare("UPDATE notifications SET status = 'sent', provider_id = ?, sent_at = ?, "
-               "last_error = NULL, updated_at = ? WHERE id = ?")
-        .bind(1, r.provider_id.empty() ? std::optional<std::string>() : r.provider_id)
-        .bind(2, now)
-        .bind(3, now)
-        .bind(4, n.id)
-        .run();
-    audit(db, "system", n, to, {{"attempt", n.attempts}, {"provider_id", r.provider_id}});
+    MoveFields f;
+    f.provider_id = r.provider_id.empty() ? std::optional<std::string>() : r.provider_id;
+    f.sent_at = now;
+    f.last_error = std::optional<std::string>();
+    move_notification(db, n.id, to, f, "system",
+                      {{"attempt", n.attempts}, {"provider_id", r.provider_id}}, now);
     spdlog::info("NOTIFY_SENT id={} channel={} attempt={} provider_id={}", n.id,
                  to_string(n.channel), n.attempts, r.provider_id);
   } else {
@@ -178,15 +204,10 @@ NotifyStatus record_send_result(Db& db, const Notification& n, const SendResult&
     const bool give_up =
         r.outcome == SendOutcome::rejected || next > n.created_at + policy.give_up_after;
     to = give_up ? NotifyStatus::failed : NotifyStatus::queued;
-    db.prepare("UPDATE notifications SET status = ?, next_attempt_at = ?, last_error = ?, "
-               "updated_at = ? WHERE id = ?")
-        .bind(1, to_string(to))
-        .bind(2, give_up ? n.next_attempt_at : next)
-        .bind(3, r.error)
-        .bind(4, now)
-        .bind(5, n.id)
-        .run();
-    audit(db, "system", n, to, {{"attempt", n.attempts}, {"error", r.error}});
+    MoveFields f;
+    if (!give_up) f.next_attempt_at = next;
+    f.last_error = std::optional<std::string>(r.error);
+    move_notification(db, n.id, to, f, "system", {{"attempt", n.attempts}, {"error", r.error}}, now);
     if (give_up)
       spdlog::warn("NOTIFY_FAILED id={} channel={} attempts={} error=\"{}\"", n.id,
                    to_string(n.channel), n.attempts, r.error);
@@ -210,17 +231,13 @@ int recover_interrupted_notifications(Db& db, UnixSeconds now) {
       const std::string error =
           "interrupted while being handed to the SMS provider: it may have been sent; "
           "'assistctl notification retry " + std::to_string(n.id) + "' sends it again";
-      db.prepare("UPDATE notifications SET status = 'failed', last_error = ?, updated_at = ? "
-                 "WHERE id = ?")
-          .bind(1, error)
-          .bind(2, now)
-          .bind(3, n.id)
-          .run();
-      audit(db, "system", n, NotifyStatus::failed, {{"error", error}});
+      MoveFields f;
+      f.last_error = std::optional<std::string>(error);
+      move_notification(db, n.id, NotifyStatus::failed, f, "system", {{"error", error}}, now);
       spdlog::warn("NOTIFY_INTERRUPTED id={} channel=sms outcome=failed", n.id);
     } else {
-      set_status(db, n.id, NotifyStatus::queued, now);
-      audit(db, "system", n, NotifyStatus::queued, {{"error", "interrupted by a restart"}});
+      move_notification(db, n.id, NotifyStatus::queued, {}, "system",
+                        {{"error", "interrupted by a restart"}}, now);
       spdlog::warn("NOTIFY_INTERRUPTED id={} channel={} outcome=requeued", n.id, to_string(n.channel));
     }
   }
@@ -235,15 +252,11 @@ Notification retry_notification(Db& db, std::int64_t id, const std::string& acto
                       "notification " + std::to_string(id) + " is " +
                           std::string(to_string(n.status)) + "; only a failed one can be retried");
   // A fresh start: attempts and the give-up clock count from now.
-  db.prepare("UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = ?, "
-             "created_at = ?, updated_at = ? WHERE id = ?")
-      .bind(1, now)
-      .bind(2, now)
-      .bind(3, now)
-      .bind(4, id)
-      .run();
-  audit(db, actor, n, NotifyStatus::queued, {{"retry", true}});
-  return require(db, id);
+  MoveFields f;
+  f.attempts = 0;
+  f.next_attempt_at = now;
+  f.created_at = now;
+  return move_notification(db, id, NotifyStatus::queued, f, actor, {{"retry", true}}, now);
 }
 
 void record_delivery_status(Db& db, std::int64_t id, const std::string& provider_status,
@@ -253,16 +266,15 @@ void record_delivery_status(Db& db, std::int64_t id, const std::string& provider
   std::optional<NotifyStatus> to;
   if (provider_status == "delivered") to = NotifyStatus::delivered;
   else if (provider_status == "undelivered" || provider_status == "failed") to = NotifyStatus::failed;
-  // Only a sent message can become delivered or failed; intermediate reports change nothing.
-  if (!to || (n.status != NotifyStatus::sent && n.status != NotifyStatus::delivered) || n.status == *to)
-    return;
-  db.prepare("UPDATE notifications SET status = ?, last_error = ?, updated_at = ? WHERE id = ?")
-      .bind(1, to_string(*to))
-      .bind(2, error.empty() ? std::optional<std::string>() : error)
-      .bind(3, now)
-      .bind(4, id)
-      .run();
-  audit(db, "provider", n, *to, {{"provider_status", provider_status}, {"error", error}});
+  // A report moves only a message the provider took (sent, or delivered and now reported
+  // undelivered); intermediate reports, repeats, and reports about a row that is not sent yet
+  // (or no longer) change nothing.
+  const bool taken = n.status == NotifyStatus::sent || n.status == NotifyStatus::delivered;
+  if (!to || !taken || !notify_transition_allowed(n.status, *to)) return;
+  MoveFields f;
+  f.last_error = error.empty() ? std::optional<std::string>() : error;
+  move_notification(db, id, *to, f, "provider",
+                    {{"provider_status", provider_status}, {"error", error}}, now);
   spdlog::info("NOTIFY_DELIVERY id={} status={}", id, provider_status);
   tx.commit();
 }

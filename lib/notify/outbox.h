@@ -1,7 +1,9 @@
 // The outbox: every notification is a row that moves queued → sending → sent (→ delivered)
-// or failed, each move audited in the same transaction. The worker claims one due row at a
-// time; a row is marked sending just before its provider is called and sent right after the
-// provider answers.
+// or failed. Every status change below goes through one function in outbox.cpp that refuses a
+// move notify_transition_allowed (notification.h) does not list, with DomainError
+// illegal_transition, and audits the move in the same transaction. The worker claims one due
+// row at a time; a row is marked sending just before its provider is called and sent right
+// after the provider answers.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +52,8 @@ std::int64_t backoff_delay(const RetryPolicy& policy, std::int64_t attempts);
 // marked sending with one more attempt; nullopt when none is due.
 std::optional<Notification> claim_next_notification(Db& db, UnixSeconds now);
 
-// Own transaction: the provider's answer for a claimed notification.
+// Own transaction: the provider's answer for a claimed notification. Throws DomainError
+// illegal_transition, writing nothing, when the row is no longer sending.
 NotifyStatus record_send_result(Db& db, const Notification& claimed, const SendResult& result,
                                 const RetryPolicy& policy, UnixSeconds now);
 

@@ -1,4 +1,4 @@
-// When notifications go out: which reminders are due, and quiet hours in the recipient's zone.
+// When notifications go out: which reminders are due, and when, given quiet hours.
 #pragma once
 
 #include <cstdint>
@@ -6,26 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "notify/timezone.h"
+#include "util/quiet_hours.h"
 #include "util/time.h"
 
 namespace assist {
-
-// Minutes after local midnight; start > end means the span crosses midnight (21:00–08:00).
-struct QuietHours {
-  int start = 0;
-  int end = 0;
-};
-
-// "21:00-08:00"; "" means no quiet hours (nullopt); an error text otherwise.
-struct QuietHoursParse {
-  std::optional<QuietHours> hours;
-  std::string error;
-};
-QuietHoursParse parse_quiet_hours(const std::string& text);
-
-// `at` itself when it is outside quiet hours, else the end of those quiet hours.
-UnixSeconds defer_past_quiet_hours(UnixSeconds at, const QuietHours& quiet, const TimeZone& zone);
 
 // The one reminder offset (seconds before the start) that is current at `now`, if any: the
 // smallest offset whose time has come. An appointment created 30 minutes ahead gets only its

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "notify/notification.h"
-#include "notify/timezone.h"
+#include "util/timezone.h"
 
 namespace assist {
 

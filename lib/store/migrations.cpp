@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 3> migrations = {
+constexpr std::array<std::string_view, 4> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -126,6 +126,12 @@ CREATE TABLE notify_channels (
 ALTER TABLE appointments ADD COLUMN timezone TEXT;
 ALTER TABLE join_tokens ADD COLUMN notification_id INTEGER REFERENCES notifications(id);
 ALTER TABLE join_tokens ADD COLUMN first_opened_at INTEGER;
+)sql",
+    // 4: why a participant left, and when the appointment's call first had both sides.
+    R"sql(
+ALTER TABLE participants ADD COLUMN left_reason TEXT;
+ALTER TABLE appointments ADD COLUMN call_started_at INTEGER;
+CREATE INDEX participants_present ON participants(appointment_id) WHERE left_at IS NULL;
 )sql",
 };
 

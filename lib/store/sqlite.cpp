@@ -1,6 +1,7 @@
 #include "store/sqlite.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace assist {
 namespace {
@@ -147,6 +148,17 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   db_.exec("COMMIT");
   done_ = true;
+}
+
+void Db::set_busy_timeout(std::chrono::milliseconds wait) {
+  sqlite3_busy_timeout(db_, static_cast<int>(wait.count()));
+}
+
+bool Db::writable() const {
+  if (sqlite3_db_readonly(db_, "main") != 0) return false;
+  const auto slash = path_.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash == 0 ? 1 : slash);
+  return ::access(path_.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
 }
 
 }  // namespace assist

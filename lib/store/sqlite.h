@@ -1,6 +1,7 @@
 // A thin RAII layer over SQLite: one connection, cached prepared statements, transactions.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -71,6 +72,12 @@ class Db {
   std::int64_t last_insert_id() const;
   int changes() const;
   const std::string& path() const { return path_; }
+  // Whether writes could succeed: the connection is not read-only and the file and its
+  // directory (for the WAL and journal files) are writable. Takes no lock.
+  bool writable() const;
+  // How long a write waits for another connection's write lock before failing (default 5 s,
+  // right for worker threads; the signalling thread's connection waits far less).
+  void set_busy_timeout(std::chrono::milliseconds wait);
 
  private:
   sqlite3* db_ = nullptr;

@@ -17,7 +17,7 @@ using nlohmann::json;
 class ApiTest : public ::testing::Test {
  protected:
   testing::TempDb t;
-  ApiServices services{*t.db, std::make_shared<const Config>(*load_config_text("", "").config), {}, 0, "test", {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "test", {}};
   Api api{services};
   std::string alice_key, bob_key, supervisor_key;
 
@@ -45,7 +45,7 @@ class ApiTest : public ::testing::Test {
       r.control_socket = true;
     else if (!key.empty())
       r.headers["authorization"] = "Bearer " + key;
-    return api.handle(r);
+    return api.handle(r, *t.db);
   }
 
   static json body(const HttpResponse& r) { return json::parse(r.body); }
@@ -93,7 +93,7 @@ TEST_F(ApiTest, CredentialsAreRequiredAndChecked) {
   basic.method = "GET";
   basic.target = "/api/v1/appointments";
   basic.headers["authorization"] = "Basic YTpi";
-  expect_problem(api.handle(basic), 401, "invalid_credentials");
+  expect_problem(api.handle(basic, *t.db), 401, "invalid_credentials");
 }
 
 TEST_F(ApiTest, SpecialistsSeeOnlyTheirOwnAppointments) {

@@ -27,7 +27,9 @@ TEST(AppointmentState, IllegalMoves) {
       EXPECT_FALSE(transition_allowed(final_state, to))
           << to_string(final_state) << " -> " << to_string(to);
   EXPECT_FALSE(transition_allowed(S::scheduled, S::ended));
-  EXPECT_FALSE(transition_allowed(S::in_call, S::cancelled));
+  EXPECT_FALSE(transition_allowed(S::in_call, S::no_show));  // someone was there
+  EXPECT_FALSE(transition_allowed(S::in_call, S::scheduled));
+  EXPECT_TRUE(transition_allowed(S::in_call, S::cancelled));  // ends the live call for all
 }
 
 TEST(AppointmentState, NamesRoundTrip) {
@@ -72,15 +74,15 @@ TEST(Appointments, TransitionWritesStateAndAuditTogether) {
   auto a = make(*t.db);
   {
     Transaction tx(*t.db);
-    transition_appointment(*t.db, a.id, S::waiting, admin);
-    transition_appointment(*t.db, a.id, S::in_call, admin);
+    transition_appointment(*t.db, a.id, S::waiting, admin.actor);
+    transition_appointment(*t.db, a.id, S::in_call, admin.actor);
     // Not committed: neither the state nor the audit events may survive.
   }
   EXPECT_EQ(find_appointment(*t.db, a.id)->state, S::scheduled);
   EXPECT_EQ(audit_list(*t.db, {}).size(), 1u);
 
   Transaction tx(*t.db);
-  auto after = transition_appointment(*t.db, a.id, S::cancelled, admin, "customer asked");
+  auto after = transition_appointment(*t.db, a.id, S::cancelled, admin.actor, "customer asked");
   tx.commit();
   EXPECT_EQ(after.state, S::cancelled);
   auto events = audit_list(*t.db, {});
@@ -94,12 +96,12 @@ TEST(Appointments, IllegalTransitionIsRefusedAndNotAudited) {
   auto a = make(*t.db);
   {
     Transaction tx(*t.db);
-    transition_appointment(*t.db, a.id, S::cancelled, admin);
+    transition_appointment(*t.db, a.id, S::cancelled, admin.actor);
     tx.commit();
   }
   Transaction tx(*t.db);
   try {
-    transition_appointment(*t.db, a.id, S::cancelled, admin);
+    transition_appointment(*t.db, a.id, S::cancelled, admin.actor);
     FAIL();
   } catch (const DomainError& e) {
     EXPECT_EQ(e.code(), "illegal_transition");
@@ -115,7 +117,7 @@ TEST(Appointments, RescheduleOnlyWhileScheduled) {
   auto moved = reschedule_appointment(*t.db, a.id, a.starts_at + 600, 2700, admin);
   EXPECT_EQ(moved.starts_at, a.starts_at + 600);
   EXPECT_EQ(moved.duration, 2700);
-  transition_appointment(*t.db, a.id, S::waiting, admin);
+  transition_appointment(*t.db, a.id, S::waiting, admin.actor);
   EXPECT_THROW(reschedule_appointment(*t.db, a.id, a.starts_at, 1800, admin), DomainError);
 }
 

@@ -70,7 +70,7 @@ TEST(JoinTokens, ClosedWhenTheAppointmentIsCancelled) {
   Fixture f;
   {
     Transaction tx(*f.t.db);
-    transition_appointment(*f.t.db, f.a.id, S::cancelled, admin);
+    transition_appointment(*f.t.db, f.a.id, S::cancelled, admin.actor);
     tx.commit();
   }
   EXPECT_EQ(resolve_join_token(*f.t.db, f.token.token, f.a.starts_at, lead).check, JoinCheck::closed);

@@ -1,12 +1,17 @@
-// The outbox's life: idempotent enqueueing, claiming, backoff, giving up, crash recovery,
-// suspension, reminders run twice, and the REST routes' refusals.
+// The outbox's life: the table of legal status moves and its one transition function,
+// idempotent enqueueing, claiming, backoff, giving up, crash recovery, suspension, reminders
+// run twice, and the REST routes' refusals.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "api/api.h"
 #include "audit/audit_log.h"
 #include "domain/appointments.h"
+#include "domain/errors.h"
+#include "domain/join_tokens.h"
 #include "notify/compose.h"
 #include "notify/outbox.h"
 #include "temp_db.h"
@@ -32,6 +37,30 @@ Config notify_config() {
   return c;
 }
 
+using S = NotifyStatus;
+constexpr S all_statuses[] = {S::queued, S::sending, S::sent, S::delivered, S::failed};
+
+// Every move outbox.cpp makes, and no other.
+const std::vector<std::pair<S, S>> legal_moves = {
+    {S::queued, S::sending}, {S::sending, S::sent},     {S::sending, S::queued},
+    {S::sending, S::failed}, {S::sent, S::delivered},   {S::sent, S::failed},
+    {S::delivered, S::failed}, {S::failed, S::queued},
+};
+
+TEST(NotifyTransitions, ExactlyTheLegalMovesAreAllowed) {
+  for (auto from : all_statuses)
+    for (auto to : all_statuses) {
+      const bool legal =
+          std::find(legal_moves.begin(), legal_moves.end(), std::pair{from, to}) != legal_moves.end();
+      EXPECT_EQ(notify_transition_allowed(from, to), legal) << to_string(from) << " -> " << to_string(to);
+    }
+  EXPECT_FALSE(notify_transition_allowed(S::delivered, S::queued));
+  EXPECT_FALSE(notify_transition_allowed(S::sent, S::sending));
+  EXPECT_FALSE(notify_transition_allowed(S::failed, S::sent));
+  EXPECT_FALSE(notify_transition_allowed(S::queued, S::failed));  // a queued row is claimed first
+  EXPECT_FALSE(notify_transition_allowed(S::queued, S::queued));
+}
+
 class OutboxTest : public ::testing::Test {
  protected:
   testing::TempDb t;
@@ -47,6 +76,28 @@ class OutboxTest : public ::testing::Test {
     auto out = enqueue_notification(db, n, "test", now);
     tx.commit();
     return *out;
+  }
+
+  // The (from, to) of every notification.* status event, oldest first ("queued" has no from).
+  std::vector<std::pair<std::string, std::string>> moves_audited(std::int64_t id) {
+    AuditQuery q;
+    q.object_type = "notification";
+    q.object_id = std::to_string(id);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& e : audit_list(db, q)) {
+      auto d = json::parse(e.details);
+      if (d.contains("from")) {
+        EXPECT_EQ(e.action, "notification." + d["to"].get<std::string>());
+        out.emplace_back(d["from"], d["to"]);
+      }
+    }
+    return out;
+  }
+
+  std::int64_t count(const std::string& table) {
+    auto s = db.prepare("SELECT count(*) FROM " + table);
+    s.step();
+    return s.integer(0);
   }
 
   Appointment appointment(UnixSeconds starts_at, const std::string& phone = "+33612345678") {
@@ -168,38 +219,175 @@ TEST_F(OutboxTest, DeliveryReportsMoveSentOnly) {
   EXPECT_EQ(find_notification(db, n.id)->status, NotifyStatus::delivered);
 }
 
+// Each legal move, made by the code that makes it, lands in the row and in the audit log.
+TEST_F(OutboxTest, EveryLegalMoveIsMadeAndAudited) {
+  const RetryPolicy policy{10, 10, 100};
+  auto a = enqueue(sample("a", Channel::sms));
+  auto c = claim_next_notification(db, 1000);                                    // queued → sending
+  record_send_result(db, *c, {SendOutcome::retry, "", "busy"}, policy, 1000);    // sending → queued
+  c = claim_next_notification(db, 1010);
+  record_send_result(db, *c, {SendOutcome::sent, "SM1", ""}, policy, 1010);      // sending → sent
+  record_delivery_status(db, a.id, "delivered", "", 1020);                        // sent → delivered
+  record_delivery_status(db, a.id, "undelivered", "30003", 1030);                 // delivered → failed
+  EXPECT_EQ(find_notification(db, a.id)->last_error, "30003");
+  {
+    Transaction tx(db);
+    retry_notification(db, a.id, "test", 1040);                                   // failed → queued
+    tx.commit();
+  }
+  c = claim_next_notification(db, 1040);
+  record_send_result(db, *c, {SendOutcome::sent, "SM2", ""}, policy, 1040);
+  record_delivery_status(db, a.id, "failed", "", 1050);                           // sent → failed
+  EXPECT_EQ(find_notification(db, a.id)->status, S::failed);
+  EXPECT_EQ(moves_audited(a.id),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"queued", "sending"}, {"sending", "queued"}, {"queued", "sending"},
+                {"sending", "sent"}, {"sent", "delivered"}, {"delivered", "failed"},
+                {"failed", "queued"}, {"queued", "sending"}, {"sending", "sent"},
+                {"sent", "failed"}}));
+
+  auto b = enqueue(sample("b"));
+  c = claim_next_notification(db, 1100);
+  record_send_result(db, *c, {SendOutcome::rejected, "", "HTTP 400"}, policy, 1100);  // sending → failed
+  auto email = enqueue(sample("e"));
+  auto sms = enqueue(sample("s", Channel::sms));
+  ASSERT_TRUE(claim_next_notification(db, 1200));
+  ASSERT_TRUE(claim_next_notification(db, 1200));
+  EXPECT_EQ(recover_interrupted_notifications(db, 1201), 2);  // sending → queued, sending → failed
+  const std::vector<std::pair<std::string, std::string>> failed = {{"queued", "sending"},
+                                                                   {"sending", "failed"}};
+  EXPECT_EQ(moves_audited(b.id), failed);
+  EXPECT_EQ(moves_audited(sms.id), failed);
+  EXPECT_EQ(moves_audited(email.id),
+            (std::vector<std::pair<std::string, std::string>>{{"queued", "sending"}, {"sending", "queued"}}));
+  EXPECT_TRUE(audit_verify(db).ok);
+}
+
+// A provider's answer that arrives for a row no longer sending is refused, and writes nothing.
+TEST_F(OutboxTest, IllegalMovesAreRefusedAndWriteNothing) {
+  auto refused = [&](const Notification& stale, const SendResult& result, S now_status) {
+    const auto before = *find_notification(db, stale.id);
+    ASSERT_EQ(before.status, now_status);
+    const auto events = count("audit_events");
+    try {
+      record_send_result(db, stale, result, {}, 5000);
+      ADD_FAILURE() << "a " << to_string(now_status) << " row accepted a send result";
+    } catch (const DomainError& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::conflict);
+      EXPECT_EQ(e.code(), "illegal_transition");
+      EXPECT_NE(std::string(e.what()).find(std::string(to_string(now_status))), std::string::npos);
+    }
+    const auto after = *find_notification(db, stale.id);
+    EXPECT_EQ(after.status, before.status);
+    EXPECT_EQ(after.updated_at, before.updated_at);
+    EXPECT_EQ(after.attempts, before.attempts);
+    EXPECT_EQ(after.next_attempt_at, before.next_attempt_at);
+    EXPECT_EQ(after.last_error, before.last_error);
+    EXPECT_EQ(after.provider_id, before.provider_id);
+    EXPECT_EQ(after.sent_at, before.sent_at);
+    EXPECT_EQ(count("audit_events"), events);
+  };
+
+  // failed → sent: a restart failed the interrupted SMS before its provider's answer was recorded.
+  auto sms = enqueue(sample("s", Channel::sms));
+  auto claimed = *claim_next_notification(db, 1000);
+  recover_interrupted_notifications(db, 1001);
+  refused(claimed, {SendOutcome::sent, "SM1", ""}, S::failed);
+
+  // delivered → queued and delivered → sent: an answer recorded twice.
+  auto email = enqueue(sample("e"));
+  claimed = *claim_next_notification(db, 1000);
+  record_send_result(db, claimed, {SendOutcome::sent, "id1", ""}, {}, 1002);
+  record_delivery_status(db, email.id, "delivered", "", 1003);
+  refused(claimed, {SendOutcome::retry, "", "timeout"}, S::delivered);
+  refused(claimed, {SendOutcome::sent, "id2", ""}, S::delivered);
+
+  // sent → sending cannot even be asked for: only queued rows are claimed.
+  auto other = enqueue(sample("o"));
+  claimed = *claim_next_notification(db, 1000);
+  record_send_result(db, claimed, {SendOutcome::sent, "id3", ""}, {}, 1004);
+  EXPECT_FALSE(claim_next_notification(db, 9999));
+  EXPECT_EQ(find_notification(db, other.id)->status, S::sent);
+
+  // Retrying anything but a failed row keeps its own refusal.
+  Transaction tx(db);
+  try {
+    retry_notification(db, email.id, "test", 1005);
+    ADD_FAILURE() << "a delivered notification was retried";
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.code(), "not_failed");
+  }
+  EXPECT_EQ(find_notification(db, email.id)->status, S::delivered);
+  EXPECT_EQ(find_notification(db, sms.id)->status, S::failed);
+  EXPECT_TRUE(audit_verify(db).ok);
+}
+
 TEST_F(OutboxTest, RemindTwiceQueuesOneReminderPerAppointmentAndChannel) {
   const auto now = now_seconds();
   auto a = appointment(now + 1800);        // its 1h reminder is due
   appointment(now + 3 * 86400);  // nothing due yet
   config.notify_quiet_hours = "";
-  Transaction tx(db);
+  const auto events = count("audit_events");
   auto dry = run_reminders(db, config, now, true, admin);
   ASSERT_EQ(dry.size(), 2u);
   EXPECT_EQ(dry[0].outcome, "would_queue");
   EXPECT_TRUE(list_notifications(db, std::nullopt, 0, 10).empty());
+  EXPECT_EQ(count("join_tokens"), 0);  // a dry run writes nothing
+  EXPECT_EQ(count("audit_events"), events);
   auto sms = dry[1];
   EXPECT_EQ(sms.channel, Channel::sms);
   EXPECT_EQ(sms.sms_encoding, "GSM-7");
   EXPECT_GE(sms.sms_segments, 1);
   auto first = run_reminders(db, config, now, false, admin);
   auto second = run_reminders(db, config, now + 60, false, admin);
-  tx.commit();
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].outcome, "queued");
   EXPECT_EQ(first[0].appointment_id, a.id);
   EXPECT_EQ(first[0].offset, 3600);
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(second[0].outcome, "already_queued");
+  EXPECT_EQ(second[0].notification_id, first[0].notification_id);
   EXPECT_EQ(list_notifications(db, std::nullopt, 0, 10).size(), 2u);
+  EXPECT_EQ(count("join_tokens"), 2);  // one link per reminder queued, none for a repeat
+}
+
+// The reminder is rendered before its join link exists; the link it carries is the real one,
+// issued when it was queued, and its first opening is recorded against it.
+TEST_F(OutboxTest, QueuedRemindersCarryTheirOwnWorkingLink) {
+  const auto now = now_seconds();
+  auto a = appointment(now + 1800);
+  config.notify_quiet_hours = "";
+  auto items = run_reminders(db, config, now, false, admin);
+  ASSERT_EQ(items.size(), 2u);
+  std::vector<std::string> tokens;
+  for (const auto& item : items) {
+    ASSERT_EQ(item.outcome, "queued");
+    const auto n = *find_notification(db, *item.notification_id);
+    const auto payload = json::parse(n.payload);
+    const auto text = payload[item.channel == Channel::sms ? "body" : "text"].get<std::string>();
+    const auto prefix = config.public_url + "/j/";
+    const auto at = text.find(prefix);
+    ASSERT_NE(at, std::string::npos) << text;
+    const auto token = text.substr(at + prefix.size(), 32);
+    if (item.channel == Channel::email)
+      EXPECT_NE(payload["html"].get<std::string>().find("href=\"" + prefix + token + "\""),
+                std::string::npos);
+    else
+      EXPECT_EQ(item.sms_text, text);
+    auto resolved = resolve_join_token(db, token, a.starts_at, config.lead_time);
+    EXPECT_EQ(resolved.check, JoinCheck::ok);
+    ASSERT_TRUE(resolved.appointment);
+    EXPECT_EQ(resolved.appointment->id, a.id);
+    EXPECT_EQ(record_join_token_opened(db, token, now), n.id);
+    tokens.push_back(token);
+  }
+  EXPECT_NE(tokens[0], tokens[1]);
 }
 
 TEST_F(OutboxTest, RemindersSkipCountriesOutsideTheAllowlist) {
   const auto now = now_seconds();
   appointment(now + 1800, "+5511987654321");
-  Transaction tx(db);
   auto items = run_reminders(db, config, now, false, admin);
-  tx.commit();
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[1].outcome, "skipped");
   EXPECT_NE(items[1].reason.find("Brazil"), std::string::npos);
@@ -207,7 +395,7 @@ TEST_F(OutboxTest, RemindersSkipCountriesOutsideTheAllowlist) {
 
 class NotifyApiTest : public OutboxTest {
  protected:
-  ApiServices services{db, std::make_shared<const Config>(config), {}, 0, "test", {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(config)), {}, 0, "test", {}};
   Api api{services};
 
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {
@@ -217,7 +405,7 @@ class NotifyApiTest : public OutboxTest {
     r.body = body;
     if (!body.empty()) r.headers["content-type"] = "application/json";
     r.control_socket = true;
-    return api.handle(r);
+    return api.handle(r, db);
   }
 };
 

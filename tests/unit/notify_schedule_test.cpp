@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "notify/schedule.h"
-#include "notify/timezone.h"
+#include "util/timezone.h"
 #include "util/time.h"
 
 namespace assist {

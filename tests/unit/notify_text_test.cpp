@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "notify/mime.h"
-#include "notify/phone.h"
+#include "util/phone.h"
 #include "notify/sms_segments.h"
 #include "notify/templates.h"
 #include "notify/webhook_signature.h"

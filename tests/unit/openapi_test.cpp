@@ -25,7 +25,7 @@ TEST(OpenApi, DocumentMatchesTheRouter) {
     }
 
   testing::TempDb t;
-  ApiServices services{*t.db, std::make_shared<const Config>(*load_config_text("", "").config), {}, 0, "x", {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "x", {}};
   Api api(services);
   std::set<std::string> routed;
   for (const auto& route : api.router().routes()) routed.insert(route.method + " " + route.pattern);
@@ -36,12 +36,12 @@ TEST(OpenApi, DocumentMatchesTheRouter) {
 
 TEST(OpenApi, IsServed) {
   testing::TempDb t;
-  ApiServices services{*t.db, std::make_shared<const Config>(*load_config_text("", "").config), {}, 0, "x", {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "x", {}};
   Api api(services);
   HttpRequest r;
   r.method = "GET";
   r.target = "/api/v1/openapi.json";
-  auto response = api.handle(r);
+  auto response = api.handle(r, *t.db);
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, openapi_document());
 }

@@ -1,4 +1,4 @@
-#include "notify/phone.h"
+#include "util/phone.h"
 
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/uloc.h>

@@ -1,4 +1,4 @@
-#include "notify/timezone.h"
+#include "util/timezone.h"
 
 #include <libical/ical.h>
 

@@ -1,0 +1,36 @@
+#include "signalling/gst_media_rooms.h"
+
+#include "media_engine.h"
+#include "room.h"
+
+namespace assist::signalling {
+namespace {
+
+class GstMediaRoom : public MediaRoom {
+ public:
+  explicit GstMediaRoom(std::shared_ptr<media::Room> room) : room_(std::move(room)) {}
+  ~GstMediaRoom() override { room_->close(); }
+
+  void join(const std::string& p) override { room_->join(p); }
+  void publish(const std::string& p, const std::string& sdp) override { room_->publish(p, sdp); }
+  void accept_answer(const std::string& p, const std::string& stream, const std::string& sdp) override {
+    room_->accept_answer(p, stream, sdp);
+  }
+  void add_candidate(const std::string& p, const std::string& stream, unsigned mline,
+                     const std::string& candidate) override {
+    room_->add_candidate(p, stream, mline, candidate);
+  }
+  void leave(const std::string& p) override { room_->leave(p); }
+  void close() override { room_->close(); }
+
+ private:
+  std::shared_ptr<media::Room> room_;
+};
+
+}  // namespace
+
+std::unique_ptr<MediaRoom> GstMediaRooms::open(std::int64_t appointment_id, media::RoomEvents events) {
+  return std::make_unique<GstMediaRoom>(engine_.create_room(std::to_string(appointment_id), std::move(events)));
+}
+
+}  // namespace assist::signalling

@@ -1,0 +1,368 @@
+#include "signalling/hub.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "api/api.h"
+#include "domain/credentials.h"
+#include "domain/errors.h"
+#include "ice_servers.h"
+#include "util/time.h"
+
+namespace assist::signalling {
+namespace {
+
+constexpr double rate_per_second = 50;
+constexpr double rate_burst = 200;
+constexpr int violations_before_close = 3;
+
+// Why a call ended, as the `ended` message says it.
+std::pair<const char*, const char*> ended_reason(AppointmentState state) {
+  switch (state) {
+    case AppointmentState::cancelled: return {"cancelled", "the appointment was cancelled"};
+    case AppointmentState::expired: return {"expired", "the appointment's time is over"};
+    case AppointmentState::no_show: return {"no_show", "the appointment's time is over"};
+    default: return {"ended", "the call has ended"};
+  }
+}
+
+}  // namespace
+
+struct Connection {
+  std::shared_ptr<Peer> peer;
+  std::string cookie_session;
+  std::string peer_address;
+  bool greeted = false;
+  std::optional<Principal> watcher;  // a console following appointment changes, not in a call
+  // In a call:
+  std::int64_t appointment_id = 0;
+  std::string participant;  // "p3"
+  CallRole role = CallRole::customer;
+  std::string actor;
+  std::optional<std::int64_t> token_id;
+  std::int64_t participant_id = 0;  // its participants row
+  // Flood control.
+  double tokens = rate_burst;
+  std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
+  bool limited = false;
+  int violations = 0;
+
+  bool in_call() const { return greeted && !watcher; }
+};
+
+struct Call {
+  std::int64_t appointment_id = 0;
+  AppointmentState state = AppointmentState::waiting;  // as the last join or leave left it
+  std::unique_ptr<MediaRoom> room;
+  std::map<std::string, Connection*> members;  // by participant label
+};
+
+// ---- Context ----
+
+const std::string& Context::participant() const { return from_.participant; }
+bool Context::is_staff() const { return assist::is_staff(from_.role); }
+MediaRoom& Context::room() { return *call_.room; }
+void Context::reply(const nlohmann::json& message) { from_.peer->send(message.dump()); }
+
+void Context::end_call_for_all() {
+  const auto a = end_for_all(hub_.db_, call_.appointment_id, from_.actor);
+  hub_.close_call(call_, a.state);
+  hub_.notify_watchers(a);
+}
+
+// ---- Hub ----
+
+Hub::Hub(Db& db, ConfigSource config, MediaRooms& media)
+    : db_(db), config_(std::move(config)), media_(media) {}
+
+Hub::~Hub() {
+  for (auto& [id, call] : calls_) call->room->close();
+}
+
+void Hub::handle(std::string_view type, Handler handler) {
+  if (!find_message(type, Direction::to_server) || type == "hello" || type == "ping")
+    throw std::logic_error("no feature can handle '" + std::string(type) + "' messages");
+  if (!handlers_.emplace(std::string(type), std::move(handler)).second)
+    throw std::logic_error("two features handle '" + std::string(type) + "' messages");
+}
+
+void Hub::on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade) {
+  auto c = std::make_unique<Connection>();
+  c->peer = peer;
+  c->cookie_session = request_cookie(upgrade, "assist_session");
+  c->peer_address = upgrade.peer;
+  connections_[peer.get()] = std::move(c);
+}
+
+void Hub::on_message(const std::shared_ptr<Peer>& peer, const std::string& text) {
+  auto it = connections_.find(peer.get());
+  if (it == connections_.end()) return;
+  Connection& c = *it->second;
+  if (!within_rate(c)) return;
+  try {
+    route(c, Message::parse(text));
+  } catch (const ProtocolError& e) {
+    error(c, e.code(), e.what());
+  } catch (const DomainError& e) {
+    error(c, e.code(), e.what());
+  } catch (const std::exception& e) {
+    // A fault (the database refused, a handler broke): the connection leaves cleanly rather
+    // than stay half-joined; the page joins again by itself.
+    spdlog::error("SIGNAL_HANDLER_FAILED peer={} participant={} error=\"{}\"", c.peer_address, c.participant,
+                  e.what());
+    error(c, "internal", "the server could not handle this message; join again");
+    leave(c, LeaveReason::error);
+    c.peer->close("internal error");
+  }
+}
+
+void Hub::on_close(const std::shared_ptr<Peer>& peer) {
+  auto it = connections_.find(peer.get());
+  if (it == connections_.end()) return;
+  leave(*it->second, LeaveReason::disconnected);
+  connections_.erase(it);
+}
+
+// Token bucket: a flood is answered once, then dropped; repeated floods close the connection.
+bool Hub::within_rate(Connection& c) {
+  const auto now = std::chrono::steady_clock::now();
+  c.tokens = std::min(rate_burst, c.tokens + std::chrono::duration<double>(now - c.refilled).count() * rate_per_second);
+  c.refilled = now;
+  if (c.tokens >= 1) {
+    c.tokens -= 1;
+    c.limited = false;
+    return true;
+  }
+  if (!c.limited) {
+    c.limited = true;
+    error(c, "rate_limited", "too many messages; slow down");
+    if (++c.violations >= violations_before_close) {
+      spdlog::warn("SIGNAL_FLOOD_CLOSED peer={} participant={}", c.peer_address, c.participant);
+      c.peer->close("rate limit exceeded");
+    }
+  }
+  return false;
+}
+
+void Hub::route(Connection& c, const Message& m) {
+  if (m.type() == "hello") return hello(c, m);
+  if (!c.greeted) throw ProtocolError("hello_required", "send hello first");
+  if (m.type() == "ping") return c.peer->send(R"({"type":"pong"})");
+  auto handler = handlers_.find(m.type());
+  if (handler == handlers_.end())
+    throw ProtocolError("unknown_type", "no feature handles '" + m.type() + "' messages");
+  auto call = calls_.find(c.appointment_id);
+  if (!c.in_call() || call == calls_.end()) throw ProtocolError("not_in_call", "this connection is not in a call");
+  Context context(*this, c, *call->second);
+  handler->second(context, m);
+}
+
+void Hub::hello(Connection& c, const Message& m) {
+  if (c.greeted) throw ProtocolError("already_greeted", "hello was already sent on this connection");
+  if (m.integer("version") != protocol_version) {
+    error(c, "unsupported_version", "this server speaks version " + std::to_string(protocol_version), true);
+    return c.peer->close("unsupported version");
+  }
+  const auto now = now_seconds();
+  AdmissionResult result;
+  if (auto token = m.optional_text("token")) {
+    result = admit_with_token(db_, *token, now, config_()->lead_time, c.peer_address);
+  } else {
+    auto user = c.cookie_session.empty() ? std::nullopt : resolve_session(db_, c.cookie_session, now);
+    if (user && m.flag("watch")) return watch(c, *user);
+    const auto id = m.integer("appointment_id");
+    if (user && !id) throw ProtocolError("malformed", "'appointment_id' is required");
+    result = admit_with_session(db_, user, id.value_or(0));
+  }
+  if (!result.admission) return refuse(c, result.refusal);
+  admit(c, *result.admission);
+}
+
+void Hub::refuse(Connection& c, Refusal refusal) {
+  const auto& r = describe(refusal);
+  spdlog::warn("SIGNAL_JOIN_REFUSED peer={} code={}", c.peer_address, r.code);
+  error(c, r.code, r.message, true);
+  c.peer->close(std::string(r.code));
+}
+
+void Hub::admit(Connection& c, const Admission& admission) {
+  const auto id = admission.appointment.id;
+  const auto label = "p" + std::to_string(next_participant_++);
+  const auto joined = join_call(db_, admission, label, c.peer_address, now_seconds());
+  // The same link on a second device (or after a reload): the newer connection takes over,
+  // once it is in (a join the database refused leaves the older one connected).
+  if (auto existing = calls_.find(id); existing != calls_.end() && admission.token_id) {
+    for (auto [other_label, other] : existing->second->members) {
+      if (other->token_id != admission.token_id) continue;
+      error(*other, "replaced", "this link was opened on another device", true);
+      other->peer->close("replaced by a newer connection");
+      leave(*other, LeaveReason::replaced);
+      break;  // leave() changed the members being iterated
+    }
+  }
+  c.greeted = true;
+  c.appointment_id = id;
+  c.participant = label;
+  c.role = admission.role;
+  c.actor = admission.actor;
+  c.token_id = admission.token_id;
+  c.participant_id = joined.participant_id;
+  Call& call = call_for(id);
+  call.members[label] = &c;
+  call.state = find_appointment(db_, id).value_or(joined.appointment).state;  // after any takeover
+  spdlog::info("SIGNAL_JOINED appointment={} participant={} role={}", id, label, to_string(c.role));
+  c.peer->send(nlohmann::json{{"type", "welcome"},
+                              {"version", protocol_version},
+                              {"participant", label},
+                              {"role", to_string(c.role)},
+                              {"appointment", {{"id", id}, {"customer_name", admission.appointment.customer_name}}},
+                              {"ice_servers", ice_servers_for(*config_(), label, now_seconds())}}
+                   .dump());
+  call.room->join(label);
+  broadcast_state(call);
+  notify_watchers(joined.appointment);
+}
+
+// A console's live view: told of every change to the appointments its user may see.
+void Hub::watch(Connection& c, const User& user) {
+  c.greeted = true;
+  c.watcher = principal_for(user);
+  c.peer->send(nlohmann::json{{"type", "welcome"},
+                              {"version", protocol_version},
+                              {"role", user.role == Role::specialist ? "specialist" : "supervisor"},
+                              {"watching", true}}
+                   .dump());
+}
+
+void Hub::appointment_changed(std::int64_t appointment_id) {
+  const auto a = find_appointment(db_, appointment_id);
+  if (!a) return;
+  if (auto call = calls_.find(appointment_id); call != calls_.end()) {
+    call->second->state = a->state;
+    if (is_final(a->state)) close_call(*call->second, a->state);
+  }
+  notify_watchers(*a);
+}
+
+void Hub::notify_watchers(const Appointment& a) {
+  const auto call = calls_.find(a.id);
+  const auto text = nlohmann::json{{"type", "appointment"},
+                                   {"id", a.id},
+                                   {"state", to_string(a.state)},
+                                   {"participants", call == calls_.end() ? 0 : call->second->members.size()}}
+                        .dump();
+  for (auto& [peer, c] : connections_)
+    if (c->watcher && c->watcher->may_see(a)) c->peer->send(text);
+}
+
+// Everyone in the call is told it is over and leaves; the call is gone afterwards.
+void Hub::close_call(Call& call, AppointmentState final_state) {
+  const auto [reason, message] = ended_reason(final_state);
+  spdlog::info("SIGNAL_CALL_CLOSED appointment={} reason={}", call.appointment_id, reason);
+  const auto text = nlohmann::json{{"type", "ended"}, {"reason", reason}, {"message", message}}.dump();
+  auto members = call.members;  // leave() erases from call.members, and the last one the call
+  for (auto [label, member] : members) {
+    member->peer->send(text);
+    member->peer->close("call ended");
+    leave(*member, LeaveReason::call_ended);
+  }
+}
+
+void Hub::leave(Connection& c, LeaveReason reason) {
+  if (!c.in_call()) return;
+  c.greeted = false;
+  auto it = calls_.find(c.appointment_id);
+  if (it == calls_.end()) return;
+  Call& call = *it->second;
+  call.members.erase(c.participant);
+  call.room->leave(c.participant);
+  spdlog::info("SIGNAL_LEFT appointment={} participant={} reason=\"{}\"", c.appointment_id, c.participant,
+               to_string(reason));
+  std::optional<Appointment> after;
+  try {
+    after = leave_call(db_, c.participant_id, reason, c.actor, now_seconds());
+  } catch (const std::exception& e) {
+    // Gone from the call all the same; the row is closed once the database takes writes again.
+    spdlog::error("SIGNAL_LEAVE_UNRECORDED participant_id={} error=\"{}\"", c.participant_id, e.what());
+    unrecorded_leaves_.push_back({c.participant_id, reason, c.actor, now_seconds()});
+  }
+  if (after) call.state = after->state;
+  if (call.members.empty()) {
+    call.room->close();
+    calls_.erase(it);
+  } else {
+    broadcast_state(call);
+  }
+  if (after) notify_watchers(*after);
+}
+
+void Hub::retry_unrecorded_leaves() {
+  auto pending = std::move(unrecorded_leaves_);
+  unrecorded_leaves_.clear();
+  for (auto& l : pending) {
+    try {
+      if (auto a = leave_call(db_, l.participant_id, l.reason, l.actor, l.at)) {
+        if (auto call = calls_.find(a->id); call != calls_.end()) {
+          call->second->state = a->state;  // those still in the call learn where it stands now
+          broadcast_state(*call->second);
+        }
+        notify_watchers(*a);
+      }
+      spdlog::info("SIGNAL_LEAVE_RECORDED participant_id={}", l.participant_id);
+    } catch (const std::exception&) {
+      unrecorded_leaves_.push_back(std::move(l));
+    }
+  }
+}
+
+void Hub::broadcast_state(Call& call) {
+  nlohmann::json participants = nlohmann::json::array();
+  for (auto [label, m] : call.members) participants.push_back({{"id", label}, {"role", to_string(m->role)}});
+  const auto text =
+      nlohmann::json{{"type", "state"}, {"appointment_state", to_string(call.state)}, {"participants", participants}}
+          .dump();
+  for (auto [label, m] : call.members) m->peer->send(text);
+}
+
+void Hub::error(Connection& c, std::string_view code, std::string_view message, bool final) {
+  spdlog::info("SIGNAL_ERROR peer={} participant={} code={} message=\"{}\"", c.peer_address, c.participant, code,
+               message);
+  c.peer->send(error_message(code, message, final));
+}
+
+Call& Hub::call_for(std::int64_t appointment_id) {
+  auto& slot = calls_[appointment_id];
+  if (slot) return *slot;
+  slot = std::make_unique<Call>();
+  slot->appointment_id = appointment_id;
+  media::RoomEvents events;
+  events.description = [this, appointment_id](const std::string& p, const std::string& stream,
+                                              const std::string& type, const std::string& sdp) {
+    media_event(appointment_id, p, nlohmann::json{{"type", type}, {"stream", stream}, {"sdp", sdp}}.dump());
+  };
+  events.candidate = [this, appointment_id](const std::string& p, const std::string& stream, unsigned mline,
+                                            const std::string& candidate) {
+    media_event(appointment_id, p,
+                nlohmann::json{{"type", "ice"}, {"stream", stream}, {"mline", mline}, {"candidate", candidate}}.dump());
+  };
+  events.connection_state = [this, appointment_id](const std::string& p, const std::string& stream,
+                                                   const std::string& state) {
+    media_event(appointment_id, p, nlohmann::json{{"type", "media"}, {"stream", stream}, {"state", state}}.dump());
+  };
+  events.failure = [this, appointment_id](const std::string& p, const std::string& problem) {
+    media_event(appointment_id, p, error_message("media_failed", problem, false));
+  };
+  slot->room = media_.open(appointment_id, std::move(events));
+  return *slot;
+}
+
+void Hub::media_event(std::int64_t appointment_id, const std::string& participant, std::string text) {
+  auto it = calls_.find(appointment_id);
+  if (it == calls_.end()) return;
+  auto m = it->second->members.find(participant);
+  if (m != it->second->members.end()) m->second->peer->send(std::move(text));
+}
+
+}  // namespace assist::signalling

@@ -1,0 +1,122 @@
+// The signalling hub (/ws/v1): admits a connection with its hello (lib/domain/admission), keeps
+// who is in which call, and routes every other message to the feature that registered for its
+// type (media now; chat, files, camera… later, one handler file each). It decides nothing about
+// appointments: joins, leaves and "end for all" go through lib/domain/participants.
+// Runs on the daemon's Asio thread, which owns all call state; knows nothing of Beast or
+// GStreamer (media goes through MediaRooms). No exception from a handler escapes: each becomes
+// an `error` reply, or, for a fault, a clean leave and close.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http.h"
+#include "config/config.h"
+#include "domain/participants.h"
+#include "domain/users.h"
+#include "signalling/media_room.h"
+#include "signalling/message.h"
+#include "store/sqlite.h"
+
+namespace assist::signalling {
+
+// One WebSocket connection, as the hub sees it.
+class Peer {
+ public:
+  virtual ~Peer() = default;
+  virtual void send(std::string text) = 0;
+  virtual void close(const std::string& reason) = 0;  // sends a close frame
+};
+
+class Hub;
+struct Connection;
+struct Call;
+
+// What a handler sees of the hub while it handles one message from a participant in a call.
+class Context {
+ public:
+  const std::string& participant() const;
+  bool is_staff() const;
+  MediaRoom& room();
+  void reply(const nlohmann::json& message);
+  // Ends the call for everyone: the appointment becomes ended, each participant is told.
+  void end_call_for_all();
+
+ private:
+  friend class Hub;
+  Context(Hub& hub, Connection& from, Call& call) : hub_(hub), from_(from), call_(call) {}
+  Hub& hub_;
+  Connection& from_;
+  Call& call_;
+};
+
+using Handler = std::function<void(Context&, const Message&)>;
+
+class Hub {
+ public:
+  using ConfigSource = std::function<std::shared_ptr<const Config>()>;
+  Hub(Db& db, ConfigSource config, MediaRooms& media);
+  ~Hub();
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // A feature takes the messages of `type` (a to_server type of the message table) sent by
+  // participants in a call. hello and ping are the hub's own.
+  void handle(std::string_view type, Handler handler);
+
+  // `upgrade` is the HTTP request that opened the WebSocket (its cookies authenticate consoles).
+  void on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade);
+  void on_message(const std::shared_ptr<Peer>& peer, const std::string& text);
+  void on_close(const std::shared_ptr<Peer>& peer);
+
+  // An appointment changed elsewhere (REST, the sweeper). Watching consoles that may see it are
+  // told; when it has closed (cancelled, ended, expired…), its live call ends for everyone.
+  void appointment_changed(std::int64_t appointment_id);
+
+  // Leaves the database refused earlier (it was locked or read-only) are written again.
+  void retry_unrecorded_leaves();
+
+  std::size_t calls() const { return calls_.size(); }
+
+ private:
+  friend class Context;
+
+  void route(Connection& c, const Message& m);
+  void hello(Connection& c, const Message& m);
+  void watch(Connection& c, const User& user);
+  void admit(Connection& c, const Admission& admission);
+  void leave(Connection& c, LeaveReason reason);
+  void close_call(Call& call, AppointmentState final_state);
+  void broadcast_state(Call& call);
+  void notify_watchers(const Appointment& appointment);
+  void refuse(Connection& c, Refusal refusal);
+  void error(Connection& c, std::string_view code, std::string_view message, bool final = false);
+  bool within_rate(Connection& c);
+  Call& call_for(std::int64_t appointment_id);
+  void media_event(std::int64_t appointment_id, const std::string& participant, std::string text);
+
+  Db& db_;
+  ConfigSource config_;
+  MediaRooms& media_;
+  std::map<std::string, Handler, std::less<>> handlers_;
+  std::map<Peer*, std::unique_ptr<Connection>> connections_;
+  std::map<std::int64_t, std::unique_ptr<Call>> calls_;
+  struct UnrecordedLeave {
+    std::int64_t participant_id;
+    LeaveReason reason;
+    std::string actor;
+    std::int64_t at;
+  };
+  std::vector<UnrecordedLeave> unrecorded_leaves_;
+  std::uint64_t next_participant_ = 1;
+};
+
+}  // namespace assist::signalling

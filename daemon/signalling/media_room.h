@@ -1,0 +1,37 @@
+// What the hub and its handlers need of a call's media: the GStreamer room (pipelines/room.h)
+// in assistd, a recording fake in the unit tests.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "room_events.h"
+
+namespace assist::signalling {
+
+class MediaRoom {
+ public:
+  virtual ~MediaRoom() = default;
+  virtual void join(const std::string& participant) = 0;
+  virtual void publish(const std::string& participant, const std::string& offer_sdp) = 0;
+  virtual void accept_answer(const std::string& participant, const std::string& stream,
+                             const std::string& sdp) = 0;
+  virtual void add_candidate(const std::string& participant, const std::string& stream, unsigned mline,
+                             const std::string& candidate) = 0;
+  virtual void leave(const std::string& participant) = 0;
+  virtual void close() = 0;
+};
+
+class MediaRooms {
+ public:
+  virtual ~MediaRooms() = default;
+  // `events` are delivered on the hub's thread.
+  virtual std::unique_ptr<MediaRoom> open(std::int64_t appointment_id, media::RoomEvents events) = 0;
+};
+
+// Media streams as the protocol names them.
+inline constexpr const char* publish_stream = "publish";
+inline std::string subscription_stream(const std::string& publisher) { return "sub:" + publisher; }
+
+}  // namespace assist::signalling

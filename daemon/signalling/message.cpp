@@ -1,0 +1,190 @@
+#include "signalling/message.h"
+
+#include <cstdint>
+#include <limits>
+
+namespace assist::signalling {
+namespace {
+
+using F = FieldType;
+constexpr auto in = Direction::to_server;
+constexpr auto out = Direction::to_client;
+constexpr std::int64_t big = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t max_sdp = 32 * 1024;
+constexpr std::int64_t max_candidate = 1024;
+constexpr std::int64_t max_stream = 64;
+
+const std::vector<MessageSpec> table = {
+    // browser (or script) → assistd
+    {"hello", in,
+     {{"version", F::integer, true, 0, 1000},
+      {"token", F::text, false, 0, 256},
+      {"appointment_id", F::integer, false, 1, big},
+      {"watch", F::boolean, false}},
+     "first message: a join token, or (signed-in console) an appointment_id or watch: true"},
+    {"offer", in, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
+     "the participant's own media, on stream \"publish\""},
+    {"answer", in, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
+     "answer to the server's offer for stream \"sub:<participant>\""},
+    {"ice", in,
+     {{"stream", F::text, true, 0, max_stream},
+      {"mline", F::integer, true, 0, 15},
+      {"candidate", F::text, true, 0, max_candidate}},
+     "a trickled ICE candidate (\"\" ends the candidates)"},
+    {"end", in, {}, "staff only: end the call for everyone"},
+    {"ping", in, {}, "keep-alive; answered by pong"},
+    // assistd → browser
+    {"welcome", out,
+     {{"version", F::integer, true, 1, 1000},
+      {"role", F::text, true, 0, 16},
+      {"participant", F::text, false, 0, 32},
+      {"appointment", F::object, false},
+      {"ice_servers", F::array, false},
+      {"watching", F::boolean, false}},
+     "hello accepted"},
+    {"state", out,
+     {{"appointment_state", F::text, true, 0, 16}, {"participants", F::array, true}},
+     "who is in the call, after every change"},
+    {"appointment", out,
+     {{"id", F::integer, true, 1, big}, {"state", F::text, true, 0, 16}, {"participants", F::integer, true, 0, big}},
+     "to watching consoles: an appointment they may see changed"},
+    {"offer", out, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
+     "the server's offer to send participant <p>'s media on stream \"sub:<p>\""},
+    {"answer", out, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
+     "the server's answer to the \"publish\" offer"},
+    {"ice", out,
+     {{"stream", F::text, true, 0, max_stream},
+      {"mline", F::integer, true, 0, 15},
+      {"candidate", F::text, true, 0, max_candidate}},
+     "a server ICE candidate"},
+    {"media", out, {{"stream", F::text, true, 0, max_stream}, {"state", F::text, true, 0, 16}},
+     "the server side's connection state for a stream"},
+    {"ended", out, {{"reason", F::text, true, 0, 32}, {"message", F::text, true, 0, 200}},
+     "the call is over for everyone (reason: ended, cancelled, expired, no_show); the socket closes"},
+    {"error", out,
+     {{"code", F::text, true, 0, 64}, {"message", F::text, true, 0, 500}, {"final", F::boolean, true}},
+     "a refused message or hello; final: trying again cannot help"},
+    {"pong", out, {}, "answer to ping"},
+};
+
+bool has_type(const nlohmann::json& v, FieldType type) {
+  switch (type) {
+    case F::text: return v.is_string();
+    case F::integer: return v.is_number_integer();
+    case F::boolean: return v.is_boolean();
+    case F::array: return v.is_array();
+    case F::object: return v.is_object();
+  }
+  return false;
+}
+
+const char* type_name(FieldType type) {
+  switch (type) {
+    case F::text: return "a string";
+    case F::integer: return "an integer";
+    case F::boolean: return "true or false";
+    case F::array: return "an array";
+    case F::object: return "an object";
+  }
+  return "?";
+}
+
+// "" when `doc` matches `spec`, else the problem; `code` says which error code it deserves.
+std::string check_fields(const nlohmann::json& doc, const MessageSpec& spec, std::string& code) {
+  code = "malformed";
+  for (const auto& [name, value] : doc.items()) {
+    if (name == "type") continue;
+    bool known = false;
+    for (const auto& f : spec.fields) known = known || f.name == name;
+    if (!known) return "'" + std::string(spec.type) + "' has no member '" + name + "'";
+  }
+  for (const auto& f : spec.fields) {
+    const std::string name(f.name);
+    auto it = doc.find(name);
+    if (it == doc.end() || it->is_null()) {
+      if (f.required) return "'" + name + "' is required";
+      continue;
+    }
+    if (!has_type(*it, f.type)) return "'" + name + "' must be " + type_name(f.type);
+    if (f.type == F::text && it->get_ref<const std::string&>().size() > static_cast<std::size_t>(f.max)) {
+      code = "too_large";
+      return "'" + name + "' is too long";
+    }
+    if (f.type == F::integer) {
+      const auto v = it->get<std::int64_t>();
+      if (v < f.min || v > f.max) return "'" + name + "' is out of range";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::span<const MessageSpec> message_table() { return table; }
+
+const MessageSpec* find_message(std::string_view type, Direction direction) {
+  for (const auto& m : table)
+    if (m.type == type && m.direction == direction) return &m;
+  return nullptr;
+}
+
+Message Message::parse(const std::string& text) {
+  Message m;
+  m.doc_ = nlohmann::json::parse(text, nullptr, false);
+  if (m.doc_.is_discarded() || !m.doc_.is_object()) throw ProtocolError("malformed", "messages are JSON objects");
+  auto type = m.doc_.find("type");
+  if (type == m.doc_.end() || !type->is_string()) throw ProtocolError("malformed", "'type' must be a string");
+  m.type_ = type->get<std::string>();
+  if (m.type_.size() > 32) throw ProtocolError("too_large", "'type' is too long");
+  const auto* spec = find_message(m.type_, Direction::to_server);
+  if (!spec) throw ProtocolError("unknown_type", "unknown message type '" + m.type_ + "'");
+  std::string code;
+  if (auto problem = check_fields(m.doc_, *spec, code); !problem.empty()) throw ProtocolError(code, problem);
+  return m;
+}
+
+std::string Message::text(std::string_view name) const { return optional_text(name).value_or(""); }
+
+std::optional<std::string> Message::optional_text(std::string_view name) const {
+  auto it = doc_.find(name);
+  if (it == doc_.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<std::int64_t> Message::integer(std::string_view name) const {
+  auto it = doc_.find(name);
+  if (it == doc_.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+bool Message::flag(std::string_view name) const {
+  auto it = doc_.find(name);
+  return it != doc_.end() && it->is_boolean() && it->get<bool>();
+}
+
+std::string check_outgoing(const nlohmann::json& message) {
+  if (!message.is_object() || !message.contains("type") || !message["type"].is_string())
+    return "not an object with a string 'type'";
+  const auto* spec = find_message(message["type"].get<std::string>(), Direction::to_client);
+  if (!spec) return "'" + message["type"].get<std::string>() + "' is not a server message";
+  std::string code;
+  return check_fields(message, *spec, code);
+}
+
+std::string error_message(std::string_view code, std::string_view text, bool final) {
+  // A problem text from below (GStreamer's, for one) may be longer than the table allows: cut
+  // it at a character boundary.
+  static const auto max_text = [] {
+    for (const auto& f : find_message("error", Direction::to_client)->fields)
+      if (f.name == "message") return static_cast<std::size_t>(f.max);
+    return std::size_t{0};
+  }();
+  if (text.size() > max_text) {
+    auto end = max_text;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text = text.substr(0, end);
+  }
+  return nlohmann::json{{"type", "error"}, {"code", code}, {"message", text}, {"final", final}}.dump();
+}
+
+}  // namespace assist::signalling

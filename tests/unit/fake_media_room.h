@@ -1,0 +1,86 @@
+// A recording stand-in for the GStreamer media rooms (daemon/signalling/media_room.h): every
+// call the hub or a handler makes is written down, and a test can make the "room" report
+// events through the media::RoomEvents the hub gave it. The record outlives the room, so a
+// test can still read it after the hub closed and destroyed the call.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "signalling/media_room.h"
+
+namespace assist::testing {
+
+struct RoomCall {
+  std::string what;  // "join", "publish", "accept_answer", "add_candidate", "leave", "close"
+  std::string participant;
+  std::string stream;
+  std::string text;  // sdp or candidate
+  unsigned mline = 0;
+};
+
+struct RoomRecord {
+  std::int64_t appointment_id = 0;
+  media::RoomEvents events;
+  std::vector<RoomCall> calls;
+  bool destroyed = false;
+
+  bool closed() const { return count("close") > 0; }
+  int count(const std::string& what) const {
+    int n = 0;
+    for (const auto& c : calls) n += c.what == what;
+    return n;
+  }
+  std::vector<RoomCall> of(const std::string& what) const {
+    std::vector<RoomCall> out;
+    for (const auto& c : calls)
+      if (c.what == what) out.push_back(c);
+    return out;
+  }
+};
+
+class FakeMediaRoom : public signalling::MediaRoom {
+ public:
+  explicit FakeMediaRoom(std::shared_ptr<RoomRecord> record) : r_(std::move(record)) {}
+  ~FakeMediaRoom() override { r_->destroyed = true; }
+  void join(const std::string& participant) override { r_->calls.push_back({"join", participant, "", "", 0}); }
+  void publish(const std::string& participant, const std::string& offer_sdp) override {
+    r_->calls.push_back({"publish", participant, signalling::publish_stream, offer_sdp, 0});
+  }
+  void accept_answer(const std::string& participant, const std::string& stream, const std::string& sdp) override {
+    r_->calls.push_back({"accept_answer", participant, stream, sdp, 0});
+  }
+  void add_candidate(const std::string& participant, const std::string& stream, unsigned mline,
+                     const std::string& candidate) override {
+    r_->calls.push_back({"add_candidate", participant, stream, candidate, mline});
+  }
+  void leave(const std::string& participant) override { r_->calls.push_back({"leave", participant, "", "", 0}); }
+  void close() override { r_->calls.push_back({"close", "", "", "", 0}); }
+
+ private:
+  std::shared_ptr<RoomRecord> r_;
+};
+
+class FakeMediaRooms : public signalling::MediaRooms {
+ public:
+  std::unique_ptr<signalling::MediaRoom> open(std::int64_t appointment_id, media::RoomEvents events) override {
+    auto record = std::make_shared<RoomRecord>();
+    record->appointment_id = appointment_id;
+    record->events = std::move(events);
+    opened.push_back(record);
+    return std::make_unique<FakeMediaRoom>(record);
+  }
+
+  // The room most recently opened for `appointment_id`; nullptr when none was.
+  std::shared_ptr<RoomRecord> last(std::int64_t appointment_id) const {
+    for (auto it = opened.rbegin(); it != opened.rend(); ++it)
+      if ((*it)->appointment_id == appointment_id) return *it;
+    return nullptr;
+  }
+
+  std::vector<std::shared_ptr<RoomRecord>> opened;  // in opening order
+};
+
+}  // namespace assist::testing

@@ -1,0 +1,891 @@
+// The signalling hub (daemon/signalling/hub.h) with its media and call-control handlers, driven
+// through fake peers and a recording fake media room: no GStreamer, no sockets. Every message
+// the hub sends is checked against the message table (check_outgoing); one that does not match
+// fails the test.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "audit/audit_log.h"
+#include "config/config.h"
+#include "domain/appointments.h"
+#include "domain/credentials.h"
+#include "domain/errors.h"
+#include "domain/join_tokens.h"
+#include "domain/users.h"
+#include "fake_media_room.h"
+#include "signalling/call_control_handler.h"
+#include "signalling/hub.h"
+#include "signalling/media_handler.h"
+#include "temp_db.h"
+#include "util/time.h"
+
+namespace assist::signalling {
+namespace {
+
+using nlohmann::json;
+using S = AppointmentState;
+const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+
+// One WebSocket as the hub sees it: what was sent (parsed) and the close frames.
+class FakePeer : public Peer {
+ public:
+  explicit FakePeer(std::string name) : name_(std::move(name)) {}
+
+  void send(std::string text) override {
+    if (!closes.empty()) ADD_FAILURE() << name_ << ": sent after the close frame: " << text;
+    auto m = json::parse(text, nullptr, false);
+    if (m.is_discarded()) {
+      ADD_FAILURE() << name_ << ": not JSON: " << text;
+      return;
+    }
+    if (auto problem = check_outgoing(m); !problem.empty())
+      ADD_FAILURE() << name_ << ": a message outside the table (" << problem << "): " << text;
+    if (m["type"] == "welcome" && m.contains("participant") && m["participant"].is_string())
+      label_ = m["participant"].get<std::string>();
+    sent.push_back(std::move(m));
+  }
+  void close(const std::string& reason) override { closes.push_back(reason); }
+
+  bool closed() const { return !closes.empty(); }
+  int count(const std::string& type) const {
+    int n = 0;
+    for (const auto& m : sent) n += m["type"] == type;
+    return n;
+  }
+  // The last message of `type`; null when there is none.
+  json last(const std::string& type) const {
+    for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+      if ((*it)["type"] == type) return *it;
+    return nullptr;
+  }
+  // The participant id its welcome gave it ("" before); kept by forget().
+  const std::string& label() const { return label_; }
+  std::string dump() const {
+    std::string out = name_ + " got:";
+    for (const auto& m : sent) out += "\n  " + m.dump();
+    for (const auto& c : closes) out += "\n  [close: " + c + "]";
+    return out;
+  }
+  void forget() { sent.clear(); }
+
+  std::vector<json> sent;
+  std::vector<std::string> closes;
+
+ private:
+  std::string name_;
+  std::string label_;
+};
+using PeerPtr = std::shared_ptr<FakePeer>;
+
+struct Row {
+  std::int64_t id = 0;
+  std::string role;
+  std::optional<std::int64_t> user_id;
+  std::optional<std::int64_t> left_at;
+  std::optional<std::string> left_reason;
+};
+
+std::shared_ptr<const Config> config_from(const std::string& yaml) {
+  auto load = load_config_text(yaml, "test.yaml");
+  for (const auto& e : load.errors) ADD_FAILURE() << e.to_string();
+  if (!load.config) return std::make_shared<const Config>();
+  return std::make_shared<const Config>(*load.config);
+}
+
+// The participant ids a `state` message lists.
+std::vector<std::string> ids(const json& state) {
+  std::vector<std::string> out;
+  if (state.is_null()) return out;
+  for (const auto& p : state["participants"]) out.push_back(p["id"].get<std::string>());
+  return out;
+}
+
+::testing::AssertionResult got_error(const FakePeer& p, const std::string& code, bool final) {
+  auto e = p.last("error");
+  if (e.is_null()) return ::testing::AssertionFailure() << "no error message; " << p.dump();
+  if (e["code"] != code) return ::testing::AssertionFailure() << "last error is not " << code << "; " << p.dump();
+  if (e["final"] != final) return ::testing::AssertionFailure() << "final is not " << final << "; " << p.dump();
+  return ::testing::AssertionSuccess();
+}
+
+class HubTest : public ::testing::Test {
+ protected:
+  assist::testing::TempDb t;
+  Db& db = *t.db;
+  std::shared_ptr<const Config> config = config_from("media:\n  ice:\n    stun_server: stun://stun.example.org:3478\n");
+  assist::testing::FakeMediaRooms rooms;
+  std::unique_ptr<Hub> hub;
+  User alice, bob, sue, root;
+  Appointment appt;  // alice's, its window open now
+  IssuedToken customer_token, specialist_token;
+  int opened_ = 0;
+
+  void SetUp() override {
+    Transaction tx(db);
+    alice = create_user(db, "alice", "Alice", Role::specialist, std::nullopt, admin);
+    bob = create_user(db, "bob", "Bob", Role::specialist, std::nullopt, admin);
+    sue = create_user(db, "sue", "Sue", Role::supervisor, std::nullopt, admin);
+    root = create_user(db, "root", "Root", Role::admin, std::nullopt, admin);
+    tx.commit();
+    appt = appointment(alice, -60);
+    customer_token = token(appt, JoinRole::customer);
+    specialist_token = token(appt, JoinRole::specialist);
+    hub = make_hub(true);
+  }
+
+  void TearDown() override {
+    const auto v = audit_verify(db);
+    EXPECT_TRUE(v.ok) << v.problem;
+  }
+
+  std::unique_ptr<Hub> make_hub(bool features) {
+    auto h = std::make_unique<Hub>(db, [this] { return config; }, rooms);
+    if (features) {
+      add_media_handler(*h);
+      add_call_control_handler(*h);
+    }
+    return h;
+  }
+
+  Appointment appointment(const User& specialist, std::int64_t starts_in) {
+    NewAppointment n;
+    n.customer_name = "Ada";
+    n.starts_at = now_seconds() + starts_in;
+    n.duration = 1800;
+    n.specialist_id = specialist.id;
+    Transaction tx(db);
+    auto a = create_appointment(db, n, admin);
+    tx.commit();
+    return a;
+  }
+
+  IssuedToken token(const Appointment& a, JoinRole role) {
+    Transaction tx(db);
+    auto issued = issue_join_token(db, a, role, config->lead_time, admin);
+    tx.commit();
+    return issued;
+  }
+
+  std::string session(const User& u) { return create_session(db, u); }
+
+  PeerPtr open(const std::string& session_token = "") {
+    auto p = std::make_shared<FakePeer>("peer" + std::to_string(++opened_));
+    HttpRequest upgrade;
+    upgrade.method = "GET";
+    upgrade.target = "/ws/v1";
+    upgrade.peer = "192.0.2." + std::to_string(opened_);
+    if (!session_token.empty()) upgrade.headers["cookie"] = "lang=en; assist_session=" + session_token;
+    hub->on_open(p, upgrade);
+    return p;
+  }
+
+  void say(const PeerPtr& p, const json& m) { hub->on_message(p, m.dump()); }
+  void hello_token(const PeerPtr& p, const std::string& tok) {
+    say(p, {{"type", "hello"}, {"version", 1}, {"token", tok}});
+  }
+
+  // A connection that joined with a link; expects the welcome.
+  PeerPtr join(const IssuedToken& tok) {
+    auto p = open();
+    hello_token(p, tok.token);
+    EXPECT_EQ(p->count("welcome"), 1) << p->dump();
+    EXPECT_FALSE(p->closed()) << p->dump();
+    return p;
+  }
+  PeerPtr join_console(const User& u, std::int64_t appointment_id) {
+    auto p = open(session(u));
+    say(p, {{"type", "hello"}, {"version", 1}, {"appointment_id", appointment_id}});
+    return p;
+  }
+  PeerPtr watcher(const User& u) {
+    auto p = open(session(u));
+    say(p, {{"type", "hello"}, {"version", 1}, {"watch", true}});
+    EXPECT_EQ(p->count("welcome"), 1) << p->dump();
+    return p;
+  }
+
+  S state(std::int64_t id) { return find_appointment(db, id)->state; }
+
+  std::vector<Row> rows(std::int64_t appointment_id) {
+    auto stmt = db.prepare(
+        "SELECT id, role, user_id, left_at, left_reason FROM participants WHERE appointment_id = ? ORDER BY id");
+    stmt.bind(1, appointment_id);
+    std::vector<Row> out;
+    while (stmt.step())
+      out.push_back({stmt.integer(0), stmt.text(1), stmt.optional_integer(2), stmt.optional_integer(3),
+                     stmt.optional_text(4)});
+    return out;
+  }
+
+  std::shared_ptr<assist::testing::RoomRecord> room() { return rooms.last(appt.id); }
+
+  void expect_refused(const PeerPtr& p, const std::string& code) {
+    EXPECT_TRUE(got_error(*p, code, true));
+    EXPECT_TRUE(p->closed()) << p->dump();
+    EXPECT_EQ(p->count("welcome"), 0) << p->dump();
+  }
+};
+
+std::string sdp(const std::string& tag = "1") { return "v=0\r\no=- " + tag + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"; }
+
+// ---- hello ----
+
+class HubHello : public HubTest {};
+
+TEST_F(HubHello, CustomerLinkIsWelcomed) {
+  auto p = join(customer_token);
+  const auto w = p->last("welcome");
+  EXPECT_EQ(w["version"], 1);
+  EXPECT_EQ(w["role"], "customer");
+  EXPECT_TRUE(std::regex_match(w["participant"].get<std::string>(), std::regex("p[0-9]+"))) << w.dump();
+  EXPECT_EQ(w["appointment"]["id"], appt.id);
+  EXPECT_EQ(w["appointment"]["customer_name"], "Ada");
+  ASSERT_TRUE(w["ice_servers"].is_array());
+  ASSERT_EQ(w["ice_servers"].size(), 1u) << w.dump();
+  EXPECT_EQ(w["ice_servers"][0]["urls"], json::array({"stun:stun.example.org:3478"}));
+  EXPECT_FALSE(w.contains("watching"));
+  // The welcome comes first, then who is there.
+  ASSERT_GE(p->sent.size(), 2u);
+  EXPECT_EQ(p->sent[0]["type"], "welcome");
+  const auto st = p->last("state");
+  EXPECT_EQ(st["appointment_state"], "waiting");
+  EXPECT_EQ(st["participants"], json::array({{{"id", p->label()}, {"role", "customer"}}}));
+  // The call is live: the room has the participant, the database the row.
+  EXPECT_EQ(hub->calls(), 1u);
+  ASSERT_TRUE(room());
+  ASSERT_EQ(room()->of("join").size(), 1u);
+  EXPECT_EQ(room()->of("join")[0].participant, p->label());
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].role, "customer");
+  EXPECT_FALSE(r[0].left_at);
+  EXPECT_EQ(state(appt.id), S::waiting);
+}
+
+TEST_F(HubHello, SpecialistLinkIsWelcomed) {
+  auto p = join(specialist_token);
+  EXPECT_EQ(p->last("welcome")["role"], "specialist");
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].role, "specialist");
+}
+
+TEST_F(HubHello, ConsoleSessionJoinsItsAppointment) {
+  auto p = join_console(alice, appt.id);
+  ASSERT_EQ(p->count("welcome"), 1) << p->dump();
+  EXPECT_EQ(p->last("welcome")["role"], "specialist");
+  EXPECT_EQ(p->last("welcome")["appointment"]["id"], appt.id);
+  auto s = join_console(sue, appt.id);
+  ASSERT_EQ(s->count("welcome"), 1) << s->dump();
+  EXPECT_EQ(s->last("welcome")["role"], "supervisor");
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].user_id, alice.id);
+  EXPECT_EQ(r[1].role, "supervisor");
+  EXPECT_EQ(r[1].user_id, sue.id);
+  EXPECT_NE(p->label(), s->label());
+}
+
+TEST_F(HubHello, AnotherSpecialistsAppointmentIsNotFound) {
+  auto other = join_console(bob, appt.id);
+  expect_refused(other, "appointment_not_found");
+  auto missing = join_console(bob, appt.id + 1000);
+  expect_refused(missing, "appointment_not_found");
+  // Word for word the same answer: nothing tells that the appointment exists.
+  EXPECT_EQ(other->last("error"), missing->last("error"));
+  EXPECT_TRUE(rows(appt.id).empty());
+  EXPECT_EQ(hub->calls(), 0u);
+}
+
+TEST_F(HubHello, NoCredentialsIsAuthenticationRequired) {
+  auto p = open();
+  say(p, {{"type", "hello"}, {"version", 1}});
+  expect_refused(p, "authentication_required");
+  auto q = open();
+  say(q, {{"type", "hello"}, {"version", 1}, {"appointment_id", appt.id}});
+  expect_refused(q, "authentication_required");
+  auto r = open("not-a-session");
+  say(r, {{"type", "hello"}, {"version", 1}, {"watch", true}});
+  expect_refused(r, "authentication_required");
+  EXPECT_TRUE(rows(appt.id).empty());
+}
+
+TEST_F(HubHello, WatchingConsoleIsWelcomedOutsideAnyCall) {
+  auto p = watcher(alice);
+  const auto w = p->last("welcome");
+  EXPECT_EQ(w["watching"], true);
+  EXPECT_EQ(w["role"], "specialist");
+  EXPECT_FALSE(w.contains("participant"));
+  EXPECT_EQ(watcher(sue)->last("welcome")["role"], "supervisor");
+  EXPECT_EQ(watcher(root)->last("welcome")["role"], "supervisor");
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_TRUE(rows(appt.id).empty());
+  // A watcher is in no call: call messages are refused, ping is answered.
+  say(p, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  EXPECT_TRUE(got_error(*p, "not_in_call", false));
+  say(p, {{"type", "ping"}});
+  EXPECT_EQ(p->sent.back()["type"], "pong");
+  EXPECT_FALSE(p->closed());
+}
+
+TEST_F(HubHello, WrongVersionIsRefusedAndClosed) {
+  for (int version : {0, 2}) {
+    auto p = open();
+    say(p, {{"type", "hello"}, {"version", version}, {"token", customer_token.token}});
+    EXPECT_TRUE(got_error(*p, "unsupported_version", true)) << version;
+    EXPECT_TRUE(p->closed());
+    EXPECT_EQ(p->count("welcome"), 0);
+  }
+  EXPECT_TRUE(rows(appt.id).empty());
+  EXPECT_EQ(hub->calls(), 0u);
+}
+
+TEST_F(HubHello, SecondHelloIsRefused) {
+  auto p = join(customer_token);
+  hello_token(p, customer_token.token);
+  EXPECT_TRUE(got_error(*p, "already_greeted", false));
+  EXPECT_FALSE(p->closed());
+  EXPECT_EQ(p->count("welcome"), 1);
+  EXPECT_EQ(rows(appt.id).size(), 1u);  // no second row, no takeover of itself
+  auto w = watcher(sue);
+  say(w, {{"type", "hello"}, {"version", 1}, {"watch", true}});
+  EXPECT_TRUE(got_error(*w, "already_greeted", false));
+}
+
+TEST_F(HubHello, NothingButHelloBeforeHello) {
+  auto p = open();
+  for (const json& m : {json{{"type", "ping"}}, json{{"type", "end"}},
+                        json{{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}},
+                        json{{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", ""}}}) {
+    p->forget();
+    say(p, m);
+    EXPECT_TRUE(got_error(*p, "hello_required", false)) << m.dump();
+  }
+  EXPECT_FALSE(p->closed());
+  EXPECT_TRUE(rooms.opened.empty());
+  // Broken messages get their own code, greeted or not.
+  hub->on_message(p, "{not json");
+  EXPECT_TRUE(got_error(*p, "malformed", false));
+  // After all that, hello still works.
+  hello_token(p, customer_token.token);
+  EXPECT_EQ(p->count("welcome"), 1) << p->dump();
+}
+
+TEST_F(HubHello, PingIsAnsweredInACall) {
+  auto p = join(customer_token);
+  say(p, {{"type", "ping"}});
+  EXPECT_EQ(p->sent.back(), json({{"type", "pong"}}));
+}
+
+// ---- refusals ----
+
+class HubRefusal : public HubTest {};
+
+TEST_F(HubRefusal, UnknownLink) {
+  auto p = open();
+  hello_token(p, "no-such-token-at-all");
+  expect_refused(p, "invalid_token");
+  EXPECT_EQ(hub->calls(), 0u);
+}
+
+TEST_F(HubRefusal, TooEarlyFollowsTheConfiguredLeadTime) {
+  auto later = appointment(alice, 2 * 3600);
+  auto tok = token(later, JoinRole::customer);
+  auto p = open();
+  hello_token(p, tok.token);
+  expect_refused(p, "too_early");  // default lead time: 15 minutes
+  EXPECT_TRUE(rows(later.id).empty());
+  config = config_from("links:\n  lead_time: 3h\n");
+  auto q = open();
+  hello_token(q, tok.token);
+  EXPECT_EQ(q->count("welcome"), 1) << q->dump();
+  EXPECT_EQ(rows(later.id).size(), 1u);
+}
+
+TEST_F(HubRefusal, ExpiredLink) {
+  db.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?").bind(1, now_seconds() - 7200).bind(2, appt.id).run();
+  auto p = open();
+  hello_token(p, customer_token.token);
+  expect_refused(p, "link_expired");
+  EXPECT_TRUE(rows(appt.id).empty());
+  EXPECT_EQ(state(appt.id), S::scheduled);
+}
+
+TEST_F(HubRefusal, CancelledAppointment) {
+  {
+    Transaction tx(db);
+    transition_appointment(db, appt.id, S::cancelled, "user:x");
+    tx.commit();
+  }
+  auto p = open();
+  hello_token(p, customer_token.token);
+  expect_refused(p, "appointment_closed");
+  auto q = join_console(alice, appt.id);
+  expect_refused(q, "appointment_closed");
+  EXPECT_TRUE(rows(appt.id).empty());
+  EXPECT_EQ(hub->calls(), 0u);
+}
+
+// ---- presence and watchers ----
+
+class HubPresence : public HubTest {};
+
+TEST_F(HubPresence, BothSidesMakeACallOneSideWaits) {
+  auto c = join(customer_token);
+  EXPECT_EQ(state(appt.id), S::waiting);
+  auto s = join_console(alice, appt.id);
+  ASSERT_EQ(s->count("welcome"), 1) << s->dump();
+  EXPECT_EQ(state(appt.id), S::in_call);
+  const json both = json::array({{{"id", c->label()}, {"role", "customer"}}, {{"id", s->label()}, {"role", "specialist"}}});
+  for (const auto& p : {c, s}) {
+    auto st = p->last("state");
+    EXPECT_EQ(st["appointment_state"], "in_call") << p->dump();
+    EXPECT_EQ(st["participants"], both) << p->dump();
+  }
+  EXPECT_EQ(hub->calls(), 1u);
+  EXPECT_EQ(rooms.opened.size(), 1u);  // one room for the call
+
+  hub->on_close(c);
+  EXPECT_EQ(state(appt.id), S::waiting);
+  auto st = s->last("state");
+  EXPECT_EQ(st["appointment_state"], "waiting");
+  EXPECT_EQ(ids(st), std::vector<std::string>{s->label()});
+  ASSERT_EQ(room()->of("leave").size(), 1u);
+  EXPECT_EQ(room()->of("leave")[0].participant, c->label());
+  EXPECT_FALSE(room()->closed());
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_TRUE(r[0].left_at);
+  EXPECT_EQ(r[0].left_reason, "disconnected");
+  EXPECT_FALSE(r[1].left_at);
+
+  hub->on_close(s);
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_TRUE(room()->closed());
+  EXPECT_TRUE(room()->destroyed);
+  EXPECT_EQ(state(appt.id), S::waiting);  // the sweeper closes it once the window passed
+  for (const auto& row : rows(appt.id)) EXPECT_TRUE(row.left_at);
+  hub->on_close(s);  // a second close of the same socket is harmless
+}
+
+TEST_F(HubPresence, WatchersHearOnlyOfAppointmentsTheyMaySee) {
+  auto wa = watcher(alice);
+  auto wb = watcher(bob);
+  auto ws = watcher(sue);
+  auto wr = watcher(root);
+  auto c = join(customer_token);  // alice's appointment
+  for (const auto& w : {wa, ws, wr}) {
+    auto m = w->last("appointment");
+    ASSERT_FALSE(m.is_null()) << w->dump();
+    EXPECT_EQ(m["id"], appt.id);
+    EXPECT_EQ(m["state"], "waiting");
+    EXPECT_EQ(m["participants"], 1);
+    EXPECT_EQ(w->count("state"), 0) << "call messages are for the call";
+  }
+  EXPECT_EQ(wb->count("appointment"), 0) << wb->dump();
+
+  auto bobs = appointment(bob, -60);
+  auto bc = join(token(bobs, JoinRole::customer));
+  EXPECT_EQ(wb->last("appointment")["id"], bobs.id) << wb->dump();
+  EXPECT_EQ(wa->last("appointment")["id"], appt.id) << "alice heard of bob's appointment: " << wa->dump();
+  EXPECT_EQ(ws->last("appointment")["id"], bobs.id);
+  EXPECT_EQ(wr->last("appointment")["id"], bobs.id);
+
+  // Leaving tells them too.
+  hub->on_close(c);
+  EXPECT_EQ(wa->last("appointment")["participants"], 0) << wa->dump();
+  EXPECT_EQ(wb->last("appointment")["id"], bobs.id);
+  // A watcher going away is no call event.
+  hub->on_close(wa);
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+// ---- takeover ----
+
+class HubTakeover : public HubTest {};
+
+TEST_F(HubTakeover, TheSameLinkAgainReplacesTheOldConnection) {
+  auto first = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  const auto old_label = first->label();
+  auto second = join(customer_token);
+  EXPECT_TRUE(got_error(*first, "replaced", true));
+  EXPECT_TRUE(first->closed());
+  EXPECT_NE(second->label(), old_label);
+  EXPECT_FALSE(second->closed());
+  EXPECT_FALSE(s->closed());
+  const auto st = s->last("state");
+  EXPECT_EQ(ids(st), (std::vector<std::string>{s->label(), second->label()})) << s->dump();
+  EXPECT_EQ(st["appointment_state"], "in_call");
+  EXPECT_EQ(state(appt.id), S::in_call);
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_TRUE(r[0].left_at);
+  EXPECT_EQ(r[0].left_reason, "replaced");
+  EXPECT_FALSE(r[1].left_at);
+  EXPECT_FALSE(r[2].left_at);
+  auto leaves = room()->of("leave");
+  ASSERT_EQ(leaves.size(), 1u);
+  EXPECT_EQ(leaves[0].participant, old_label);
+  // The old socket's close event afterwards changes nothing.
+  s->forget();
+  hub->on_close(first);
+  EXPECT_EQ(s->count("state"), 0) << s->dump();
+  EXPECT_EQ(rows(appt.id)[0].left_reason, "replaced");
+  EXPECT_EQ(state(appt.id), S::in_call);
+  // The old connection is out of the call.
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+TEST_F(HubTakeover, AnotherLinkOfTheSameAppointmentDoesNotReplace) {
+  auto c = join(customer_token);
+  auto s = join(specialist_token);
+  EXPECT_FALSE(c->closed());
+  EXPECT_FALSE(s->closed());
+  EXPECT_EQ(ids(c->last("state")).size(), 2u);
+}
+
+// ---- routing ----
+
+class HubRouting : public HubTest {
+ protected:
+  PeerPtr c, s;
+  void SetUp() override {
+    HubTest::SetUp();
+    c = join(customer_token);
+    s = join_console(alice, appt.id);
+  }
+};
+
+TEST_F(HubRouting, NegotiationReachesTheRoom) {
+  say(c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp("c")}});
+  say(s, {{"type", "answer"}, {"stream", "sub:" + c->label()}, {"sdp", sdp("s")}});
+  const std::string cand = "candidate:1 1 UDP 2122252543 192.0.2.1 50000 typ host";
+  say(c, {{"type", "ice"}, {"stream", "publish"}, {"mline", 1}, {"candidate", cand}});
+  say(s, {{"type", "ice"}, {"stream", "sub:" + c->label()}, {"mline", 0}, {"candidate", ""}});
+
+  auto pub = room()->of("publish");
+  ASSERT_EQ(pub.size(), 1u);
+  EXPECT_EQ(pub[0].participant, c->label());
+  EXPECT_EQ(pub[0].text, sdp("c"));
+  auto ans = room()->of("accept_answer");
+  ASSERT_EQ(ans.size(), 1u);
+  EXPECT_EQ(ans[0].participant, s->label());
+  EXPECT_EQ(ans[0].stream, "sub:" + c->label());
+  EXPECT_EQ(ans[0].text, sdp("s"));
+  auto ice = room()->of("add_candidate");
+  ASSERT_EQ(ice.size(), 2u);
+  EXPECT_EQ(ice[0].participant, c->label());
+  EXPECT_EQ(ice[0].stream, "publish");
+  EXPECT_EQ(ice[0].mline, 1u);
+  EXPECT_EQ(ice[0].text, cand);
+  EXPECT_EQ(ice[1].participant, s->label());
+  EXPECT_EQ(ice[1].text, "");  // end of candidates
+  EXPECT_EQ(c->count("error") + s->count("error"), 0) << c->dump() << s->dump();
+}
+
+TEST_F(HubRouting, InvalidNegotiationIsMalformedAndGoesNowhere) {
+  const auto before = room()->calls.size();
+  const std::vector<std::pair<PeerPtr, json>> bad = {
+      {c, {{"type", "offer"}, {"stream", "sub:p1"}, {"sdp", sdp()}}},
+      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", "not an sdp"}}},
+      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", ""}}},
+      {s, {{"type", "answer"}, {"stream", "publish"}, {"sdp", sdp()}}},
+      {s, {{"type", "answer"}, {"stream", "sub:" + c->label()}, {"sdp", "o=- 1"}}},
+      {c, {{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", "a=candidate:1"}}},
+      {c, {{"type", "ice"}, {"stream", "publish"}, {"mline", 99}, {"candidate", ""}}},
+      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}, {"extra", 1}}},
+  };
+  for (const auto& [peer, m] : bad) {
+    peer->forget();
+    say(peer, m);
+    EXPECT_TRUE(got_error(*peer, "malformed", false)) << m.dump();
+    EXPECT_FALSE(peer->closed()) << m.dump();
+  }
+  EXPECT_EQ(room()->calls.size(), before);
+  say(c, {{"type", "chat"}, {"text", "hi"}});
+  EXPECT_TRUE(got_error(*c, "unknown_type", false));
+  EXPECT_EQ(state(appt.id), S::in_call);
+}
+
+TEST_F(HubRouting, RoomEventsReachTheirParticipantOnly) {
+  auto& events = room()->events;
+  c->forget();
+  s->forget();
+  events.description(c->label(), "publish", "answer", sdp("srv"));
+  events.candidate(s->label(), "sub:" + c->label(), 0, "candidate:2 1 UDP 1 192.0.2.9 4000 typ host");
+  events.connection_state(c->label(), "publish", "connected");
+  events.failure(s->label(), "the answer is not valid SDP");
+  events.description("p999", "publish", "answer", sdp("nobody"));  // no such participant: dropped
+  ASSERT_EQ(c->sent.size(), 2u) << c->dump();
+  EXPECT_EQ(c->sent[0], json({{"type", "answer"}, {"stream", "publish"}, {"sdp", sdp("srv")}}));
+  EXPECT_EQ(c->sent[1], json({{"type", "media"}, {"stream", "publish"}, {"state", "connected"}}));
+  ASSERT_EQ(s->sent.size(), 2u) << s->dump();
+  EXPECT_EQ(s->sent[0]["type"], "ice");
+  EXPECT_EQ(s->sent[0]["stream"], "sub:" + c->label());
+  EXPECT_EQ(s->sent[0]["mline"], 0);
+  EXPECT_TRUE(got_error(*s, "media_failed", false));
+  // An event for someone who has left goes nowhere.
+  const auto gone = c->label();
+  hub->on_close(c);
+  s->forget();
+  events.connection_state(gone, "publish", "closed");
+  EXPECT_EQ(s->count("media"), 0);
+}
+
+// A problem text from the media side (a GError message, an exception) may be longer than the
+// table allows error.message; it is cut, and FakePeer checks the result against the table.
+TEST_F(HubRouting, LongMediaFailureStaysWithinTheTable) {
+  room()->events.failure(c->label(), "offer refused: " + std::string(600, 'x'));
+  auto e = c->last("error");
+  ASSERT_FALSE(e.is_null()) << c->dump();
+  EXPECT_EQ(e["code"], "media_failed");
+  EXPECT_LE(e["message"].get<std::string>().size(), 500u);
+}
+
+// ---- ending a call ----
+
+TEST_F(HubRouting, OnlyStaffMayEndTheCall) {
+  say(c, {{"type", "end"}});
+  EXPECT_TRUE(got_error(*c, "forbidden", false));
+  EXPECT_FALSE(c->closed());
+  EXPECT_EQ(state(appt.id), S::in_call);
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+TEST_F(HubRouting, StaffEndsTheCallForEveryone) {
+  auto w = watcher(sue);
+  say(s, {{"type", "end"}});
+  for (const auto& p : {c, s}) {
+    auto e = p->last("ended");
+    ASSERT_FALSE(e.is_null()) << p->dump();
+    EXPECT_EQ(e["reason"], "ended");
+    EXPECT_TRUE(p->closed()) << p->dump();
+    EXPECT_EQ(p->count("error"), 0) << p->dump();
+  }
+  EXPECT_EQ(state(appt.id), S::ended);
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_TRUE(room()->closed());
+  for (const auto& row : rows(appt.id)) {
+    EXPECT_TRUE(row.left_at);
+    EXPECT_EQ(row.left_reason, "call ended");
+  }
+  EXPECT_EQ(w->last("appointment")["state"], "ended") << w->dump();
+  AuditQuery q;
+  q.object_id = std::to_string(appt.id);
+  q.action = "appointment.ended";
+  auto events = audit_list(db, q);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].actor, "user:alice");
+  // The sockets' close events come afterwards and change nothing; the link no longer works.
+  hub->on_close(c);
+  hub->on_close(s);
+  auto again = open();
+  hello_token(again, customer_token.token);
+  expect_refused(again, "appointment_closed");
+}
+
+TEST_F(HubRouting, CancellingTheAppointmentEndsTheCall) {
+  auto w = watcher(root);
+  auto record = room();
+  {
+    Transaction tx(db);
+    transition_appointment(db, appt.id, S::cancelled, "user:x");
+    tx.commit();
+  }
+  hub->appointment_changed(appt.id);
+  for (const auto& p : {c, s}) {
+    auto e = p->last("ended");
+    ASSERT_FALSE(e.is_null()) << p->dump();
+    EXPECT_EQ(e["reason"], "cancelled");
+    EXPECT_TRUE(p->closed());
+  }
+  EXPECT_TRUE(record->closed());
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_EQ(state(appt.id), S::cancelled);
+  for (const auto& row : rows(appt.id)) EXPECT_EQ(row.left_reason, "call ended");
+  EXPECT_EQ(w->last("appointment")["state"], "cancelled") << w->dump();
+  auto again = open();
+  hello_token(again, customer_token.token);
+  expect_refused(again, "appointment_closed");
+  EXPECT_EQ(rooms.opened.size(), 1u);  // no new room for the refused hello
+}
+
+TEST_F(HubRouting, AChangeThatDoesNotCloseLeavesTheCallAlone) {
+  hub->appointment_changed(appt.id);
+  hub->appointment_changed(appt.id + 999);  // unknown: nothing
+  EXPECT_FALSE(c->closed());
+  EXPECT_FALSE(s->closed());
+  EXPECT_EQ(c->count("ended"), 0);
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+// ---- faults ----
+
+class HubFault : public HubTest {};
+
+TEST_F(HubFault, AHandlerThatBreaksLeavesCleanly) {
+  hub = make_hub(false);
+  hub->handle("offer", [](Context&, const Message&) { throw std::runtime_error("broken feature"); });
+  auto p = join(customer_token);
+  say(p, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  EXPECT_TRUE(got_error(*p, "internal", false));
+  EXPECT_TRUE(p->closed());
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].left_at);
+  EXPECT_EQ(r[0].left_reason, "error");
+  EXPECT_EQ(hub->calls(), 0u);  // no ghost call
+  EXPECT_TRUE(room()->closed());
+  hub->on_close(p);
+  EXPECT_EQ(hub->calls(), 0u);
+  // The page joins again by itself.
+  auto back = join(customer_token);
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+TEST_F(HubFault, TheOthersSeeTheBrokenConnectionLeave) {
+  hub = make_hub(false);
+  hub->handle("offer", [](Context&, const Message&) { throw std::runtime_error("broken feature"); });
+  auto c = join(customer_token);
+  auto s = join(specialist_token);
+  say(c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  EXPECT_TRUE(c->closed());
+  EXPECT_FALSE(s->closed());
+  EXPECT_EQ(ids(s->last("state")), std::vector<std::string>{s->label()}) << s->dump();
+  EXPECT_EQ(s->last("state")["appointment_state"], "waiting");
+  EXPECT_EQ(state(appt.id), S::waiting);
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+TEST_F(HubFault, RefusalsFromHandlersAreReplies) {
+  hub = make_hub(false);
+  hub->handle("offer", [](Context&, const Message&) {
+    throw DomainError(ErrorKind::conflict, "illegal_transition", "not now");
+  });
+  hub->handle("answer", [](Context&, const Message&) { throw ProtocolError("malformed", "no"); });
+  auto p = join(customer_token);
+  say(p, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  EXPECT_TRUE(got_error(*p, "illegal_transition", false));
+  say(p, {{"type", "answer"}, {"stream", "sub:p9"}, {"sdp", sdp()}});
+  EXPECT_TRUE(got_error(*p, "malformed", false));
+  EXPECT_FALSE(p->closed());
+  EXPECT_FALSE(rows(appt.id)[0].left_at);
+  // No feature registered for ice on this hub.
+  say(p, {{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", ""}});
+  EXPECT_TRUE(got_error(*p, "unknown_type", false));
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+class HubDatabaseFault : public HubTest {
+ protected:
+  void SetUp() override {
+    HubTest::SetUp();
+    db.set_busy_timeout(std::chrono::milliseconds(20));  // as the daemon's signalling thread: short
+    other = std::make_unique<Db>(db.path());
+  }
+  void lock() { other->exec("BEGIN IMMEDIATE"); }
+  void unlock() { other->exec("ROLLBACK"); }
+  std::unique_ptr<Db> other;  // a second connection that holds the write lock
+};
+
+TEST_F(HubDatabaseFault, ALeaveTheDatabaseRefusedIsWrittenLater) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ASSERT_EQ(state(appt.id), S::in_call);
+  lock();
+  s->forget();
+  EXPECT_NO_THROW(hub->on_close(c));
+  EXPECT_EQ(ids(s->last("state")), std::vector<std::string>{s->label()}) << s->dump();
+  EXPECT_EQ(room()->of("leave").size(), 1u);
+  EXPECT_FALSE(rows(appt.id)[0].left_at);  // not yet written
+  hub->retry_unrecorded_leaves();          // still locked: kept for later
+  EXPECT_FALSE(rows(appt.id)[0].left_at);
+  unlock();
+  hub->retry_unrecorded_leaves();
+  auto r = rows(appt.id);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_TRUE(r[0].left_at);
+  EXPECT_EQ(r[0].left_reason, "disconnected");
+  EXPECT_FALSE(r[1].left_at);
+  EXPECT_EQ(state(appt.id), S::waiting);
+  hub->retry_unrecorded_leaves();  // nothing left: the row is not written twice
+  AuditQuery q;
+  q.object_id = std::to_string(appt.id);
+  q.action = "participant.left";
+  EXPECT_EQ(audit_list(db, q).size(), 1u);
+}
+
+TEST_F(HubDatabaseFault, TheLastLeaveTheDatabaseRefusedClosesTheCallAnyway) {
+  auto c = join(customer_token);
+  lock();
+  EXPECT_NO_THROW(hub->on_close(c));
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_TRUE(room()->closed());
+  unlock();
+  hub->retry_unrecorded_leaves();
+  EXPECT_TRUE(rows(appt.id)[0].left_at);
+}
+
+// Once a leave the database refused is written, those still in the call are told the state it
+// left the appointment in (not only the watchers).
+TEST_F(HubDatabaseFault, TheRemainingParticipantLearnsTheStateOnceTheLeaveIsWritten) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  lock();
+  hub->on_close(c);
+  unlock();
+  hub->retry_unrecorded_leaves();
+  ASSERT_EQ(state(appt.id), S::waiting);
+  EXPECT_EQ(s->last("state")["appointment_state"], std::string("waiting")) << s->dump();
+}
+
+TEST_F(HubDatabaseFault, AHelloTheDatabaseRefusedIsAnErrorNotACrash) {
+  const auto alices_session = session(alice);
+  lock();
+  auto p = open();
+  EXPECT_NO_THROW(hello_token(p, customer_token.token));
+  EXPECT_TRUE(got_error(*p, "internal", false));
+  EXPECT_TRUE(p->closed());
+  EXPECT_EQ(p->count("welcome"), 0);
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_TRUE(rooms.opened.empty());
+  auto q = open(alices_session);  // reading the session works; the join's write does not
+  say(q, {{"type", "hello"}, {"version", 1}, {"appointment_id", appt.id}});
+  EXPECT_TRUE(got_error(*q, "internal", false)) << q->dump();
+  EXPECT_TRUE(q->closed());
+  EXPECT_EQ(hub->calls(), 0u);
+  unlock();
+  EXPECT_TRUE(rows(appt.id).empty());
+  EXPECT_EQ(state(appt.id), S::scheduled);
+  // Once the database takes writes again, the same link joins.
+  auto back = join(customer_token);
+  EXPECT_EQ(hub->calls(), 1u);
+}
+
+TEST_F(HubDatabaseFault, AJoinTheDatabaseRefusedLeavesTheCallAsItWas) {
+  auto s = join_console(alice, appt.id);
+  lock();
+  s->forget();
+  auto p = open();
+  hello_token(p, customer_token.token);
+  EXPECT_TRUE(got_error(*p, "internal", false));
+  EXPECT_EQ(s->count("state"), 0) << "a member that never joined: " << s->dump();
+  unlock();
+  EXPECT_EQ(rows(appt.id).size(), 1u);
+  EXPECT_EQ(hub->calls(), 1u);
+  // The next join is the second member, not the third.
+  auto c = join(customer_token);
+  EXPECT_EQ(ids(c->last("state")).size(), 2u) << c->dump();
+  EXPECT_EQ(state(appt.id), S::in_call);
+}
+
+}  // namespace
+}  // namespace assist::signalling
