@@ -211,7 +211,8 @@ void Hub::admit(Connection& c, const Admission& admission) {
   c.participant_id = joined.participant_id;
   Call& call = call_for(id);
   call.members[label] = &c;
-  call.state = find_appointment(db_, id).value_or(joined.appointment).state;  // after any takeover
+  const auto appointment = find_appointment(db_, id).value_or(joined.appointment);  // after any takeover
+  call.state = appointment.state;
   spdlog::info("SIGNAL_JOINED appointment={} participant={} role={}", id, label, to_string(c.role));
   c.peer->send(nlohmann::json{{"type", "welcome"},
                               {"version", protocol_version},
@@ -222,7 +223,7 @@ void Hub::admit(Connection& c, const Admission& admission) {
                    .dump());
   call.room->join(label);
   broadcast_state(call);
-  notify_watchers(joined.appointment);
+  notify_watchers(appointment);
 }
 
 // A console's live view: told of every change to the appointments its user may see.

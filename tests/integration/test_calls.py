@@ -2,50 +2,17 @@
 and video through the server's forwarding pipelines; the signalling refuses what it must."""
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import unittest
 
-from harness import SOURCE_DIR, DaemonTestCase, wait_for
-
-TOOLS = os.path.join(SOURCE_DIR, "tests", "tools")
-sys.path.insert(0, TOOLS)
-from wsclient import WebSocket  # noqa: E402
-
-PEER = os.path.join(TOOLS, "assist-peer")
+from call_helpers import ICE_YAML, CallTestMixin, WebSocket
+from harness import DaemonTestCase, wait_for
 
 
-class Calls(DaemonTestCase):
-    extra_yaml = "media:\n  ice:\n    addresses: [\"127.0.0.1\"]\n"
-
-    @property
-    def ws_url(self):
-        return "wss://127.0.0.1:%d/ws/v1" % self.daemon.port
-
-    def appointment(self, **extra):
-        args = ["appointment", "create", "--customer-name", "Caller"]
-        for k, v in extra.items():
-            args += ["--" + k, v]
-        created = self.daemon.ctl_json(*args)
-        customer = created["join_url"].rsplit("/", 1)[1]
-        link = self.daemon.ctl_json("appointment", "link", str(created["id"]), "--role", "specialist")
-        return created["id"], customer, link["join_url"].rsplit("/", 1)[1]
-
-    def peer(self, token, *args):
-        # "--token=" because a token may start with "-".
-        return subprocess.Popen([PEER, "--url", self.ws_url, "--token=" + token, "--ca-file", self.daemon.cert]
-                                + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def report(self, process, timeout=60):
-        out, err = process.communicate(timeout=timeout)
-        try:
-            return process.returncode, json.loads(out.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            raise AssertionError("assist-peer printed no report (exit %d):\n%s" % (process.returncode, err[-3000:]))
+class Calls(CallTestMixin, DaemonTestCase):
+    extra_yaml = ICE_YAML
 
     def connect(self):
         return WebSocket(self.ws_url, self.daemon.cert)
@@ -54,9 +21,6 @@ class Calls(DaemonTestCase):
         ws.send(json.dumps(message) if not isinstance(message, str) else message)
         answer = ws.receive()
         return json.loads(answer) if answer else None
-
-    def state(self, appointment_id):
-        return self.daemon.ctl_json("appointment", "show", str(appointment_id))["state"]
 
     def test_two_participants_exchange_media(self):
         appointment_id, customer, specialist = self.appointment()

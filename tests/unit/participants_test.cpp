@@ -16,6 +16,7 @@
 #include "domain/participants.h"
 #include "domain/users.h"
 #include "temp_db.h"
+#include "test_people.h"
 #include "util/time.h"
 
 namespace assist {
@@ -36,16 +37,9 @@ class World {
  public:
   testing::TempDb t;
   Db& db = *t.db;
-  User alice, bob, sue, root;
+  testing::People people = testing::create_people(db);
+  const User &alice = people.alice, &bob = people.bob, &sue = people.sue, &root = people.root;
 
-  World() {
-    Transaction tx(db);
-    alice = create_user(db, "alice", "Alice", Role::specialist, std::nullopt, admin);
-    bob = create_user(db, "bob", "Bob", Role::specialist, std::nullopt, admin);
-    sue = create_user(db, "sue", "Sue", Role::supervisor, std::nullopt, admin);
-    root = create_user(db, "root", "Root", Role::admin, std::nullopt, admin);
-    tx.commit();
-  }
 
   // An appointment of alice's starting `starts_in` seconds from now.
   Appointment appointment(std::int64_t starts_in = -60, std::int64_t duration = 1800) {
