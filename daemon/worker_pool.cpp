@@ -10,7 +10,7 @@ namespace {
 
 // Workers run at a lower priority than the thread that carries signalling, so that a burst of
 // sign-ins (Argon2 is CPU-bound) delays other sign-ins rather than every call's messages.
-constexpr int worker_niceness = 5;
+constexpr int worker_niceness = 10;
 
 thread_local std::unique_ptr<Db> worker_db;
 

@@ -29,8 +29,8 @@ class Lifecycle(CallTestMixin, DaemonTestCase):
         self.wait_state(appointment_id, "in_call", "the call to start")
         self.wait_media(appointment_id)
         time.sleep(2)  # let frames and audio through
-        # assist-peer's report says only that an "ended" came, not its reason or when: two more
-        # participants on fresh links of each role take the exact timing.
+        # Two more participants on fresh links of each role, on raw WebSockets, also show that the
+        # server closes the connection after "ended" and sends nothing more.
         extra_tokens = {role: self.link(appointment_id, role) for role in ("customer", "specialist")}
         members = {role: self.member(token) for role, token in extra_tokens.items()}
         self.assertEqual(self.state(appointment_id), "in_call")
@@ -57,6 +57,9 @@ class Lifecycle(CallTestMixin, DaemonTestCase):
             code, report = self.report(process, timeout=15)
             self.assertEqual(code, 0, report)
             self.assertTrue(report["ended"], report)
+            self.assertEqual(report["ended_reason"], "cancelled", report)
+            self.assertLessEqual(report["ended_at"] - returned, 1.0,
+                                 "assist-peer (%s) was told %.2fs after the cancel" % (role, report["ended_at"] - returned))
             self.assertEqual(report["role"], role)
             (received,) = report["received"].values()
             self.assertGreater(received["video_frames"], 10, report)
