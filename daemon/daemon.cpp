@@ -23,6 +23,7 @@
 #include "media_engine.h"
 #include "outbox_worker.h"
 #include "signalling/call_control_handler.h"
+#include "signalling/chat_handler.h"
 #include "signalling/gst_media_rooms.h"
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
@@ -188,6 +189,7 @@ int run_daemon(const DaemonOptions& options) {
   signalling::Hub hub(*db, current_config, rooms);
   signalling::add_media_handler(hub);
   signalling::add_call_control_handler(hub);
+  signalling::add_chat_handler(hub);
   // REST changes happen on worker threads; the hub lives on the Asio thread.
   services.appointment_changed = [&io, &hub](std::int64_t id) {
     boost::asio::post(io, [&hub, id] {

@@ -1,7 +1,9 @@
-// assistctl appointment create|list|show|cancel|reschedule|link
+// assistctl appointment create|list|show|cancel|reschedule|link|transcript
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
+#include <limits>
 
 #include "context.h"
 #include "util/time.h"
@@ -35,6 +37,56 @@ std::int64_t duration_seconds(const std::string& text) {
   auto d = parse_duration(text);
   if (!d) throw CtlError(exit_usage, "--duration must look like 30m, 1h or 1h30m (got '" + text + "')");
   return *d;
+}
+
+// The chat transcript's columns for table and CSV; the rows are flattened from the API's items.
+const std::vector<Column> transcript_columns = {
+    {"sent_at", "SENT"}, {"role", "ROLE"}, {"name", "NAME"}, {"text", "TEXT"}};
+
+// What a terminal would obey rather than show: C0 controls (newline too unless keep_newline),
+// DEL and C1 controls (U+0080..U+009F; U+009B is a one-character CSI) become "\xNN", NN the
+// code point in hex. A CR before a newline belongs to the line break and is dropped.
+std::string printable(const std::string& s, bool keep_newline) {
+  std::string out;
+  out.reserve(s.size());
+  auto escape = [&out](unsigned code) {
+    char buf[5];
+    std::snprintf(buf, sizeof buf, "\\x%02x", code);
+    out += buf;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n' && keep_newline) {
+      out += '\n';
+    } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      continue;
+    } else if (c < 0x20 || c == 0x7F) {
+      escape(c);
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      escape(static_cast<unsigned char>(s[++i]));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string member(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// "2026-12-02T09:30:01Z Ada Lovelace (customer): hello", later lines of the text indented.
+void print_transcript_text(std::ostream& out, const nlohmann::json& items) {
+  for (const auto& item : items) {
+    const auto sender = item.value("sender", nlohmann::json::object());
+    auto text = printable(member(item, "text"), true);
+    std::string indented;
+    for (char c : text) indented += c == '\n' ? std::string("\n  ") : std::string(1, c);
+    out << printable(member(item, "sent_at"), false) << " " << printable(member(sender, "name"), false)
+        << " (" << printable(member(sender, "role"), false) << "): " << indented << "\n";
+  }
 }
 
 struct CreateArgs {
@@ -171,6 +223,54 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
                      {{"appointment_id", "appointment_id"}, {"join_url", "join_url"},
                       {"join_role", "join_role"}, {"join_valid_from", "join_valid_from"},
                       {"join_valid_until", "join_valid_until"}});
+      return 0;
+    };
+  });
+
+  // -o text exists only here: the global -o (table, json or csv) is shared by every command, so
+  // transcript has an -o of its own that shadows it when given after the command words. Without
+  // either, the output is text.
+  auto transcript_format = std::make_shared<std::string>();
+  auto* transcript = group->add_subcommand(
+      "transcript",
+      "Print an appointment's whole chat, oldest first.\n"
+      "Default output here is text: one line per message, 'SENT_AT NAME (ROLE): TEXT', later lines of\n"
+      "a message indented by two spaces, control characters shown as \\xNN escapes.");
+  add_id(transcript);
+  transcript
+      ->add_option("-o,--output", *transcript_format,
+                   "Output format: text (default for this command), table, json (the API's items) or "
+                   "csv (sent_at, role, name, text). Give it after the command words: the global -o "
+                   "before them knows only table, json and csv")
+      ->check(CLI::IsMember({"text", "table", "json", "csv"}));
+  transcript->callback([&ctx, &app, id, transcript_format] {
+    ctx.action = [&ctx, &app, id, transcript_format] {
+      std::string format = *transcript_format;
+      if (format.empty()) {
+        const auto* global = app.get_option_no_throw("--output");
+        format = global && global->count() > 0 ? global->as<std::string>() : "text";
+      }
+      auto items = ctx.fetch_list("/api/v1/appointments/" + std::to_string(*id) + "/messages",
+                                  std::numeric_limits<std::size_t>::max());
+      if (format == "text") {
+        print_transcript_text(std::cout, items);
+        return 0;
+      }
+      if (format == "json") {
+        std::cout << items.dump(2) << "\n";
+        return 0;
+      }
+      const bool table = format == "table";
+      nlohmann::json rows = nlohmann::json::array();
+      for (const auto& item : items) {
+        const auto sender = item.value("sender", nlohmann::json::object());
+        auto cell = [table](const std::string& v) { return table ? printable(v, false) : v; };
+        rows.push_back({{"sent_at", cell(member(item, "sent_at"))},
+                        {"role", cell(member(sender, "role"))},
+                        {"name", cell(member(sender, "name"))},
+                        {"text", cell(member(item, "text"))}});
+      }
+      print_list(std::cout, table ? Format::table : Format::csv, rows, transcript_columns);
       return 0;
     };
   });

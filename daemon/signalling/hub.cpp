@@ -41,6 +41,7 @@ struct Connection {
   std::string participant;  // "p3"
   CallRole role = CallRole::customer;
   std::string actor;
+  std::string name;
   std::optional<std::int64_t> token_id;
   std::int64_t participant_id = 0;  // its participants row
   // Flood control.
@@ -62,9 +63,20 @@ struct Call {
 // ---- Context ----
 
 const std::string& Context::participant() const { return from_.participant; }
+std::int64_t Context::participant_id() const { return from_.participant_id; }
+std::int64_t Context::appointment_id() const { return call_.appointment_id; }
+CallRole Context::role() const { return from_.role; }
 bool Context::is_staff() const { return assist::is_staff(from_.role); }
+const std::string& Context::name() const { return from_.name; }
+const std::string& Context::actor() const { return from_.actor; }
+Db& Context::db() { return hub_.db_; }
 MediaRoom& Context::room() { return *call_.room; }
 void Context::reply(const nlohmann::json& message) { from_.peer->send(message.dump()); }
+
+void Context::broadcast(const nlohmann::json& message) {
+  const auto text = message.dump();
+  for (auto [label, member] : call_.members) member->peer->send(text);
+}
 
 void Context::end_call_for_all() {
   const auto a = end_for_all(hub_.db_, call_.appointment_id, from_.actor);
@@ -207,6 +219,7 @@ void Hub::admit(Connection& c, const Admission& admission) {
   c.participant = label;
   c.role = admission.role;
   c.actor = admission.actor;
+  c.name = admission.name;
   c.token_id = admission.token_id;
   c.participant_id = joined.participant_id;
   Call& call = call_for(id);
@@ -221,6 +234,8 @@ void Hub::admit(Connection& c, const Admission& admission) {
                               {"appointment", {{"id", id}, {"customer_name", admission.appointment.customer_name}}},
                               {"ice_servers", ice_servers_for(*config_(), label, now_seconds())}}
                    .dump());
+  Context context(*this, c, call);
+  for (const auto& hook : join_hooks_) hook(context);  // what the newcomer missed, right after welcome
   call.room->join(label);
   broadcast_state(call);
   notify_watchers(appointment);
@@ -279,6 +294,7 @@ void Hub::leave(Connection& c, LeaveReason reason) {
   Call& call = *it->second;
   call.members.erase(c.participant);
   call.room->leave(c.participant);
+  for (const auto& hook : leave_hooks_) hook(c.participant);
   spdlog::info("SIGNAL_LEFT appointment={} participant={} reason=\"{}\"", c.appointment_id, c.participant,
                to_string(reason));
   std::optional<Appointment> after;

@@ -43,10 +43,17 @@ struct Call;
 // What a handler sees of the hub while it handles one message from a participant in a call.
 class Context {
  public:
-  const std::string& participant() const;
+  const std::string& participant() const;  // "p3"
+  std::int64_t participant_id() const;      // its participants row
+  std::int64_t appointment_id() const;
+  CallRole role() const;
   bool is_staff() const;
+  const std::string& name() const;   // as the others see it
+  const std::string& actor() const;  // as the audit log names it
+  Db& db();
   MediaRoom& room();
   void reply(const nlohmann::json& message);
+  void broadcast(const nlohmann::json& message);  // to everyone in the call, the sender too
   // Ends the call for everyone: the appointment becomes ended, each participant is told.
   void end_call_for_all();
 
@@ -59,6 +66,8 @@ class Context {
 };
 
 using Handler = std::function<void(Context&, const Message&)>;
+using JoinHook = std::function<void(Context&)>;                 // after the welcome
+using LeaveHook = std::function<void(const std::string& participant)>;
 
 class Hub {
  public:
@@ -71,6 +80,10 @@ class Hub {
   // A feature takes the messages of `type` (a to_server type of the message table) sent by
   // participants in a call. hello and ping are the hub's own.
   void handle(std::string_view type, Handler handler);
+  // A feature hears of each participant joining (to send them what they missed) and leaving
+  // (to forget what it kept for them).
+  void on_join(JoinHook hook) { join_hooks_.push_back(std::move(hook)); }
+  void on_leave(LeaveHook hook) { leave_hooks_.push_back(std::move(hook)); }
 
   // `upgrade` is the HTTP request that opened the WebSocket (its cookies authenticate consoles).
   void on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade);
@@ -107,6 +120,8 @@ class Hub {
   ConfigSource config_;
   MediaRooms& media_;
   std::map<std::string, Handler, std::less<>> handlers_;
+  std::vector<JoinHook> join_hooks_;
+  std::vector<LeaveHook> leave_hooks_;
   std::map<Peer*, std::unique_ptr<Connection>> connections_;
   std::map<std::int64_t, std::unique_ptr<Call>> calls_;
   struct UnrecordedLeave {

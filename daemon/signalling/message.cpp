@@ -13,6 +13,7 @@ constexpr std::int64_t big = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t max_sdp = 32 * 1024;
 constexpr std::int64_t max_candidate = 1024;
 constexpr std::int64_t max_stream = 64;
+constexpr std::int64_t max_chat_bytes = 8000;  // 2000 characters of up to 4 bytes
 
 const std::vector<MessageSpec> table = {
     // browser (or script) → assistd
@@ -33,6 +34,8 @@ const std::vector<MessageSpec> table = {
      "a trickled ICE candidate (\"\" ends the candidates)"},
     {"end", in, {}, "staff only: end the call for everyone"},
     {"ping", in, {}, "keep-alive; answered by pong"},
+    {"chat", in, {{"text", F::text, true, 0, max_chat_bytes}},
+     "a chat message to everyone in the call (1 to 2000 characters once trimmed)"},
     // assistd → browser
     {"welcome", out,
      {{"version", F::integer, true, 1, 1000},
@@ -65,6 +68,16 @@ const std::vector<MessageSpec> table = {
      {{"code", F::text, true, 0, 64}, {"message", F::text, true, 0, 500}, {"final", F::boolean, true}},
      "a refused message or hello; final: trying again cannot help"},
     {"pong", out, {}, "answer to ping"},
+    {"chat", out,
+     {{"id", F::integer, true, 1, big},
+      {"participant", F::text, true, 0, 32},
+      {"role", F::text, true, 0, 16},
+      {"name", F::text, true, 0, 400},
+      {"text", F::text, true, 0, max_chat_bytes},
+      {"sent_at", F::text, true, 0, 32}},
+     "a chat message, to everyone in the call including its sender, as stored"},
+    {"chat_history", out, {{"messages", F::array, true}},
+     "right after welcome: the call's last 500 chat messages, oldest first, each as in chat"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {
@@ -131,7 +144,7 @@ const MessageSpec* find_message(std::string_view type, Direction direction) {
 Message Message::parse(const std::string& text) {
   Message m;
   m.doc_ = nlohmann::json::parse(text, nullptr, false);
-  if (m.doc_.is_discarded() || !m.doc_.is_object()) throw ProtocolError("malformed", "messages are JSON objects");
+  if (m.doc_.is_discarded() || !m.doc_.is_object()) throw ProtocolError("malformed", "a message is one JSON object in UTF-8");
   auto type = m.doc_.find("type");
   if (type == m.doc_.end() || !type->is_string()) throw ProtocolError("malformed", "'type' must be a string");
   m.type_ = type->get<std::string>();

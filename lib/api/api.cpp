@@ -81,6 +81,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_queue_routes(router_);
   add_audit_routes(router_);
   add_notification_routes(router_);
+  add_message_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Db& db) {

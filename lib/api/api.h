@@ -67,6 +67,7 @@ void add_api_key_routes(Router& router);
 void add_queue_routes(Router& router);
 void add_audit_routes(Router& router);
 void add_notification_routes(Router& router);
+void add_message_routes(Router& router);
 
 // SMS providers report delivery to this open route with an HTML form body, not JSON.
 inline constexpr const char* status_callback_route = "/api/v1/notifications/{id}/status";

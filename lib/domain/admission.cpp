@@ -20,6 +20,14 @@ constexpr std::array<RefusalInfo, 6> refusals = {{
 
 AdmissionResult refused(Refusal r) { return {std::nullopt, r}; }
 
+// Who a link stands for: the customer named on the appointment, or its specialist.
+std::string display_name(Db& db, CallRole role, const Appointment& a) {
+  if (role == CallRole::customer) return a.customer_name;
+  if (a.specialist_id)
+    if (auto user = find_user(db, *a.specialist_id)) return user->display_name;
+  return "Specialist";
+}
+
 }  // namespace
 
 std::span<const RefusalInfo> refusal_table() { return refusals; }
@@ -76,7 +84,7 @@ AdmissionResult admit_with_token(Db& db, const std::string& token, std::int64_t 
   }
   const auto role = r.role == JoinRole::customer ? CallRole::customer : CallRole::specialist;
   Admission a{role, *r.appointment, std::string(to_string(role)) + ":link/" + std::to_string(r.token_id),
-              std::nullopt, r.token_id};
+              display_name(db, role, *r.appointment), std::nullopt, r.token_id};
   return {std::move(a), Refusal::invalid_token};
 }
 
@@ -87,7 +95,8 @@ AdmissionResult admit_with_session(Db& db, const std::optional<User>& user, std:
   if (!appointment || !principal.may_see(*appointment)) return refused(Refusal::appointment_not_found);
   if (is_final(appointment->state)) return refused(Refusal::appointment_closed);
   const auto role = user->role == Role::specialist ? CallRole::specialist : CallRole::supervisor;
-  return {Admission{role, *appointment, principal.actor, user->id, std::nullopt}, Refusal::invalid_token};
+  return {Admission{role, *appointment, principal.actor, user->display_name, user->id, std::nullopt},
+          Refusal::invalid_token};
 }
 
 }  // namespace assist

@@ -47,6 +47,7 @@ struct Admission {
   CallRole role = CallRole::customer;
   Appointment appointment;
   std::string actor;                     // audit name: "customer:link/7", "user:alice"
+  std::string name;                      // as the others see it: "Ada Lovelace", "Dr Smith"
   std::optional<std::int64_t> user_id;   // console users
   std::optional<std::int64_t> token_id;  // the link used: opening it again takes over
 };

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 4> migrations = {
+constexpr std::array<std::string_view, 5> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -132,6 +132,20 @@ ALTER TABLE join_tokens ADD COLUMN first_opened_at INTEGER;
 ALTER TABLE participants ADD COLUMN left_reason TEXT;
 ALTER TABLE appointments ADD COLUMN call_started_at INTEGER;
 CREATE INDEX participants_present ON participants(appointment_id) WHERE left_at IS NULL;
+)sql",
+    // 5: in-call chat, in the order the server received it.
+    R"sql(
+CREATE TABLE messages (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  sender_label   TEXT NOT NULL,
+  sender_role    TEXT NOT NULL CHECK (sender_role IN ('customer', 'specialist', 'supervisor')),
+  sender_name    TEXT NOT NULL,
+  body           TEXT NOT NULL,
+  sent_at        INTEGER NOT NULL
+);
+CREATE INDEX messages_by_appointment ON messages(appointment_id, id);
 )sql",
 };
 

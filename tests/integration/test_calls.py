@@ -117,6 +117,7 @@ class Calls(CallTestMixin, DaemonTestCase):
         ws = self.connect()
         welcome = self.exchange(ws, {"type": "hello", "version": 1, "token": customer})
         self.assertEqual(welcome["type"], "welcome")
+        self.assertEqual(json.loads(ws.receive())["type"], "chat_history")
         self.assertEqual(json.loads(ws.receive())["type"], "state")
         self.assertEqual(self.exchange(ws, {"type": "dance"})["code"], "unknown_type")
         self.assertEqual(self.exchange(ws, {"type": "offer", "stream": "publish", "sdp": "hello"})["code"],

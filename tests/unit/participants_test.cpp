@@ -70,8 +70,8 @@ class World {
   // A customer's admission without the link's time check (for windows that already passed).
   Admission customer_unchecked(const Appointment& a) {
     auto t = token(a);
-    return {CallRole::customer, *find_appointment(db, a.id), "customer:link/" + std::to_string(t.id), std::nullopt,
-            t.id};
+    return {CallRole::customer, *find_appointment(db, a.id), "customer:link/" + std::to_string(t.id), a.customer_name,
+            std::nullopt, t.id};
   }
 
   Admission staff(const Appointment& a, const User& user) {

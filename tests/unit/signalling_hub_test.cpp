@@ -19,7 +19,9 @@
 #include "domain/join_tokens.h"
 #include "domain/users.h"
 #include "fake_media_room.h"
+#include "domain/chat.h"
 #include "signalling/call_control_handler.h"
+#include "signalling/chat_handler.h"
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
 #include "temp_db.h"
@@ -883,6 +885,110 @@ TEST_F(HubDatabaseFault, AJoinTheDatabaseRefusedLeavesTheCallAsItWas) {
   auto c = join(customer_token);
   EXPECT_EQ(ids(c->last("state")).size(), 2u) << c->dump();
   EXPECT_EQ(state(appt.id), S::in_call);
+}
+
+// ---- chat ----
+
+class HubChat : public HubTest {
+ protected:
+  void SetUp() override {
+    HubTest::SetUp();
+    add_chat_handler(*hub);
+    c = join(customer_token);
+    s = join_console(alice, appt.id);
+  }
+  void chat(const PeerPtr& p, const std::string& text) { say(p, {{"type", "chat"}, {"text", text}}); }
+  std::vector<ChatMessage> stored() { return list_chat(db, appt.id, 0, 1000); }
+  PeerPtr c, s;
+};
+
+TEST_F(HubChat, AMessageReachesEveryoneAndIsStored) {
+  chat(c, "  Hello <b>there</b>\n");
+  for (const auto& p : {c, s}) {
+    const auto m = p->last("chat");
+    ASSERT_FALSE(m.is_null()) << p->dump();
+    EXPECT_EQ(m["text"], "Hello <b>there</b>");  // trimmed, kept as text: the pages escape it
+    EXPECT_EQ(m["participant"], c->label());
+    EXPECT_EQ(m["role"], "customer");
+    EXPECT_EQ(m["name"], "Ada");
+  }
+  chat(s, "Hi Ada");
+  EXPECT_EQ(c->last("chat")["name"], "Alice");  // the console user's display name
+  EXPECT_EQ(c->last("chat")["role"], "specialist");
+  const auto kept = stored();
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].text, "Hello <b>there</b>");
+  EXPECT_EQ(kept[1].sender_name, "Alice");
+  EXPECT_LT(kept[0].id, kept[1].id);
+}
+
+TEST_F(HubChat, WhoJoinsLaterGetsTheHistoryInOrder) {
+  chat(c, "one");
+  chat(s, "two");
+  chat(c, "three");
+  auto late = join(token(appt, JoinRole::customer));  // another link: no takeover
+  const auto h = late->last("chat_history");
+  ASSERT_FALSE(h.is_null()) << late->dump();
+  std::vector<std::string> texts;
+  for (const auto& m : h["messages"]) texts.push_back(m["text"]);
+  EXPECT_EQ(texts, (std::vector<std::string>{"one", "two", "three"}));
+  // Sent after the welcome, to the newcomer only.
+  ASSERT_GE(late->sent.size(), 2u);
+  EXPECT_EQ(late->sent[0]["type"], "welcome");
+  EXPECT_EQ(late->sent[1]["type"], "chat_history");
+  EXPECT_EQ(c->count("chat_history"), 1) << "its own, from when it joined";
+}
+
+TEST_F(HubChat, EmptyAndOverlongMessagesAreRefusedAndNotStored) {
+  chat(c, " \n\t ");
+  EXPECT_TRUE(got_error(*c, "malformed", false));
+  chat(c, std::string(max_chat_characters + 1, 'x'));
+  EXPECT_TRUE(got_error(*c, "too_large", false));
+  chat(c, std::string(8001, 'x'));  // over the table's byte limit: refused before the handler
+  EXPECT_TRUE(got_error(*c, "too_large", false));
+  EXPECT_EQ(s->count("chat"), 0) << s->dump();
+  EXPECT_TRUE(stored().empty());
+  // 2000 characters of two bytes each are 4000 bytes, and fine.
+  std::string accents;
+  for (std::size_t i = 0; i < max_chat_characters; ++i) accents += "\xc3\xa9";
+  chat(c, accents);
+  EXPECT_EQ(stored().size(), 1u);
+}
+
+TEST_F(HubChat, AFloodIsRefusedWithoutBeingStored) {
+  for (int i = 0; i < 30; ++i) chat(c, "spam " + std::to_string(i));
+  EXPECT_TRUE(got_error(*c, "rate_limited", false));
+  EXPECT_FALSE(c->closed());
+  const auto kept = stored().size();
+  EXPECT_GE(kept, 10u);
+  EXPECT_LT(kept, 30u);
+  EXPECT_EQ(static_cast<std::size_t>(s->count("chat")), kept);
+  chat(s, "the other side is not limited by it");
+  EXPECT_EQ(stored().back().text, "the other side is not limited by it");
+}
+
+TEST_F(HubChat, WatchersCannotChat) {
+  auto w = watcher(alice);
+  chat(w, "hello?");
+  EXPECT_TRUE(got_error(*w, "not_in_call", false));
+  EXPECT_TRUE(stored().empty());
+}
+
+TEST(Chat, TextIsTrimmedAndCountedInCharacters) {
+  EXPECT_EQ(checked_chat_text("\n hi \t"), "hi");
+  auto code = [](const std::string& text) {
+    try {
+      checked_chat_text(text);
+    } catch (const DomainError& e) {
+      return e.code();
+    }
+    return std::string();
+  };
+  EXPECT_EQ(code(""), "empty_message");
+  EXPECT_EQ(code("\xff\xfe"), "not_utf8");
+  EXPECT_EQ(code("\xc3"), "not_utf8");  // cut in the middle of a character
+  EXPECT_EQ(code(std::string(max_chat_characters, 'a')), "");
+  EXPECT_EQ(code(std::string(max_chat_characters + 1, 'a')), "message_too_long");
 }
 
 }  // namespace

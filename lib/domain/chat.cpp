@@ -1,0 +1,96 @@
+#include "domain/chat.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "audit/audit_log.h"
+#include "domain/errors.h"
+
+namespace assist {
+namespace {
+
+constexpr const char* select_columns =
+    "SELECT id, appointment_id, sender_label, sender_role, sender_name, body, sent_at FROM messages ";
+
+CallRole role_from(const std::string& text) {
+  if (text == "specialist") return CallRole::specialist;
+  if (text == "supervisor") return CallRole::supervisor;
+  return CallRole::customer;
+}
+
+ChatMessage read_message(const Stmt& s) {
+  return {s.integer(0), s.integer(1), s.text(2), role_from(s.text(3)), s.text(4), s.text(5), s.integer(6)};
+}
+
+// Code points in valid UTF-8; nullopt when it is not.
+std::optional<std::size_t> utf8_length(const std::string& text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size(); ++n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return std::nullopt;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
+    i += len;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string checked_chat_text(const std::string& text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  const auto first = std::find_if_not(text.begin(), text.end(), is_space);
+  const auto last = std::find_if_not(text.rbegin(), text.rend(), is_space).base();
+  const std::string trimmed = first < last ? std::string(first, last) : std::string();
+  if (trimmed.empty()) throw DomainError(ErrorKind::invalid, "empty_message", "the message is empty");
+  const auto length = utf8_length(trimmed);
+  if (!length) throw DomainError(ErrorKind::invalid, "not_utf8", "the message is not UTF-8 text");
+  if (*length > max_chat_characters)
+    throw DomainError(ErrorKind::invalid, "message_too_long",
+                      "a message is at most " + std::to_string(max_chat_characters) + " characters");
+  return trimmed;
+}
+
+ChatMessage post_chat(Db& db, std::int64_t appointment_id, std::int64_t participant_id,
+                      const std::string& sender_label, CallRole role, const std::string& name,
+                      const std::string& actor, const std::string& text, std::int64_t now) {
+  const auto body = checked_chat_text(text);
+  Transaction tx(db);
+  db.prepare(
+        "INSERT INTO messages (appointment_id, participant_id, sender_label, sender_role, sender_name, body, "
+        "sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, appointment_id)
+      .bind(2, participant_id)
+      .bind(3, sender_label)
+      .bind(4, to_string(role))
+      .bind(5, name)
+      .bind(6, body)
+      .bind(7, now)
+      .run();
+  const auto id = db.last_insert_id();
+  audit_append(db, actor, "message.sent", "appointment", std::to_string(appointment_id),
+               {{"message_id", id}, {"participant", sender_label}, {"characters", *utf8_length(body)}});
+  tx.commit();
+  return {id, appointment_id, sender_label, role, name, body, now};
+}
+
+std::vector<ChatMessage> list_chat(Db& db, std::int64_t appointment_id, std::int64_t after_id, int limit) {
+  auto stmt = db.prepare(std::string(select_columns) + "WHERE appointment_id = ? AND id > ? ORDER BY id LIMIT ?");
+  stmt.bind(1, appointment_id).bind(2, after_id).bind(3, limit);
+  std::vector<ChatMessage> out;
+  while (stmt.step()) out.push_back(read_message(stmt));
+  return out;
+}
+
+std::vector<ChatMessage> recent_chat(Db& db, std::int64_t appointment_id, int limit) {
+  auto stmt = db.prepare(std::string(select_columns) + "WHERE appointment_id = ? ORDER BY id DESC LIMIT ?");
+  stmt.bind(1, appointment_id).bind(2, limit);
+  std::vector<ChatMessage> out;
+  while (stmt.step()) out.push_back(read_message(stmt));
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace assist

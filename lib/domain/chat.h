@@ -1,0 +1,40 @@
+// In-call chat: messages kept in the order the server received them, each with its sender as
+// the call saw it (participant, role, name) and the server's time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/admission.h"
+#include "store/sqlite.h"
+
+namespace assist {
+
+constexpr std::size_t max_chat_characters = 2000;
+
+struct ChatMessage {
+  std::int64_t id = 0;
+  std::int64_t appointment_id = 0;
+  std::string sender_label;  // "p3", the participant in the call
+  CallRole sender_role = CallRole::customer;
+  std::string sender_name;
+  std::string text;
+  std::int64_t sent_at = 0;
+};
+
+// The text as it is kept (trimmed), or a DomainError(invalid): `empty_message` when nothing is
+// left, `message_too_long` over max_chat_characters, `not_utf8` when it is not UTF-8.
+std::string checked_chat_text(const std::string& text);
+
+// Own transaction; audited (message.sent, without the text, which stays in `messages` only).
+ChatMessage post_chat(Db& db, std::int64_t appointment_id, std::int64_t participant_id,
+                      const std::string& sender_label, CallRole role, const std::string& name,
+                      const std::string& actor, const std::string& text, std::int64_t now);
+
+// In the order sent: ids after `after_id`, at most `limit`.
+std::vector<ChatMessage> list_chat(Db& db, std::int64_t appointment_id, std::int64_t after_id, int limit);
+// The last `limit` messages, oldest first (what someone joining late is sent).
+std::vector<ChatMessage> recent_chat(Db& db, std::int64_t appointment_id, int limit);
+
+}  // namespace assist
