@@ -32,8 +32,6 @@ class Room : public std::enable_shared_from_this<Room> {
   void leave(const std::string& participant);
   void close();
 
-  static constexpr const char* publish_stream = "publish";
-  static std::string subscription_stream(const std::string& publisher) { return "sub:" + publisher; }
 
  private:
   struct Track {

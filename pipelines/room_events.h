@@ -7,6 +7,11 @@
 
 namespace assist::media {
 
+// Streams as the signalling protocol names them: what a participant sends, and what the server
+// forwards to it from another participant.
+inline constexpr const char* publish_stream = "publish";
+inline std::string subscription_stream(const std::string& publisher) { return "sub:" + publisher; }
+
 struct RoomEvents {
   // type is "answer" (to a publish offer) or "offer" (for a subscription).
   std::function<void(const std::string& participant, const std::string& stream,

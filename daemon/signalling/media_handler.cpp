@@ -10,7 +10,7 @@ void check_sdp(const std::string& sdp) {
 }
 
 void offer(Context& c, const Message& m) {
-  if (m.text("stream") != publish_stream) throw ProtocolError("malformed", "offers are for the 'publish' stream");
+  if (m.text("stream") != media::publish_stream) throw ProtocolError("malformed", "offers are for the 'publish' stream");
   const auto sdp = m.text("sdp");
   check_sdp(sdp);
   c.room().publish(c.participant(), sdp);

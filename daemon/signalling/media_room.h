@@ -30,8 +30,4 @@ class MediaRooms {
   virtual std::unique_ptr<MediaRoom> open(std::int64_t appointment_id, media::RoomEvents events) = 0;
 };
 
-// Media streams as the protocol names them.
-inline constexpr const char* publish_stream = "publish";
-inline std::string subscription_stream(const std::string& publisher) { return "sub:" + publisher; }
-
 }  // namespace assist::signalling

@@ -47,7 +47,7 @@ class FakeMediaRoom : public signalling::MediaRoom {
   ~FakeMediaRoom() override { r_->destroyed = true; }
   void join(const std::string& participant) override { r_->calls.push_back({"join", participant, "", "", 0}); }
   void publish(const std::string& participant, const std::string& offer_sdp) override {
-    r_->calls.push_back({"publish", participant, signalling::publish_stream, offer_sdp, 0});
+    r_->calls.push_back({"publish", participant, media::publish_stream, offer_sdp, 0});
   }
   void accept_answer(const std::string& participant, const std::string& stream, const std::string& sdp) override {
     r_->calls.push_back({"accept_answer", participant, stream, sdp, 0});
