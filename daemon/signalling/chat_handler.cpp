@@ -2,14 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <chrono>
 #include <map>
 #include <memory>
 
 #include "domain/chat.h"
 #include "domain/errors.h"
 #include "signalling/hub.h"
+#include "signalling/rate_limit.h"
 #include "util/time.h"
 
 namespace assist::signalling {
@@ -33,23 +32,12 @@ nlohmann::json to_json(const ChatMessage& m) {
 class ChatLimits {
  public:
   bool allow(const std::string& participant) {
-    const auto now = std::chrono::steady_clock::now();
-    auto [it, fresh] = buckets_.try_emplace(participant, Bucket{burst, now});
-    auto& b = it->second;
-    b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * messages_per_second);
-    b.refilled = now;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return buckets_.try_emplace(participant, messages_per_second, burst).first->second.take();
   }
   void forget(const std::string& participant) { buckets_.erase(participant); }
 
  private:
-  struct Bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point refilled;
-  };
-  std::map<std::string, Bucket> buckets_;
+  std::map<std::string, TokenBucket> buckets_;
 };
 
 void send_chat(ChatLimits& limits, Context& c, const Message& m) {

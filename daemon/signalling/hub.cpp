@@ -9,6 +9,7 @@
 #include "domain/credentials.h"
 #include "domain/errors.h"
 #include "ice_servers.h"
+#include "signalling/rate_limit.h"
 #include "util/time.h"
 
 namespace assist::signalling {
@@ -45,8 +46,7 @@ struct Connection {
   std::optional<std::int64_t> token_id;
   std::int64_t participant_id = 0;  // its participants row
   // Flood control.
-  double tokens = rate_burst;
-  std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
+  TokenBucket bucket{rate_per_second, rate_burst};
   bool limited = false;
   int violations = 0;
 
@@ -139,11 +139,7 @@ void Hub::on_close(const std::shared_ptr<Peer>& peer) {
 
 // Token bucket: a flood is answered once, then dropped; repeated floods close the connection.
 bool Hub::within_rate(Connection& c) {
-  const auto now = std::chrono::steady_clock::now();
-  c.tokens = std::min(rate_burst, c.tokens + std::chrono::duration<double>(now - c.refilled).count() * rate_per_second);
-  c.refilled = now;
-  if (c.tokens >= 1) {
-    c.tokens -= 1;
+  if (c.bucket.take()) {
     c.limited = false;
     return true;
   }
@@ -205,12 +201,14 @@ void Hub::admit(Connection& c, const Admission& admission) {
   const auto joined = join_call(db_, admission, label, c.peer_address, now_seconds());
   // The same link on a second device (or after a reload): the newer connection takes over,
   // once it is in (a join the database refused leaves the older one connected).
+  auto appointment = joined.appointment;
   if (auto existing = calls_.find(id); existing != calls_.end() && admission.token_id) {
     for (auto [other_label, other] : existing->second->members) {
       if (other->token_id != admission.token_id) continue;
       error(*other, "replaced", "this link was opened on another device", true);
       other->peer->close("replaced by a newer connection");
       leave(*other, LeaveReason::replaced);
+      appointment = find_appointment(db_, id).value_or(appointment);  // as the leave left it
       break;  // leave() changed the members being iterated
     }
   }
@@ -224,7 +222,6 @@ void Hub::admit(Connection& c, const Admission& admission) {
   c.participant_id = joined.participant_id;
   Call& call = call_for(id);
   call.members[label] = &c;
-  const auto appointment = find_appointment(db_, id).value_or(joined.appointment);  // after any takeover
   call.state = appointment.state;
   spdlog::info("SIGNAL_JOINED appointment={} participant={} role={}", id, label, to_string(c.role));
   c.peer->send(nlohmann::json{{"type", "welcome"},
@@ -253,6 +250,9 @@ void Hub::watch(Connection& c, const User& user) {
 }
 
 void Hub::appointment_changed(std::int64_t appointment_id) {
+  const bool watched = std::any_of(connections_.begin(), connections_.end(),
+                                   [](const auto& entry) { return entry.second->watcher.has_value(); });
+  if (!watched && !calls_.count(appointment_id)) return;  // nobody to tell: no read
   const auto a = find_appointment(db_, appointment_id);
   if (!a) return;
   if (auto call = calls_.find(appointment_id); call != calls_.end()) {

@@ -212,23 +212,18 @@ class DatabaseFaults(CallTestMixin, DaemonTestCase):
         self.assertEqual(self.daemon.ctl("audit", "verify").returncode, 0)
 
 
-class CrashRecovery(CallTestMixin, unittest.TestCase):
-    """kill -9 during a call, then a restart on the same data directory."""
+class CrashRecovery(CallTestMixin, DaemonTestCase):
+    """kill -9 during a call, then a restart on the same data directory: a daemon per test,
+    not per class, since the test kills it."""
+
+    @classmethod
+    def setUpClass(cls):
+        pass
 
     def setUp(self):
         self.daemon = Daemon(ICE_YAML)
         self.addCleanup(self.daemon.close)
         self.daemon.start()
-
-    def run(self, result=None):
-        before = len(result.failures) + len(result.errors) if result is not None else 0
-        outcome = super().run(result)
-        if result is not None and len(result.failures) + len(result.errors) > before:
-            try:
-                print("---- assistd log ----\n" + self.daemon.log_text()[-6000:])
-            except OSError:
-                pass
-        return outcome
 
     def test_kill_9_during_call_recovers(self):
         d = self.daemon
