@@ -1,7 +1,10 @@
-// One call's media: a pipeline holding a receiving webrtcbin per participant ("publish") and a
-// sending webrtcbin per (receiver, sender) pair ("sub:<sender>"). RTP is forwarded without
-// decoding: depayloader → tee → leaky queue → payloader → subscriber. Every change to the
-// pipeline happens on the engine's media thread; events reach the owner through Engine::post.
+// One call's media: a pipeline holding one webrtcbin per participant (webrtc_peer.h), and the
+// forwarders (forwarder.h) that carry each participant's microphone, camera and screen into the
+// other participant's connection. A call forwards between two participants, the customer who
+// joined last and the specialist who joined last (a supervisor when no specialist is there):
+// anyone else gets a connection but no media, and a page that joins again takes over at once,
+// even while its old connection is still timing out. Every change happens on the engine's media
+// thread; events reach the owner through Engine::post.
 #pragma once
 
 #include <functional>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "media_engine.h"
+#include "offer_plan.h"
 #include "room_events.h"
 
 typedef struct _GstElement GstElement;
@@ -18,68 +22,60 @@ typedef struct _GstPad GstPad;
 
 namespace assist::media {
 
+class WebrtcPeer;
+class Forwarder;
+
 class Room : public std::enable_shared_from_this<Room> {
  public:
   Room(Engine& engine, std::string name, RoomEvents events);
   ~Room();
 
-  // All of these may be called from the owner's thread; the work runs on the media thread.
-  void join(const std::string& participant);  // receives whatever others publish
-  void publish(const std::string& participant, const std::string& offer_sdp);
-  void accept_answer(const std::string& participant, const std::string& stream, const std::string& sdp);
-  void add_candidate(const std::string& participant, const std::string& stream, unsigned mline,
-                     const std::string& candidate);
+  // May be called from the owner's thread; the work runs on the media thread.
+  // `role` is "customer", "specialist" or "supervisor".
+  void join(const std::string& participant, const std::string& role);
+  void offer(const std::string& participant, const std::string& sdp);
+  void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate);
   void leave(const std::string& participant);
   void close();
 
-
  private:
-  struct Track {
-    std::string kind;  // "audio" | "video"
-    GstElement* depay = nullptr;
-    GstElement* tee = nullptr;
-  };
-  struct Publisher {
-    GstElement* webrtc = nullptr;
-    std::map<std::string, Track> tracks;  // by kind, made from the offer's m-lines
-  };
-  struct Branch {
-    std::string kind;        // the publisher's track it forwards
-    GstPad* tee_pad = nullptr;
-    std::vector<GstElement*> elements;  // queue, payloader, capsfilter
-  };
-  struct Subscription {
-    GstElement* webrtc = nullptr;
-    std::vector<Branch> branches;
-  };
   struct Member {
-    std::unique_ptr<Publisher> publisher;
-    std::map<std::string, Subscription> subscriptions;  // by publisher id
+    unsigned order = 0;  // join order
+    std::string role;
+    // Its connection carried DTLS once. Before that webrtcbin holds what is sent to it, and a
+    // sender's streaming thread would wait there, so nothing is forwarded to it until then.
+    bool connected = false;
+    std::shared_ptr<WebrtcPeer> peer;
+  };
+  // A forwarded stream: `from`'s source tee feeding `to`'s sink pad for `role`.
+  struct Branch {
+    std::string from, to;
+    Role role;
+    GstPad* tee_pad = nullptr;
+    std::unique_ptr<Forwarder> forwarder;
   };
 
-  // Media-thread side.
-  void do_publish(const std::string& participant, const std::string& offer_sdp);
+  void do_offer(const std::string& participant, const std::string& sdp);
   void do_leave(const std::string& participant);
-  void subscribe(const std::string& receiver, const std::string& publisher);
-  void on_publisher_pad(const std::string& participant, GstPad* pad);
-  void on_connection_state(const std::string& participant, const std::string& stream,
-                           const std::string& state);
-  void request_keyframe(const std::string& receiver, const std::string& publisher);
-  GstElement* find_webrtc(const std::string& participant, const std::string& stream);
-  GstElement* make_webrtc(const std::string& participant, const std::string& stream);
-  void teardown(Subscription& s);
-  void teardown(Publisher& p);
-
-  void emit_failure(const std::string& participant, const std::string& problem);
+  void link_all();
+  void link(const std::string& from, const std::string& to, Role role);
+  void unlink(const std::function<bool(const Branch&)>& which);
+  void unlink(const std::string& participant);
+  std::string latest(const std::string& role) const;
+  void request_keyframes(const std::string& receiver);
+  std::string partner(const std::string& participant) const;
+  std::string video_codec() const;
+  std::shared_ptr<WebrtcPeer> peer(const std::string& participant) const;
+  void fail(const std::string& participant, const std::string& code, const std::string& problem);
 
   Engine& engine_;
   std::string name_;
   RoomEvents events_;
   GstElement* pipeline_ = nullptr;
   std::map<std::string, Member> members_;
+  std::vector<Branch> branches_;
+  unsigned joins_ = 0;
   bool closed_ = false;
-
-  friend struct SignalLink;
 };
 
 }  // namespace assist::media

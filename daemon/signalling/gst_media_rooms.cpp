@@ -11,14 +11,10 @@ class GstMediaRoom : public MediaRoom {
   explicit GstMediaRoom(std::shared_ptr<media::Room> room) : room_(std::move(room)) {}
   ~GstMediaRoom() override { room_->close(); }
 
-  void join(const std::string& p) override { room_->join(p); }
-  void publish(const std::string& p, const std::string& sdp) override { room_->publish(p, sdp); }
-  void accept_answer(const std::string& p, const std::string& stream, const std::string& sdp) override {
-    room_->accept_answer(p, stream, sdp);
-  }
-  void add_candidate(const std::string& p, const std::string& stream, unsigned mline,
-                     const std::string& candidate) override {
-    room_->add_candidate(p, stream, mline, candidate);
+  void join(const std::string& p, const std::string& role) override { room_->join(p, role); }
+  void offer(const std::string& p, const std::string& sdp) override { room_->offer(p, sdp); }
+  void add_candidate(const std::string& p, unsigned mline, const std::string& candidate) override {
+    room_->add_candidate(p, mline, candidate);
   }
   void leave(const std::string& p) override { room_->leave(p); }
   void close() override { room_->close(); }

@@ -45,6 +45,7 @@ struct Connection {
   std::string name;
   std::optional<std::int64_t> token_id;
   std::int64_t participant_id = 0;  // its participants row
+  bool sharing = false;             // a screen
   // Flood control.
   TokenBucket bucket{rate_per_second, rate_burst};
   bool limited = false;
@@ -72,6 +73,12 @@ const std::string& Context::actor() const { return from_.actor; }
 Db& Context::db() { return hub_.db_; }
 MediaRoom& Context::room() { return *call_.room; }
 void Context::reply(const nlohmann::json& message) { from_.peer->send(message.dump()); }
+
+void Context::set_sharing(bool sharing) {
+  if (from_.sharing == sharing) return;
+  from_.sharing = sharing;
+  hub_.broadcast_state(call_);
+}
 
 void Context::broadcast(const nlohmann::json& message) {
   const auto text = message.dump();
@@ -233,7 +240,7 @@ void Hub::admit(Connection& c, const Admission& admission) {
                    .dump());
   Context context(*this, c, call);
   for (const auto& hook : join_hooks_) hook(context);  // what the newcomer missed, right after welcome
-  call.room->join(label);
+  call.room->join(label, std::string(to_string(c.role)));
   broadcast_state(call);
   notify_watchers(appointment);
 }
@@ -336,7 +343,8 @@ void Hub::retry_unrecorded_leaves() {
 
 void Hub::broadcast_state(Call& call) {
   nlohmann::json participants = nlohmann::json::array();
-  for (auto [label, m] : call.members) participants.push_back({{"id", label}, {"role", to_string(m->role)}});
+  for (auto [label, m] : call.members)
+    participants.push_back({{"id", label}, {"role", to_string(m->role)}, {"sharing", m->sharing}});
   const auto text =
       nlohmann::json{{"type", "state"}, {"appointment_state", to_string(call.state)}, {"participants", participants}}
           .dump();
@@ -355,21 +363,17 @@ Call& Hub::call_for(std::int64_t appointment_id) {
   slot = std::make_unique<Call>();
   slot->appointment_id = appointment_id;
   media::RoomEvents events;
-  events.description = [this, appointment_id](const std::string& p, const std::string& stream,
-                                              const std::string& type, const std::string& sdp) {
-    media_event(appointment_id, p, nlohmann::json{{"type", type}, {"stream", stream}, {"sdp", sdp}}.dump());
+  events.answer = [this, appointment_id](const std::string& p, const std::string& sdp) {
+    media_event(appointment_id, p, nlohmann::json{{"type", "answer"}, {"sdp", sdp}}.dump());
   };
-  events.candidate = [this, appointment_id](const std::string& p, const std::string& stream, unsigned mline,
-                                            const std::string& candidate) {
-    media_event(appointment_id, p,
-                nlohmann::json{{"type", "ice"}, {"stream", stream}, {"mline", mline}, {"candidate", candidate}}.dump());
+  events.candidate = [this, appointment_id](const std::string& p, unsigned mline, const std::string& candidate) {
+    media_event(appointment_id, p, nlohmann::json{{"type", "ice"}, {"mline", mline}, {"candidate", candidate}}.dump());
   };
-  events.connection_state = [this, appointment_id](const std::string& p, const std::string& stream,
-                                                   const std::string& state) {
-    media_event(appointment_id, p, nlohmann::json{{"type", "media"}, {"stream", stream}, {"state", state}}.dump());
+  events.connection_state = [this, appointment_id](const std::string& p, const std::string& state) {
+    media_event(appointment_id, p, nlohmann::json{{"type", "media"}, {"state", state}}.dump());
   };
-  events.failure = [this, appointment_id](const std::string& p, const std::string& problem) {
-    media_event(appointment_id, p, error_message("media_failed", problem, false));
+  events.failure = [this, appointment_id](const std::string& p, const std::string& code, const std::string& problem) {
+    media_event(appointment_id, p, error_message(code, problem, false));
   };
   slot->room = media_.open(appointment_id, std::move(events));
   return *slot;

@@ -54,6 +54,8 @@ class Context {
   MediaRoom& room();
   void reply(const nlohmann::json& message);
   void broadcast(const nlohmann::json& message);  // to everyone in the call, the sender too
+  // Whether the participant shares a screen, as `state` tells everyone.
+  void set_sharing(bool sharing);
   // Ends the call for everyone: the appointment becomes ended, each participant is told.
   void end_call_for_all();
 

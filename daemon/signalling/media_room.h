@@ -13,12 +13,11 @@ namespace assist::signalling {
 class MediaRoom {
  public:
   virtual ~MediaRoom() = default;
-  virtual void join(const std::string& participant) = 0;
-  virtual void publish(const std::string& participant, const std::string& offer_sdp) = 0;
-  virtual void accept_answer(const std::string& participant, const std::string& stream,
-                             const std::string& sdp) = 0;
-  virtual void add_candidate(const std::string& participant, const std::string& stream, unsigned mline,
-                             const std::string& candidate) = 0;
+  // `role` is "customer", "specialist" or "supervisor": the room forwards media between the
+  // latest customer and the latest specialist (or supervisor).
+  virtual void join(const std::string& participant, const std::string& role) = 0;
+  virtual void offer(const std::string& participant, const std::string& sdp) = 0;
+  virtual void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate) = 0;
   virtual void leave(const std::string& participant) = 0;
   virtual void close() = 0;
 };

@@ -12,7 +12,6 @@ constexpr auto out = Direction::to_client;
 constexpr std::int64_t big = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t max_sdp = 32 * 1024;
 constexpr std::int64_t max_candidate = 1024;
-constexpr std::int64_t max_stream = 64;
 constexpr std::int64_t max_chat_bytes = 8000;  // 2000 characters of up to 4 bytes
 
 const std::vector<MessageSpec> table = {
@@ -23,15 +22,11 @@ const std::vector<MessageSpec> table = {
       {"appointment_id", F::integer, false, 1, big},
       {"watch", F::boolean, false}},
      "first message: a join token, or (signed-in console) an appointment_id or watch: true"},
-    {"offer", in, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
-     "the participant's own media, on stream \"publish\""},
-    {"answer", in, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
-     "answer to the server's offer for stream \"sub:<participant>\""},
-    {"ice", in,
-     {{"stream", F::text, true, 0, max_stream},
-      {"mline", F::integer, true, 0, 15},
-      {"candidate", F::text, true, 0, max_candidate}},
-     "a trickled ICE candidate (\"\" ends the candidates)"},
+    {"offer", in, {{"sdp", F::text, true, 0, max_sdp}},
+     "the participant's one connection: first after welcome, again for an ICE restart"},
+    {"ice", in, {{"mline", F::integer, true, 0, 15}, {"candidate", F::text, true, 0, max_candidate}},
+     "a trickled ICE candidate for the offer's m-line mline (\"\" ends the candidates)"},
+    {"screen", in, {{"sharing", F::boolean, true}}, "the participant started or stopped sharing a screen"},
     {"end", in, {}, "staff only: end the call for everyone"},
     {"ping", in, {}, "keep-alive; answered by pong"},
     {"chat", in, {{"text", F::text, true, 0, max_chat_bytes}},
@@ -51,17 +46,10 @@ const std::vector<MessageSpec> table = {
     {"appointment", out,
      {{"id", F::integer, true, 1, big}, {"state", F::text, true, 0, 16}, {"participants", F::integer, true, 0, big}},
      "to watching consoles: an appointment they may see changed"},
-    {"offer", out, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
-     "the server's offer to send participant <p>'s media on stream \"sub:<p>\""},
-    {"answer", out, {{"stream", F::text, true, 0, max_stream}, {"sdp", F::text, true, 0, max_sdp}},
-     "the server's answer to the \"publish\" offer"},
-    {"ice", out,
-     {{"stream", F::text, true, 0, max_stream},
-      {"mline", F::integer, true, 0, 15},
-      {"candidate", F::text, true, 0, max_candidate}},
-     "a server ICE candidate"},
-    {"media", out, {{"stream", F::text, true, 0, max_stream}, {"state", F::text, true, 0, 16}},
-     "the server side's connection state for a stream"},
+    {"answer", out, {{"sdp", F::text, true, 0, max_sdp}}, "the server's answer to the participant's offer"},
+    {"ice", out, {{"mline", F::integer, true, 0, 15}, {"candidate", F::text, true, 0, max_candidate}},
+     "a server ICE candidate, for the offer's m-line mline"},
+    {"media", out, {{"state", F::text, true, 0, 16}}, "the server side's connection state"},
     {"ended", out, {{"reason", F::text, true, 0, 32}, {"message", F::text, true, 0, 200}},
      "the call is over for everyone (reason: ended, cancelled, expired, no_show); the socket closes"},
     {"error", out,

@@ -15,7 +15,7 @@
 
 namespace assist::signalling {
 
-constexpr int protocol_version = 1;
+constexpr int protocol_version = 2;
 constexpr std::size_t max_message_bytes = 64 * 1024;
 
 enum class Direction { to_server, to_client };

@@ -1,18 +1,27 @@
 // @ts-check
-// The in-call screen both pages share: remote video large, self view small, and the controls
-// (mute, camera off, hang up, and for specialists "end for all"). Pages provide an empty
+// The in-call screen both pages share: the other participant large (or their shared screen
+// large and their camera small), the self view small, and the controls (mute, camera off,
+// share screen, hang up, and for specialists "end for all"). Pages provide an empty
 // <section id="call">.
 import { byId } from './dom.js';
 import { t } from './i18n.js';
+import { canShareScreen } from './protocol.js';
 
 const markup = `
-  <div id="remotes" class="remotes"></div>
-  <video id="self-view" class="self" autoplay playsinline muted></video>
-  <p id="call-status" class="status" role="status"></p>
-  <button id="sound-prompt" type="button" class="sound" hidden></button>
+  <div class="top">
+    <p id="call-status" class="status" role="status"></p>
+    <p id="sharing-note" class="sharing-note" role="status" hidden></p>
+  </div>
+  <div class="stage">
+    <video id="remote-screen" class="shared-screen" autoplay playsinline muted hidden></video>
+    <div id="remotes" class="remotes"></div>
+    <video id="self-view" class="self" autoplay playsinline muted></video>
+    <button id="sound-prompt" type="button" class="sound" hidden></button>
+  </div>
   <div class="controls">
     <button id="mute" type="button"></button>
     <button id="camera" type="button"></button>
+    <button id="share" type="button"></button>
     <button id="hang-up" type="button"></button>
     <button id="end-all" type="button" class="danger" hidden></button>
   </div>`;
@@ -27,25 +36,37 @@ export class CallView {
   constructor(session, handlers) {
     const section = byId('call', HTMLElement);
     if (!section.firstElementChild) section.innerHTML = markup;
+    this.section = section;
     this.session = session;
     this.remotes = byId('remotes', HTMLElement);
+    this.screen = byId('remote-screen', HTMLVideoElement);
     this.self = byId('self-view', HTMLVideoElement);
     this.status = byId('call-status', HTMLElement);
+    this.sharingNote = byId('sharing-note', HTMLElement);
     this.mute = byId('mute', HTMLButtonElement);
     this.camera = byId('camera', HTMLButtonElement);
+    this.share = byId('share', HTMLButtonElement);
     this.hangUp = byId('hang-up', HTMLButtonElement);
     this.soundPrompt = byId('sound-prompt', HTMLButtonElement);
     this.endAll = byId('end-all', HTMLButtonElement);
-    /** @type {Map<string, HTMLVideoElement>} */
-    this.videos = new Map();
+    /** @type {HTMLVideoElement | null} */
+    this.video = null;
     this.alone = true;
 
     this.endAll.hidden = !handlers.onEndForAll;
+    this.share.hidden = !canShareScreen();
     this.self.srcObject = session.local;
     this.self.muted = true;
     this.showControls();
     this.mute.onclick = () => this.toggle('audio');
     this.camera.onclick = () => this.toggle('video');
+    this.share.onclick = () => {
+      if (session.screenTrack) return session.stopScreen();
+      this.share.disabled = true;
+      session.shareScreen()
+        .catch((e) => console.warn('screen sharing refused', e))  // the user cancelled the picker
+        .finally(() => { this.share.disabled = false; });
+    };
     this.hangUp.onclick = () => {
       session.leave();
       handlers.onLeave();
@@ -53,13 +74,14 @@ export class CallView {
     this.endAll.onclick = () => handlers.onEndForAll?.();
     this.soundPrompt.onclick = () => {
       this.soundPrompt.hidden = true;
-      for (const video of this.videos.values()) {
-        video.muted = false;
-        video.play().catch(() => {});
-      }
+      if (!this.video) return;
+      this.video.muted = false;
+      this.video.play().catch(() => {});
     };
     session.addEventListener('remote', (e) => this.onRemote(/** @type {CustomEvent} */ (e).detail));
-    session.addEventListener('remote-gone', (e) => this.onRemoteGone(/** @type {CustomEvent} */ (e).detail.participant));
+    session.addEventListener('remote-gone', () => this.onRemoteGone());
+    session.addEventListener('screen', (e) => this.onScreen(/** @type {CustomEvent} */ (e).detail.stream));
+    session.addEventListener('sharing', () => this.showControls());
     session.addEventListener('state', (e) => {
       const state = /** @type {CustomEvent} */ (e).detail;
       this.alone = state.participants.length < 2;
@@ -68,6 +90,7 @@ export class CallView {
     session.addEventListener('status', (e) => {
       const status = /** @type {CustomEvent} */ (e).detail;
       if (status === 'reconnecting') this.showStatus('call.reconnecting');
+      if (status === 'restarting') this.showStatus('call.restarting');
       if (status === 'connected') this.showStatus(this.alone ? 'call.waiting' : 'call.connected');
     });
   }
@@ -81,12 +104,17 @@ export class CallView {
   showControls() {
     const audio = this.session.local.getAudioTracks()[0];
     const video = this.session.local.getVideoTracks()[0];
+    const sharing = Boolean(this.session.screenTrack);
     this.mute.textContent = t(audio && !audio.enabled ? 'call.unmute' : 'call.mute');
     this.mute.setAttribute('aria-pressed', String(Boolean(audio && !audio.enabled)));
     this.mute.disabled = !audio;
     this.camera.textContent = t(video && !video.enabled ? 'call.camera_on' : 'call.camera_off');
     this.camera.setAttribute('aria-pressed', String(Boolean(video && !video.enabled)));
     this.camera.disabled = !video;
+    this.share.textContent = t(sharing ? 'call.stop_sharing' : 'call.share_screen');
+    this.share.setAttribute('aria-pressed', String(sharing));
+    this.sharingNote.textContent = t('call.sharing');
+    this.sharingNote.hidden = !sharing;
     this.hangUp.textContent = t('call.hang_up');
     this.hangUp.classList.toggle('danger', this.endAll.hidden);
     this.endAll.textContent = t('call.end_for_all');
@@ -104,34 +132,39 @@ export class CallView {
 
   /** @param {{participant: string, stream: MediaStream}} remote */
   onRemote({ participant, stream }) {
-    let video = this.videos.get(participant);
-    if (!video) {
-      video = document.createElement('video');
+    const video = this.video ?? document.createElement('video');
+    if (!this.video) {
       video.autoplay = true;
       video.playsInline = true;
-      video.dataset.participant = participant;
       this.remotes.append(video);
-      this.videos.set(participant, video);
+      this.video = video;
     }
+    video.dataset.participant = participant;
     if (video.srcObject !== stream) video.srcObject = stream;
     // Browsers may refuse sound without a tap (after a reload, say): play muted and ask.
     video.play().catch(() => {
-      if (!video) return;
       video.muted = true;
       video.play().catch(() => {});
       this.soundPrompt.hidden = false;
     });
   }
 
-  /** @param {string} participant */
-  onRemoteGone(participant) {
-    this.videos.get(participant)?.remove();
-    this.videos.delete(participant);
+  onRemoteGone() {
+    this.video?.remove();
+    this.video = null;
+  }
+
+  /** @param {MediaStream | null} stream the other participant's screen, or null */
+  onScreen(stream) {
+    this.screen.srcObject = stream;
+    this.screen.hidden = !stream;
+    this.section.classList.toggle('presenting', Boolean(stream));
+    if (stream) this.screen.play().catch(() => {});
   }
 
   clear() {
-    for (const video of this.videos.values()) video.remove();
-    this.videos.clear();
+    this.onRemoteGone();
+    this.onScreen(null);
     for (const track of this.session.local.getTracks()) track.stop();
     this.self.srcObject = null;
   }

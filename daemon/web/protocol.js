@@ -1,22 +1,27 @@
 // @ts-check
-// The signalling protocol (/ws/v1) and the WebRTC connections of one participant; no UI here.
-// The browser publishes on one connection (it offers, the server receives) and receives each
-// other participant on a connection of its own (the server offers, send-only), so nothing is
-// ever renegotiated. When the socket drops or the publishing connection fails, the session
-// joins again with the same credentials and publishes again; the server lets the newer
-// connection take over from the older one.
+// The signalling protocol (/ws/v1) and the WebRTC connection of one participant; no UI here.
+// One connection carries everything, with three transceivers in a fixed order: microphone,
+// camera, screen. Each sends ours and receives the other participant's of the same kind; the
+// screen transceiver has no track until we share. The page offers once, the server answers,
+// and nothing is renegotiated. When the connection drops, the page first restarts ICE on it;
+// when that does not help, or the socket drops, it joins again with the same credentials on
+// a new connection, which the server lets take over from the older one.
 
-export const protocolVersion = 1;
+export const protocolVersion = 2;
 
-const publishStream = 'publish';
 const maxRetryDelay = 8000;
 const disconnectedGrace = 4000;
+const restartGrace = 10000;
 const keepAlive = 20000;
+// What the server says when it cannot take an offer (non-final errors).
+const offerProblems = new Set(['offer_not_bundled', 'unsupported_offer', 'malformed_offer', 'too_many_mlines',
+  'renegotiation_unsupported', 'codec_mismatch', 'offer_refused', 'unknown_mline', 'no_offer']);
 
 /**
  * @typedef {{token?: string, appointmentId?: number}} Credentials
- * @typedef {{id: string, role: string}} Participant
+ * @typedef {{id: string, role: string, sharing: boolean}} Participant
  * @typedef {{appointment_state: string, participants: Participant[]}} CallState
+ * @typedef {{microphone: RTCRtpTransceiver, camera: RTCRtpTransceiver, screen: RTCRtpTransceiver}} Transceivers
  */
 
 /**
@@ -33,11 +38,40 @@ function preferForwardedCodec(transceiver, kind) {
   if (codecs.length > 0) transceiver.setCodecPreferences(codecs);
 }
 
+// A support call is about seeing detail: lower the frame rate before the resolution.
+/** @param {RTCRtpSender} sender */
+function keepResolution(sender) {
+  const parameters = sender.getParameters();
+  /** @type {any} */ (parameters).degradationPreference = 'maintain-resolution';
+  sender.setParameters(parameters).catch(() => {});
+}
+
+/** Whether this browser can share a screen (phones cannot). */
+export function canShareScreen() {
+  return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+}
+
+/**
+ * Whose media the server forwards to us (as assistd(8) says): a customer gets the specialist
+ * who joined last (a supervisor when no specialist is there), staff get the customer who
+ * joined last. Participant ids ("p12") grow with each join.
+ * @param {string} role
+ * @param {Participant[]} others
+ */
+function mediaPartner(role, others) {
+  const latest = (/** @type {string} */ wanted) => others.filter((p) => p.role === wanted)
+    .sort((a, b) => Number(b.id.slice(1)) - Number(a.id.slice(1)))[0]?.id ?? '';
+  if (role !== 'customer') return latest('customer');
+  return latest('specialist') || latest('supervisor');
+}
+
 /**
  * One participant in one call. Events: "welcome" (detail: the welcome message), "state"
- * (CallState), "remote" ({participant, stream}), "remote-gone" ({participant}), "status"
- * ("connecting" | "connected" | "reconnecting"), "ended" ({reason}), "fatal" ({code, message}),
- * "problem" ({code, message}).
+ * (CallState), "remote" ({participant, stream}: the other participant's camera and sound),
+ * "remote-gone" ({participant}), "screen" ({participant, stream}: the other participant's
+ * screen, stream null when they stop sharing), "sharing" (whether we share a screen),
+ * "status" ("connecting" | "connected" | "reconnecting" | "restarting"), "ended" ({reason}),
+ * "fatal" ({code, message}), "problem" ({code, message}).
  */
 export class CallSession extends EventTarget {
   /**
@@ -51,20 +85,38 @@ export class CallSession extends EventTarget {
     /** @type {WebSocket | null} */
     this.socket = null;
     /** @type {RTCPeerConnection | null} */
-    this.publisher = null;
-    /** @type {Map<string, RTCPeerConnection>} by participant id */
-    this.subscriptions = new Map();
-    /** @type {Map<RTCPeerConnection, Promise<void>>} each connection's operations, in order */
-    this.queues = new Map();
+    this.pc = null;
+    /** @type {Transceivers | null} */
+    this.transceivers = null;
+    /** @type {MediaStream | null} the other participant's sound and camera, as we receive them */
+    this.remoteStream = null;
+    /** @type {MediaStream | null} */
+    this.remoteScreen = null;
+    /** @type {Promise<void>} the connection's operations, in order */
+    this.queue = Promise.resolve();
     /** @type {RTCIceServer[]} */
     this.iceServers = [];
     this.participant = '';
+    /** @type {Participant[]} the others, as the last state said */
+    this.others = [];
+    this.role = '';
+    /** the participant whose media the server forwards to us */
+    this.partner = '';
+    /** @type {{participant: string, stream: MediaStream | null}} what "remote" last said */
+    this.shown = { participant: '', stream: null };
+    /** @type {MediaStream | null} */
+    this.shownScreen = null;
+    /** @type {MediaStreamTrack | null} the screen we share */
+    this.screenTrack = null;
+    this.restarting = false;
     this.stopped = false;
     this.attempt = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.retryTimer = undefined;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.disconnectedTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.restartTimer = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.pingTimer = undefined;
   }
@@ -76,6 +128,7 @@ export class CallSession extends EventTarget {
 
   /** Leaves the call; the others stay. */
   leave() {
+    this.stopScreen();
     this.stop();
   }
 
@@ -92,29 +145,66 @@ export class CallSession extends EventTarget {
     const old = this.local.getTracks().find((t) => t.kind === track.kind);
     if (old) this.local.removeTrack(old);
     this.local.addTrack(track);
-    const transceiver = this.publisher?.getTransceivers().find((t) => t.receiver.track.kind === track.kind);
+    const transceiver = track.kind === 'audio' ? this.transceivers?.microphone : this.transceivers?.camera;
     if (transceiver) await transceiver.sender.replaceTrack(track);
   }
 
-  /** Figures for diagnostics and tests: what this browser receives from each participant. */
+  /** Asks the browser for a screen to share and sends it on the screen transceiver. */
+  async shareScreen() {
+    if (this.screenTrack) return;
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    const track = display.getVideoTracks()[0];
+    if (!track) return;
+    if (this.stopped) {
+      track.stop();
+      return;
+    }
+    track.contentHint = 'detail';
+    // The browser's own "stop sharing" ends the track.
+    track.addEventListener('ended', () => { if (this.screenTrack === track) this.stopScreen(); });
+    this.screenTrack = track;
+    await this.transceivers?.screen.sender.replaceTrack(track);
+    this.send({ type: 'screen', sharing: true });
+    this.emit('sharing', true);
+  }
+
+  stopScreen() {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    track.stop();
+    this.transceivers?.screen.sender.replaceTrack(null).catch(() => {});
+    this.send({ type: 'screen', sharing: false });
+    this.emit('sharing', false);
+  }
+
+  /**
+   * Figures for diagnostics and tests: what this browser receives from the other participant,
+   * by track ("microphone", "camera", "screen").
+   */
   async stats() {
-    /** @type {{participant: string, kind: string, framesDecoded: number, frameWidth: number, frameHeight: number, packetsReceived: number, totalAudioEnergy: number, audioLevel: number}[]} */
+    /** @type {{participant: string, track: string, mid: string, kind: string, framesDecoded: number, frameWidth: number, frameHeight: number, packetsReceived: number, totalAudioEnergy: number, audioLevel: number}[]} */
     const inbound = [];
-    for (const [participant, pc] of this.subscriptions) {
-      const report = await pc.getStats();
-      report.forEach((s) => {
+    const pc = this.pc;
+    const transceivers = this.transceivers;
+    if (pc && transceivers) {
+      /** @type {Map<string, string>} */
+      const tracks = new Map();
+      for (const [track, transceiver] of Object.entries(transceivers)) if (transceiver.mid) tracks.set(transceiver.mid, track);
+      const participant = this.partner;
+      (await pc.getStats()).forEach((s) => {
         if (s.type !== 'inbound-rtp') return;
         inbound.push({
-          participant, kind: s.kind, framesDecoded: s.framesDecoded ?? 0, frameWidth: s.frameWidth ?? 0,
-          frameHeight: s.frameHeight ?? 0, packetsReceived: s.packetsReceived ?? 0,
-          totalAudioEnergy: s.totalAudioEnergy ?? 0, audioLevel: s.audioLevel ?? 0,
+          participant, track: tracks.get(s.mid) ?? '', mid: s.mid ?? '', kind: s.kind,
+          framesDecoded: s.framesDecoded ?? 0, frameWidth: s.frameWidth ?? 0, frameHeight: s.frameHeight ?? 0,
+          packetsReceived: s.packetsReceived ?? 0, totalAudioEnergy: s.totalAudioEnergy ?? 0, audioLevel: s.audioLevel ?? 0,
         });
       });
     }
-    return { participant: this.participant, publisher: this.publisher?.connectionState ?? 'none', inbound };
+    return { participant: this.participant, connection: pc?.connectionState ?? 'none', inbound };
   }
 
-  // ---- connection ----
+  // ---- the socket ----
 
   connect() {
     const url = new URL('/ws/v1', location.href);
@@ -143,7 +233,7 @@ export class CallSession extends EventTarget {
 
   onSocketClosed() {
     clearInterval(this.pingTimer);
-    this.closeConnections();
+    this.closeConnection();
     this.socket = null;
     if (this.stopped) return;
     this.emit('status', 'reconnecting');
@@ -167,19 +257,7 @@ export class CallSession extends EventTarget {
     const socket = this.socket;
     this.socket = null;
     socket?.close();
-    this.closeConnections();
-  }
-
-  closeConnections() {
-    clearTimeout(this.disconnectedTimer);
-    this.publisher?.close();
-    this.publisher = null;
-    for (const [participant, pc] of this.subscriptions) {
-      pc.close();
-      this.emit('remote-gone', { participant });
-    }
-    this.subscriptions.clear();
-    this.queues.clear();
+    this.closeConnection();
   }
 
   /** @param {object} message */
@@ -195,19 +273,6 @@ export class CallSession extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  /**
-   * Runs `work` after the connection's earlier operations (an ICE candidate must not overtake
-   * the description it belongs to).
-   * @param {RTCPeerConnection} pc
-   * @param {() => Promise<void>} work
-   */
-  enqueue(pc, work) {
-    const next = (this.queues.get(pc) ?? Promise.resolve()).then(work).catch((e) => {
-      if (pc.connectionState !== 'closed') this.emit('problem', { code: 'webrtc', message: String(e) });
-    });
-    this.queues.set(pc, next);
-  }
-
   // ---- messages ----
 
   /** @param {any} m */
@@ -216,30 +281,44 @@ export class CallSession extends EventTarget {
       case 'welcome':
         this.attempt = 0;
         this.participant = m.participant;
+        this.role = m.role;
         this.iceServers = Array.isArray(m.ice_servers) ? m.ice_servers : [];
         this.emit('welcome', m);
-        this.publish();
+        this.openConnection();
+        // A new connection on the server starts not sharing.
+        if (this.screenTrack) this.send({ type: 'screen', sharing: true });
         return;
       case 'state': return this.onState(m);
-      case 'offer': return this.onOffer(m.stream, m.sdp);
-      case 'answer':
-        if (m.stream === publishStream && this.publisher) {
-          const pc = this.publisher;
-          this.enqueue(pc, () => pc.setRemoteDescription({ type: 'answer', sdp: m.sdp }));
-        }
+      case 'answer': {
+        const pc = this.pc;
+        if (!pc) return;
+        this.enqueue(pc, async () => {
+          await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+          // A restart while still connected changes no state: it is done once answered.
+          if (this.restarting && pc.connectionState === 'connected') this.onConnectionState(pc);
+        });
         return;
-      case 'ice': return this.onCandidate(m.stream, m.mline, m.candidate);
+      }
+      case 'ice': {
+        const pc = this.pc;
+        if (pc && m.candidate) this.enqueue(pc, () => pc.addIceCandidate({ candidate: m.candidate, sdpMLineIndex: m.mline }));
+        return;
+      }
       case 'ended':
+        this.stopScreen();
         this.stop();
         this.emit('ended', { reason: m.reason });
         return;
       case 'error':
         if (m.final === true) {  // the server says joining again cannot help
+          this.stopScreen();
           this.stop();
           this.emit('fatal', { code: m.code, message: m.message });
-        } else {
-          this.emit('problem', { code: m.code, message: m.message });
+          return;
         }
+        this.emit('problem', { code: m.code, message: m.message });
+        // The server refused the restart's offer: only a new connection can help now.
+        if (this.restarting && offerProblems.has(m.code)) this.rejoin();
         return;
       default:
         return;  // pong, media: nothing to do
@@ -248,109 +327,119 @@ export class CallSession extends EventTarget {
 
   /** @param {CallState} state */
   onState(state) {
-    const present = new Set(state.participants.map((p) => p.id));
-    for (const [participant, pc] of this.subscriptions) {
-      if (present.has(participant)) continue;
-      pc.close();
-      this.subscriptions.delete(participant);
-      this.queues.delete(pc);
-      this.emit('remote-gone', { participant });
-    }
+    this.others = state.participants.filter((p) => p.id !== this.participant);
+    this.partner = mediaPartner(this.role, this.others);
     this.emit('state', state);
+    this.showRemote();
   }
 
-  publish() {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    this.publisher = pc;
-    for (const track of [...this.local.getAudioTracks(), ...this.local.getVideoTracks()]) {
-      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.local] });
-      preferForwardedCodec(transceiver, track.kind);
-      if (track.kind === 'video') this.keepResolution(transceiver.sender);
+  // Tells the view what to show of the other participant: their camera while they are here
+  // and we have a connection, and their screen while they also say they share it. (For a few
+  // seconds after someone joins again, their old connection may still be listed as well.)
+  showRemote() {
+    const participant = this.pc ? this.partner : '';
+    const stream = participant ? this.remoteStream : null;
+    if (participant !== this.shown.participant || stream !== this.shown.stream) {
+      if (this.shown.participant) this.emit('remote-gone', { participant: this.shown.participant });
+      if (participant) this.emit('remote', { participant, stream });
+      this.shown = { participant, stream };
     }
-    pc.onicecandidate = (event) => this.sendCandidate(publishStream, event.candidate);
-    pc.onconnectionstatechange = () => this.onPublisherState(pc);
+    const sharing = this.others.some((p) => p.id === participant && p.sharing);
+    const screen = sharing ? this.remoteScreen : null;
+    if (screen !== this.shownScreen) {
+      this.shownScreen = screen;
+      this.emit('screen', { participant, stream: screen });
+    }
+  }
+
+  // ---- the connection ----
+
+  openConnection() {
+    this.closeConnection();
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const microphone = pc.addTransceiver(this.local.getAudioTracks()[0] ?? 'audio', { direction: 'sendrecv', streams: [this.local] });
+    const camera = pc.addTransceiver(this.local.getVideoTracks()[0] ?? 'video', { direction: 'sendrecv', streams: [this.local] });
+    const screen = pc.addTransceiver('video', { direction: 'sendrecv' });
+    preferForwardedCodec(microphone, 'audio');
+    preferForwardedCodec(camera, 'video');
+    preferForwardedCodec(screen, 'video');
+    keepResolution(camera.sender);
+    if (this.screenTrack) screen.sender.replaceTrack(this.screenTrack).catch(() => {});
+    this.pc = pc;
+    this.transceivers = { microphone, camera, screen };
+    this.queue = Promise.resolve();
+    // The receivers' tracks exist from the start; they play once the server forwards to them.
+    this.remoteStream = new MediaStream([microphone.receiver.track, camera.receiver.track]);
+    this.remoteScreen = new MediaStream([screen.receiver.track]);
+    pc.onicecandidate = (event) => {
+      const c = event.candidate;
+      if (c?.candidate) this.send({ type: 'ice', mline: c.sdpMLineIndex ?? 0, candidate: c.candidate });
+    };
+    pc.onconnectionstatechange = () => this.onConnectionState(pc);
     this.enqueue(pc, async () => {
       await pc.setLocalDescription(await pc.createOffer());
-      this.send({ type: 'offer', stream: publishStream, sdp: pc.localDescription?.sdp });
+      this.send({ type: 'offer', sdp: pc.localDescription?.sdp });
+    });
+    this.showRemote();
+  }
+
+  closeConnection() {
+    clearTimeout(this.disconnectedTimer);
+    clearTimeout(this.restartTimer);
+    this.restarting = false;
+    this.pc?.close();
+    this.pc = null;
+    this.transceivers = null;
+    this.showRemote();
+  }
+
+  /**
+   * Runs `work` after the connection's earlier operations (an ICE candidate must not overtake
+   * the description it belongs to).
+   * @param {RTCPeerConnection} pc
+   * @param {() => Promise<void>} work
+   */
+  enqueue(pc, work) {
+    this.queue = this.queue.then(work).catch((e) => {
+      if (pc.connectionState !== 'closed') this.emit('problem', { code: 'webrtc', message: String(e) });
     });
   }
 
-  // A support call is about seeing detail: lower the frame rate before the resolution.
-  /** @param {RTCRtpSender} sender */
-  keepResolution(sender) {
-    const parameters = sender.getParameters();
-    /** @type {any} */ (parameters).degradationPreference = 'maintain-resolution';
-    sender.setParameters(parameters).catch(() => {});
-  }
-
   /** @param {RTCPeerConnection} pc */
-  onPublisherState(pc) {
-    if (pc !== this.publisher) return;
+  onConnectionState(pc) {
+    if (pc !== this.pc) return;
     clearTimeout(this.disconnectedTimer);
     switch (pc.connectionState) {
       case 'connected':
+        clearTimeout(this.restartTimer);
+        this.restarting = false;
         this.emit('status', 'connected');
         return;
       case 'disconnected':
-        // Often a blip that heals by itself; if not, join again.
-        this.emit('status', 'reconnecting');
-        this.disconnectedTimer = setTimeout(() => this.rejoin(), disconnectedGrace);
+        // Often a blip that heals by itself; if not, restart ICE.
+        this.emit('status', 'restarting');
+        this.disconnectedTimer = setTimeout(() => this.restartIce(), disconnectedGrace);
         return;
       case 'failed':
-        this.rejoin();
+        this.restartIce();
         return;
       default:
         return;
     }
   }
 
-  /**
-   * @param {string} stream
-   * @param {string} sdp
-   */
-  onOffer(stream, sdp) {
-    if (typeof stream !== 'string' || !stream.startsWith('sub:')) return;
-    const participant = stream.slice(4);
-    const old = this.subscriptions.get(participant);
-    if (old) {
-      old.close();
-      this.queues.delete(old);
-    }
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    this.subscriptions.set(participant, pc);
-    const remote = new MediaStream();
-    pc.ontrack = (event) => {
-      remote.addTrack(event.track);
-      this.emit('remote', { participant, stream: remote });
-    };
-    pc.onicecandidate = (event) => this.sendCandidate(stream, event.candidate);
-    pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed' && this.subscriptions.get(participant) === pc) this.rejoin();
-    };
+  // Looks for a new path on the same connection; the server keeps our connection (and the
+  // other participant's view of us) because the offer's session id stays the same.
+  restartIce() {
+    const pc = this.pc;
+    if (!pc || this.restarting) return;
+    if (this.socket?.readyState !== WebSocket.OPEN) return this.rejoin();
+    this.restarting = true;
+    this.emit('status', 'restarting');
+    this.restartTimer = setTimeout(() => this.rejoin(), restartGrace);
     this.enqueue(pc, async () => {
-      await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription(await pc.createAnswer());
-      this.send({ type: 'answer', stream, sdp: pc.localDescription?.sdp });
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+      this.send({ type: 'offer', sdp: pc.localDescription?.sdp });
     });
-  }
-
-  /**
-   * @param {string} stream
-   * @param {number} mline
-   * @param {string} candidate
-   */
-  onCandidate(stream, mline, candidate) {
-    const pc = stream === publishStream ? this.publisher : this.subscriptions.get(String(stream).slice(4));
-    if (!pc || !candidate) return;
-    this.enqueue(pc, () => pc.addIceCandidate({ candidate, sdpMLineIndex: mline }));
-  }
-
-  /**
-   * @param {string} stream
-   * @param {RTCIceCandidate | null} candidate
-   */
-  sendCandidate(stream, candidate) {
-    if (!candidate || !candidate.candidate) return;
-    this.send({ type: 'ice', stream, mline: candidate.sdpMLineIndex ?? 0, candidate: candidate.candidate });
   }
 }

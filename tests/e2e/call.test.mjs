@@ -1,9 +1,10 @@
 // A specialist in the console and a customer on /j/<token>, in headless Chromium with a fake
-// camera and microphone, in a call through a real assistd. Screenshots of both pages and the
-// daemon's log are kept when a test fails.
+// camera, microphone and screen, in a call through a real assistd. Screenshots of both pages
+// and the daemon's log are kept when a test fails.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { Daemon } from './daemon.mjs';
@@ -13,7 +14,12 @@ const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+  '--auto-select-desktop-capture-source=Entire screen',
 ];
+// With ASSIST_E2E_WEB_DIR (say daemon/web), the pages' scripts and style come from there
+// instead of those built into assistd: for trying page changes without a rebuild.
+const webDir = process.env.ASSIST_E2E_WEB_DIR ? resolve(process.env.ASSIST_E2E_WEB_DIR) : '';
+const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 let daemon;
 let browser;
@@ -37,6 +43,25 @@ async function withPages(name, pages, body) {
   for (const [role, options] of Object.entries(pages)) {
     const context = await browser.newContext({ ignoreHTTPSErrors: true, ...options });
     contexts.push(context);
+    // Counts the RTCPeerConnections each page load makes (window.peerConnections).
+    await context.addInitScript(() => {
+      const Original = window.RTCPeerConnection;
+      window.peerConnections = 0;
+      window.RTCPeerConnection = class extends Original {
+        constructor(...args) {
+          super(...args);
+          window.peerConnections += 1;
+        }
+      };
+    });
+    if (webDir) {
+      await context.route(`${daemon.url}/web/*`, async (route) => {
+        const name = basename(new URL(route.request().url()).pathname);
+        const type = contentTypes[name.split('.').pop()];
+        if (!type) return route.continue();
+        await route.fulfill({ contentType: type, body: readFileSync(join(webDir, name)) });
+      });
+    }
     opened[role] = await context.newPage();
     opened[role].on('console', (m) => { if (m.type() === 'error') console.log(`[${role}] ${m.text()}`); });
   }
@@ -57,10 +82,12 @@ async function withPages(name, pages, body) {
 
 const stats = (page) => page.evaluate(() => window.assistCall.stats());
 
-/** What the page receives of `kind`, summed over the other participants. */
-async function received(page, kind) {
+const peerConnections = (page) => page.evaluate(() => window.peerConnections);
+
+/** What the page receives on `track` ("microphone", "camera", "screen") from the other side. */
+async function received(page, track) {
   const s = await stats(page);
-  const streams = s.inbound.filter((i) => i.kind === kind);
+  const streams = s.inbound.filter((i) => i.track === track);
   const sum = (field) => streams.reduce((total, i) => total + i[field], 0);
   return {
     streams: streams.length, framesDecoded: sum('framesDecoded'), energy: sum('totalAudioEnergy'),
@@ -82,23 +109,23 @@ async function eventually(what, check, timeoutMs = 30000) {
   throw new Error(`${what}: ${last?.message ?? last}`);
 }
 
-/** Video from the other side keeps arriving and decoding, at 640x480. */
-async function seesVideo(page, who) {
-  await eventually(`${who} decodes remote video`, async () => {
-    const before = await received(page, 'video');
+/** Video from the other side's `track` keeps arriving and decoding, at `size`. */
+async function seesVideo(page, who, track = 'camera', size = '640x480') {
+  await eventually(`${who} decodes remote ${track} video`, async () => {
+    const before = await received(page, track);
     assert.ok(before.framesDecoded > 0, `no frames decoded yet (${JSON.stringify(before)})`);
     await new Promise((r) => setTimeout(r, 1000));
-    const later = await received(page, 'video');
+    const later = await received(page, track);
     assert.ok(later.framesDecoded > before.framesDecoded + 5, `frames stopped at ${later.framesDecoded}`);
-    assert.equal(`${later.width}x${later.height}`, '640x480');
+    assert.equal(`${later.width}x${later.height}`, size);
   }, 45000);
 }
 
 /** Audio energy received over two seconds. */
 async function audioEnergyOver(page, ms = 2000) {
-  const before = await received(page, 'audio');
+  const before = await received(page, 'microphone');
   await new Promise((r) => setTimeout(r, ms));
-  const later = await received(page, 'audio');
+  const later = await received(page, 'microphone');
   return later.energy - before.energy;
 }
 
@@ -134,6 +161,51 @@ function rowState(page, id) {
   return page.locator(`tr[data-appointment="${id}"] .state`);
 }
 
+/** The customer goes through the consent and preview screens and joins. */
+async function customerJoins(customer, link) {
+  await customer.goto(link);
+  await customer.waitForSelector('#consent:not([hidden])');
+  await customer.check('#accept');
+  await customer.click('#continue');
+  await customer.waitForFunction(() => document.querySelector('#preview-video')?.videoWidth > 0);
+  await customer.click('#join');
+}
+
+/** A call between the specialist (signed in) and the customer, both seeing the other. */
+async function inCall(specialist, customer, customerName) {
+  await signIn(specialist);
+  const appointment = daemon.ctlJson(['appointment', 'create', '--customer-name', customerName, '--specialist', 'alice']);
+  await customerJoins(customer, appointment.join_url);
+  await specialist.click(`tr[data-appointment="${appointment.id}"] button.join`);
+  await seesVideo(customer, 'customer');
+  await seesVideo(specialist, 'specialist');
+}
+
+/** The ICE credentials of the page's offer, and those of its selected candidate pair. */
+function iceUfrags(page) {
+  return page.evaluate(async () => {
+    const pc = window.assistCall.pc;
+    const offered = pc.localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1];
+    const report = await pc.getStats();
+    let selected = '';
+    report.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) {
+        selected = report.get(report.get(s.selectedCandidatePairId).localCandidateId).usernameFragment;
+      }
+    });
+    return { offered, selected };
+  });
+}
+
+/** The size of the video the page shows in `selector`, once it plays. */
+async function shownSize(page, selector) {
+  const size = await page.waitForFunction((s) => {
+    const v = document.querySelector(s);
+    return v && !v.hidden && v.videoWidth > 0 && `${v.videoWidth}x${v.videoHeight}`;
+  }, selector);
+  return size.jsonValue();
+}
+
 describe('a call between the console and the customer page', () => {
   test('both see and hear each other; mute, camera off, reload, a lost connection and end for all work', async () => {
     await withPages('call', { specialist: {}, customer: { locale: 'en-GB' } }, async ({ specialist, customer }) => {
@@ -167,9 +239,29 @@ describe('a call between the console and the customer page', () => {
       await seesVideo(customer, 'customer');
       await seesVideo(specialist, 'specialist');
       assert.equal(daemon.ctlJson(['appointment', 'show', String(id)]).state, 'in_call');
-      // Media flowed at the first attempt: nobody had to leave and join again to get it.
+      // Media flowed at the first attempt, each page on one connection: nobody had to leave
+      // and join again to get it.
       const left = daemon.log().split('\n').filter((line) => line.includes('SIGNAL_LEFT'));
       assert.deepEqual(left, [], 'someone had to leave and join again to get media');
+      assert.equal(await peerConnections(customer), 1, 'RTCPeerConnections on the customer page');
+      assert.equal(await peerConnections(specialist), 1, 'RTCPeerConnections on the console');
+      assert.equal((await stats(customer)).connection, 'connected');
+
+      // An ICE restart keeps the call on the same connection, on both sides.
+      const offers = daemon.log().split('\n').filter((line) => line.includes('MEDIA_OFFER')).length;
+      const first = await iceUfrags(customer);
+      await customer.evaluate(() => window.assistCall.restartIce());
+      await customer.waitForSelector('#call-status[data-status="call.connected"]');
+      await eventually('the restarted ICE carries the call', async () => {
+        const now = await iceUfrags(customer);
+        assert.notEqual(now.offered, first.offered, 'the offer kept its ICE credentials');
+        assert.equal(now.selected, now.offered, 'the call is not on the new candidates');
+      });
+      await seesVideo(customer, 'customer after an ICE restart');
+      await seesVideo(specialist, 'specialist after the customer restarted ICE');
+      assert.equal(await peerConnections(customer), 1, 'the ICE restart made a new connection');
+      assert.equal(daemon.log().split('\n').filter((line) => line.includes('MEDIA_OFFER')).length, offers,
+        'the server made a new connection for the ICE restart');
 
       // Audio flows both ways; muting the customer silences what the specialist receives.
       await eventually('specialist hears the customer', async () => assert.ok(await audioEnergyOver(specialist) > 0));
@@ -191,18 +283,24 @@ describe('a call between the console and the customer page', () => {
       await customer.click('#camera');
       await eventually('the picture comes back', async () => assert.ok(await remoteBrightness(specialist) > 30));
 
-      // A reload of the customer page joins the same call again.
+      // A reload of the customer page joins the same call again, on one new connection.
       await customer.reload();
       await customer.waitForSelector('#call:not([hidden])');
       await seesVideo(customer, 'customer after reload');
       await seesVideo(specialist, 'specialist after the customer reloaded');
       assert.equal(daemon.ctlJson(['appointment', 'show', String(id)]).state, 'in_call');
+      assert.equal(await peerConnections(customer), 1, 'RTCPeerConnections on the reloaded page');
+      assert.equal(await peerConnections(specialist), 1, 'RTCPeerConnections on the console');
 
-      // A lost signalling connection (a network blip) heals by itself: the page joins again.
+      // A lost signalling connection (a network blip) heals by itself: the page joins again,
+      // with a new connection in place of the old one.
       await customer.evaluate(() => window.assistCall.socket.close());
       await customer.waitForSelector('#call-status[data-status="call.connected"]');
       await seesVideo(customer, 'customer after a lost connection');
       await seesVideo(specialist, 'specialist after the customer lost its connection');
+      assert.equal(await peerConnections(customer), 2, 'one connection before the blip, one after');
+      assert.equal(await customer.evaluate(() => window.assistCall.pc.connectionState), 'connected');
+      assert.equal(await peerConnections(specialist), 1, 'RTCPeerConnections on the console');
 
       // End for all: both pages say so and the appointment is over.
       await specialist.click('#end-all');
@@ -217,6 +315,97 @@ describe('a call between the console and the customer page', () => {
       await specialist.waitForSelector('#sign-in:not([hidden])');
       await specialist.reload();
       await specialist.waitForSelector('#sign-in:not([hidden])');
+    });
+  });
+});
+
+describe('sharing a screen', () => {
+  test('each side sees the other\'s screen on its own track, and the camera again when sharing stops', async () => {
+    await withPages('screen', { specialist: {}, customer: { locale: 'en-GB' } }, async ({ specialist, customer }) => {
+      await inCall(specialist, customer, 'Hedy Lamarr');
+      assert.ok(await customer.isHidden('#remote-screen'), 'a screen tile before anyone shares');
+
+      // The specialist shares: the customer gets a large screen tile next to the camera.
+      await specialist.click('#share');
+      await specialist.waitForSelector('#sharing-note:not([hidden])');
+      assert.equal(await specialist.textContent('#share'), 'Stop sharing');
+      await seesVideo(customer, 'customer, the specialist\'s screen', 'screen', '1280x720');
+      assert.equal(await shownSize(customer, '#remote-screen'), '1280x720');
+      await seesVideo(customer, 'customer, the specialist\'s camera while sharing');
+      assert.equal(await shownSize(customer, '#remotes video'), '640x480');
+      assert.ok(await customer.locator('#call.presenting').isVisible());
+
+      // Stopping restores the camera view.
+      await specialist.click('#share');
+      await specialist.waitForSelector('#sharing-note', { state: 'hidden' });
+      await customer.waitForSelector('#remote-screen', { state: 'hidden' });
+      assert.equal(await customer.locator('#call.presenting').count(), 0);
+      await seesVideo(customer, 'customer, the specialist\'s camera after sharing');
+      assert.equal(await shownSize(customer, '#remotes video'), '640x480');
+
+      // The customer shares; the browser's own "stop sharing" (the track ends) stops it too.
+      await customer.click('#share');
+      await customer.waitForSelector('#sharing-note:not([hidden])');
+      await seesVideo(specialist, 'specialist, the customer\'s screen', 'screen', '1280x720');
+      assert.equal(await shownSize(specialist, '#remote-screen'), '1280x720');
+      await customer.evaluate(() => window.assistCall.screenTrack.dispatchEvent(new Event('ended')));
+      await customer.waitForSelector('#sharing-note', { state: 'hidden' });
+      await specialist.waitForSelector('#remote-screen', { state: 'hidden' });
+      assert.equal(await customer.evaluate(() => window.assistCall.transceivers.screen.sender.track), null);
+      await seesVideo(specialist, 'specialist, the customer\'s camera after sharing');
+
+      // All of it on the one connection each page made.
+      assert.equal(await peerConnections(customer), 1, 'RTCPeerConnections on the customer page');
+      assert.equal(await peerConnections(specialist), 1, 'RTCPeerConnections on the console');
+      await specialist.click('#end-all');
+      await customer.waitForSelector('#notice:not([hidden])');
+    });
+  });
+});
+
+describe('a network outage', () => {
+  // Taking the loopback interface down is only harmless in the network namespace tests/e2e/run
+  // makes; elsewhere this test does not run.
+  const inNamespace = process.env.ASSIST_E2E_IN_NETNS === '1' && process.getuid?.() === 0;
+
+  const skip = !inNamespace && 'needs the network namespace of tests/e2e/run';
+  test('the page restarts ICE on its connection, and says so while the video is away', { skip }, async () => {
+    await withPages('outage', { specialist: {}, customer: { locale: 'fr-FR' } }, async ({ specialist, customer }) => {
+      await inCall(specialist, customer, 'Katherine Johnson');
+      await customer.evaluate(() => {
+        window.statuses = [];
+        window.assistCall.addEventListener('status', (e) => window.statuses.push(e.detail));
+      });
+      execFileSync('ip', ['link', 'set', 'lo', 'down']);
+      try {
+        // Chromium notices after a few seconds; the page waits a few more before restarting.
+        await customer.waitForFunction(() => window.statuses.includes('restarting'), null, { timeout: 20000 });
+        assert.equal(await customer.textContent('#call-status'), 'Reconnexion de la vidéo…');
+        await customer.waitForFunction(() => window.assistCall.restarting, null, { timeout: 10000 });
+      } finally {
+        execFileSync('ip', ['link', 'set', 'lo', 'up']);
+      }
+      await customer.waitForSelector('#call-status[data-status="call.connected"]');
+      for (const [who, page] of [['customer', customer], ['specialist', specialist]]) {
+        await eventually(`${who} receives video again`, async () => {
+          const before = (await stats(page)).inbound.find((i) => i.track === 'camera').packetsReceived;
+          await new Promise((r) => setTimeout(r, 1000));
+          const later = (await stats(page)).inbound.find((i) => i.track === 'camera').packetsReceived;
+          assert.ok(later > before + 20, `packets stopped at ${later}`);
+        });
+      }
+      assert.equal(await peerConnections(customer), 1, 'the page made a new connection');
+      assert.ok(!(await customer.evaluate(() => window.statuses)).includes('reconnecting'), 'the page joined again');
+      // Packets lost in the outage need a keyframe, which the browsers ask for with a PLI that
+      // assistd passes on to the sender.
+      for (const [who, page] of [['customer', customer], ['specialist', specialist]]) {
+        await eventually(`${who} decodes video again`, async () => {
+          const before = await received(page, 'camera');
+          await new Promise((r) => setTimeout(r, 1000));
+          const later = await received(page, 'camera');
+          assert.ok(later.framesDecoded > before.framesDecoded + 5, `frames stopped at ${later.framesDecoded}`);
+        }, 15000);
+      }
     });
   });
 });

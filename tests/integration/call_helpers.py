@@ -19,6 +19,16 @@ from wsclient import WebSocket  # noqa: E402
 
 PEER = os.path.join(TOOLS, "assist-peer")
 ICE_YAML = "media:\n  ice:\n    addresses: [\"127.0.0.1\"]\n"
+PROTOCOL = 2  # the signalling protocol version these tests speak
+
+
+def hello(token=None, **extra):
+    """A hello message in this protocol version: with a join token, or e.g. watch=True."""
+    message = {"type": "hello", "version": PROTOCOL}
+    if token is not None:
+        message["token"] = token
+    message.update(extra)
+    return message
 
 
 class Member:
@@ -33,7 +43,7 @@ class Member:
         self.leaving = False
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
-        self.ws.send(json.dumps({"type": "hello", "version": 1, "token": token}))
+        self.ws.send(json.dumps(hello(token)))
 
     def _read(self):
         while True:
@@ -143,12 +153,12 @@ class CallTestMixin:
             raise AssertionError("timed out waiting for %s: appointment %d is %s, not %s"
                                  % (what, appointment_id, seen[-1] if seen else "?", state)) from None
 
-    def wait_media(self, appointment_id, streams=2):
-        """Until `streams` subscriptions in this appointment's room have connected (DTLS up, so
-        forwarded media flows); MEDIA_CONNECTION is logged at debug level, which the harness sets."""
-        pattern = re.compile(r"MEDIA_CONNECTION room=%d participant=\S+ stream=sub:\S+ state=connected"
-                             % appointment_id)
-        wait_for(lambda: len(pattern.findall(self.daemon.log_text())) >= streams,
+    def wait_media(self, appointment_id, participants=2):
+        """Until the connections of `participants` different participants in this appointment's
+        room have connected (ICE and DTLS up, so forwarded media flows); MEDIA_CONNECTION is logged
+        at debug level, which the harness sets."""
+        pattern = re.compile(r"MEDIA_CONNECTION room=%d participant=(\S+) state=connected\b" % appointment_id)
+        wait_for(lambda: len(set(pattern.findall(self.daemon.log_text()))) >= participants,
                  "media to flow in appointment %d" % appointment_id, timeout=30)
 
     def sql(self, query, *params):
@@ -181,7 +191,7 @@ class CallTestMixin:
         ws = WebSocket(self.ws_url, self.daemon.cert)
         try:
             ws.sock.settimeout(5)
-            ws.send(json.dumps({"type": "hello", "version": 1, "token": token}))
+            ws.send(json.dumps(hello(token)))
             text = ws.receive()
             answer = json.loads(text) if text else None
             started = time.monotonic()

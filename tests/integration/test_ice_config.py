@@ -1,8 +1,8 @@
 """ICE configuration as browsers see it: the TURN servers and ephemeral credentials in the
 signalling welcome, the public address (1:1 NAT) in the server's candidates, and ICE-TCP
-candidates only when configured. The server's candidates are read from its answer to a
-publish offer sent over raw signalling; a call between two assist-peers checks that media
-still flows when the announced address is not the host's."""
+candidates only when configured. The server's candidates are read from its answer to an
+offer sent over raw signalling; a call between two assist-peers checks that media still flows
+when the announced address is not the host's."""
 
 import base64
 import hashlib
@@ -18,6 +18,7 @@ import threading
 import time
 import unittest
 
+from call_helpers import hello
 from harness import SOURCE_DIR, DaemonTestCase, wait_for
 
 TOOLS = os.path.join(SOURCE_DIR, "tests", "tools")
@@ -29,7 +30,7 @@ PUBLIC = "203.0.113.7"  # TEST-NET-3: never this host's address
 SECRET = "north-wind-42"
 TTL = 7200
 
-# A browser-like publish offer: one VP8 m-line, trickle ICE (no candidates of its own).
+# A browser-like offer: one bundled VP8 m-line, trickle ICE (no candidates of its own).
 OFFER = "\r\n".join([
     "v=0",
     "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
@@ -71,13 +72,13 @@ class IceTestCase(DaemonTestCase):
     def join(self, token):
         ws = WebSocket(self.ws_url(), self.daemon.cert)
         self.addCleanup(ws.close)
-        ws.send(json.dumps({"type": "hello", "version": 1, "token": token}))
+        ws.send(json.dumps(hello(token)))
         welcome = json.loads(ws.receive())
         self.assertEqual(welcome["type"], "welcome", welcome)
         return ws, welcome
 
     def server_candidates(self, quiet=2.0, limit=20.0):
-        """Publishes OFFER; returns (answer SDP, candidates) once the server has been quiet
+        """Offers OFFER; returns (answer SDP, candidates) once the server has been quiet
         for `quiet` seconds after its answer and first candidate."""
         _, token = self.customer_token()
         ws, _ = self.join(token)
@@ -86,7 +87,7 @@ class IceTestCase(DaemonTestCase):
         reader.start()
         answer, candidates = None, []
         try:
-            ws.send(json.dumps({"type": "offer", "stream": "publish", "sdp": OFFER}))
+            ws.send(json.dumps({"type": "offer", "sdp": OFFER}))
             deadline = time.monotonic() + limit
             while time.monotonic() < deadline:
                 try:
@@ -97,7 +98,7 @@ class IceTestCase(DaemonTestCase):
                     continue
                 if message["type"] == "answer":
                     answer = message["sdp"]
-                elif message["type"] == "ice" and message["stream"] == "publish":
+                elif message["type"] == "ice":
                     candidates.append(message["candidate"])
                 elif message["type"] == "error":
                     self.fail("the server refused the offer: %s" % message)
@@ -111,7 +112,7 @@ class IceTestCase(DaemonTestCase):
                 pass
             reader.join(10)
             ws.sock.close()
-        self.assertIsNotNone(answer, "no answer to the publish offer")
+        self.assertIsNotNone(answer, "no answer to the offer")
         self.assertTrue(candidates, "no candidates from the server")
         return answer, candidates
 

@@ -11,7 +11,7 @@ import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from call_helpers import ICE_YAML, CallTestMixin, WebSocket
+from call_helpers import ICE_YAML, CallTestMixin, WebSocket, hello
 from harness import Daemon, DaemonTestCase, wait_for
 
 SWEEP_YAML = "appointments:\n  sweep_interval: 1s\n"
@@ -170,7 +170,7 @@ class DatabaseFaults(CallTestMixin, DaemonTestCase):
         try:
             ws = WebSocket(self.ws_url, self.daemon.cert)
             ws.sock.settimeout(10)
-            ws.send(json.dumps({"type": "hello", "version": 1, "token": customer}))
+            ws.send(json.dumps(hello(customer)))
             answer = json.loads(ws.receive())
             self.assertEqual(answer["type"], "error", answer)
             self.assertEqual(answer["code"], "internal")

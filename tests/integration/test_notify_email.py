@@ -9,6 +9,7 @@ import os
 import re
 import sys
 
+from call_helpers import hello
 from fake_smtp import FakeSmtp, calendar_part, ics_fields, text_part
 from harness import SOURCE_DIR, Daemon, wait_for
 
@@ -64,7 +65,7 @@ class EmailNotifications(unittest.TestCase):
         self.assertIsNone(opened())
         token = re.search(re.escape(d.public_url) + r"/j/([A-Za-z0-9_-]+)", body).group(1)
         ws = WebSocket("wss://127.0.0.1:%d/ws/v1" % d.port, d.cert)
-        ws.send(json.dumps({"type": "hello", "version": 1, "token": token}))
+        ws.send(json.dumps(hello(token)))
         self.assertEqual(json.loads(ws.receive())["type"], "welcome")
         ws.close()
         wait_for(lambda: opened() is not None, "the opening to be recorded")

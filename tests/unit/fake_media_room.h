@@ -14,10 +14,9 @@
 namespace assist::testing {
 
 struct RoomCall {
-  std::string what;  // "join", "publish", "accept_answer", "add_candidate", "leave", "close"
+  std::string what;  // "join", "offer", "add_candidate", "leave", "close"
   std::string participant;
-  std::string stream;
-  std::string text;  // sdp or candidate
+  std::string text;  // sdp, candidate or role
   unsigned mline = 0;
 };
 
@@ -45,19 +44,17 @@ class FakeMediaRoom : public signalling::MediaRoom {
  public:
   explicit FakeMediaRoom(std::shared_ptr<RoomRecord> record) : r_(std::move(record)) {}
   ~FakeMediaRoom() override { r_->destroyed = true; }
-  void join(const std::string& participant) override { r_->calls.push_back({"join", participant, "", "", 0}); }
-  void publish(const std::string& participant, const std::string& offer_sdp) override {
-    r_->calls.push_back({"publish", participant, media::publish_stream, offer_sdp, 0});
+  void join(const std::string& participant, const std::string& role) override {
+    r_->calls.push_back({"join", participant, role, 0});
   }
-  void accept_answer(const std::string& participant, const std::string& stream, const std::string& sdp) override {
-    r_->calls.push_back({"accept_answer", participant, stream, sdp, 0});
+  void offer(const std::string& participant, const std::string& sdp) override {
+    r_->calls.push_back({"offer", participant, sdp, 0});
   }
-  void add_candidate(const std::string& participant, const std::string& stream, unsigned mline,
-                     const std::string& candidate) override {
-    r_->calls.push_back({"add_candidate", participant, stream, candidate, mline});
+  void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate) override {
+    r_->calls.push_back({"add_candidate", participant, candidate, mline});
   }
-  void leave(const std::string& participant) override { r_->calls.push_back({"leave", participant, "", "", 0}); }
-  void close() override { r_->calls.push_back({"close", "", "", "", 0}); }
+  void leave(const std::string& participant) override { r_->calls.push_back({"leave", participant, "", 0}); }
+  void close() override { r_->calls.push_back({"close", "", "", 0}); }
 
  private:
   std::shared_ptr<RoomRecord> r_;

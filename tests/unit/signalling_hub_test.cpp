@@ -185,7 +185,7 @@ class HubTest : public ::testing::Test {
 
   void say(const PeerPtr& p, const json& m) { hub->on_message(p, m.dump()); }
   void hello_token(const PeerPtr& p, const std::string& tok) {
-    say(p, {{"type", "hello"}, {"version", 1}, {"token", tok}});
+    say(p, {{"type", "hello"}, {"version", protocol_version}, {"token", tok}});
   }
 
   // A connection that joined with a link; expects the welcome.
@@ -198,12 +198,12 @@ class HubTest : public ::testing::Test {
   }
   PeerPtr join_console(const User& u, std::int64_t appointment_id) {
     auto p = open(session(u));
-    say(p, {{"type", "hello"}, {"version", 1}, {"appointment_id", appointment_id}});
+    say(p, {{"type", "hello"}, {"version", protocol_version}, {"appointment_id", appointment_id}});
     return p;
   }
   PeerPtr watcher(const User& u) {
     auto p = open(session(u));
-    say(p, {{"type", "hello"}, {"version", 1}, {"watch", true}});
+    say(p, {{"type", "hello"}, {"version", protocol_version}, {"watch", true}});
     EXPECT_EQ(p->count("welcome"), 1) << p->dump();
     return p;
   }
@@ -239,7 +239,7 @@ class HubHello : public HubTest {};
 TEST_F(HubHello, CustomerLinkIsWelcomed) {
   auto p = join(customer_token);
   const auto w = p->last("welcome");
-  EXPECT_EQ(w["version"], 1);
+  EXPECT_EQ(w["version"], 2);
   EXPECT_EQ(w["role"], "customer");
   const auto label = w["participant"].get<std::string>();
   EXPECT_TRUE(label.size() > 1 && label[0] == 'p' &&
@@ -256,7 +256,7 @@ TEST_F(HubHello, CustomerLinkIsWelcomed) {
   EXPECT_EQ(p->sent[0]["type"], "welcome");
   const auto st = p->last("state");
   EXPECT_EQ(st["appointment_state"], "waiting");
-  EXPECT_EQ(st["participants"], json::array({{{"id", p->label()}, {"role", "customer"}}}));
+  EXPECT_EQ(st["participants"], json::array({{{"id", p->label()}, {"role", "customer"}, {"sharing", false}}}));
   // The call is live: the room has the participant, the database the row.
   EXPECT_EQ(hub->calls(), 1u);
   ASSERT_TRUE(room());
@@ -306,13 +306,13 @@ TEST_F(HubHello, AnotherSpecialistsAppointmentIsNotFound) {
 
 TEST_F(HubHello, NoCredentialsIsAuthenticationRequired) {
   auto p = open();
-  say(p, {{"type", "hello"}, {"version", 1}});
+  say(p, {{"type", "hello"}, {"version", protocol_version}});
   expect_refused(p, "authentication_required");
   auto q = open();
-  say(q, {{"type", "hello"}, {"version", 1}, {"appointment_id", appt.id}});
+  say(q, {{"type", "hello"}, {"version", protocol_version}, {"appointment_id", appt.id}});
   expect_refused(q, "authentication_required");
   auto r = open("not-a-session");
-  say(r, {{"type", "hello"}, {"version", 1}, {"watch", true}});
+  say(r, {{"type", "hello"}, {"version", protocol_version}, {"watch", true}});
   expect_refused(r, "authentication_required");
   EXPECT_TRUE(rows(appt.id).empty());
 }
@@ -328,7 +328,7 @@ TEST_F(HubHello, WatchingConsoleIsWelcomedOutsideAnyCall) {
   EXPECT_EQ(hub->calls(), 0u);
   EXPECT_TRUE(rows(appt.id).empty());
   // A watcher is in no call: call messages are refused, ping is answered.
-  say(p, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  say(p, {{"type", "offer"}, {"sdp", sdp()}});
   EXPECT_TRUE(got_error(*p, "not_in_call", false));
   say(p, {{"type", "ping"}});
   EXPECT_EQ(p->sent.back()["type"], "pong");
@@ -336,7 +336,7 @@ TEST_F(HubHello, WatchingConsoleIsWelcomedOutsideAnyCall) {
 }
 
 TEST_F(HubHello, WrongVersionIsRefusedAndClosed) {
-  for (int version : {0, 2}) {
+  for (int version : {0, 1, 3}) {
     auto p = open();
     say(p, {{"type", "hello"}, {"version", version}, {"token", customer_token.token}});
     EXPECT_TRUE(got_error(*p, "unsupported_version", true)) << version;
@@ -355,15 +355,15 @@ TEST_F(HubHello, SecondHelloIsRefused) {
   EXPECT_EQ(p->count("welcome"), 1);
   EXPECT_EQ(rows(appt.id).size(), 1u);  // no second row, no takeover of itself
   auto w = watcher(sue);
-  say(w, {{"type", "hello"}, {"version", 1}, {"watch", true}});
+  say(w, {{"type", "hello"}, {"version", protocol_version}, {"watch", true}});
   EXPECT_TRUE(got_error(*w, "already_greeted", false));
 }
 
 TEST_F(HubHello, NothingButHelloBeforeHello) {
   auto p = open();
   for (const json& m : {json{{"type", "ping"}}, json{{"type", "end"}},
-                        json{{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}},
-                        json{{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", ""}}}) {
+                        json{{"type", "offer"}, {"sdp", sdp()}},
+                        json{{"type", "ice"}, {"mline", 0}, {"candidate", ""}}}) {
     p->forget();
     say(p, m);
     EXPECT_TRUE(got_error(*p, "hello_required", false)) << m.dump();
@@ -443,7 +443,8 @@ TEST_F(HubPresence, BothSidesMakeACallOneSideWaits) {
   auto s = join_console(alice, appt.id);
   ASSERT_EQ(s->count("welcome"), 1) << s->dump();
   EXPECT_EQ(state(appt.id), S::in_call);
-  const json both = json::array({{{"id", c->label()}, {"role", "customer"}}, {{"id", s->label()}, {"role", "specialist"}}});
+  const json both = json::array({{{"id", c->label()}, {"role", "customer"}, {"sharing", false}},
+                                 {{"id", s->label()}, {"role", "specialist"}, {"sharing", false}}});
   for (const auto& p : {c, s}) {
     auto st = p->last("state");
     EXPECT_EQ(st["appointment_state"], "in_call") << p->dump();
@@ -565,25 +566,18 @@ class HubRouting : public HubTest {
 };
 
 TEST_F(HubRouting, NegotiationReachesTheRoom) {
-  say(c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp("c")}});
-  say(s, {{"type", "answer"}, {"stream", "sub:" + c->label()}, {"sdp", sdp("s")}});
+  say(c, {{"type", "offer"}, {"sdp", sdp("c")}});
   const std::string cand = "candidate:1 1 UDP 2122252543 192.0.2.1 50000 typ host";
-  say(c, {{"type", "ice"}, {"stream", "publish"}, {"mline", 1}, {"candidate", cand}});
-  say(s, {{"type", "ice"}, {"stream", "sub:" + c->label()}, {"mline", 0}, {"candidate", ""}});
+  say(c, {{"type", "ice"}, {"mline", 1}, {"candidate", cand}});
+  say(s, {{"type", "ice"}, {"mline", 0}, {"candidate", ""}});
 
-  auto pub = room()->of("publish");
-  ASSERT_EQ(pub.size(), 1u);
-  EXPECT_EQ(pub[0].participant, c->label());
-  EXPECT_EQ(pub[0].text, sdp("c"));
-  auto ans = room()->of("accept_answer");
-  ASSERT_EQ(ans.size(), 1u);
-  EXPECT_EQ(ans[0].participant, s->label());
-  EXPECT_EQ(ans[0].stream, "sub:" + c->label());
-  EXPECT_EQ(ans[0].text, sdp("s"));
+  auto offers = room()->of("offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].participant, c->label());
+  EXPECT_EQ(offers[0].text, sdp("c"));
   auto ice = room()->of("add_candidate");
   ASSERT_EQ(ice.size(), 2u);
   EXPECT_EQ(ice[0].participant, c->label());
-  EXPECT_EQ(ice[0].stream, "publish");
   EXPECT_EQ(ice[0].mline, 1u);
   EXPECT_EQ(ice[0].text, cand);
   EXPECT_EQ(ice[1].participant, s->label());
@@ -594,14 +588,14 @@ TEST_F(HubRouting, NegotiationReachesTheRoom) {
 TEST_F(HubRouting, InvalidNegotiationIsMalformedAndGoesNowhere) {
   const auto before = room()->calls.size();
   const std::vector<std::pair<PeerPtr, json>> bad = {
-      {c, {{"type", "offer"}, {"stream", "sub:p1"}, {"sdp", sdp()}}},
-      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", "not an sdp"}}},
-      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", ""}}},
-      {s, {{"type", "answer"}, {"stream", "publish"}, {"sdp", sdp()}}},
-      {s, {{"type", "answer"}, {"stream", "sub:" + c->label()}, {"sdp", "o=- 1"}}},
-      {c, {{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", "a=candidate:1"}}},
-      {c, {{"type", "ice"}, {"stream", "publish"}, {"mline", 99}, {"candidate", ""}}},
-      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}, {"extra", 1}}},
+      {c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}}},  // a version 1 member
+      {c, {{"type", "offer"}, {"sdp", "not an sdp"}}},
+      {c, {{"type", "offer"}, {"sdp", ""}}},
+      {c, {{"type", "ice"}, {"mline", 0}, {"candidate", "a=candidate:1"}}},
+      {c, {{"type", "ice"}, {"mline", 99}, {"candidate", ""}}},
+      {c, {{"type", "offer"}, {"sdp", sdp()}, {"extra", 1}}},
+      {c, {{"type", "screen"}}},
+      {c, {{"type", "screen"}, {"sharing", "yes"}}},
   };
   for (const auto& [peer, m] : bad) {
     peer->forget();
@@ -610,43 +604,60 @@ TEST_F(HubRouting, InvalidNegotiationIsMalformedAndGoesNowhere) {
     EXPECT_FALSE(peer->closed()) << m.dump();
   }
   EXPECT_EQ(room()->calls.size(), before);
-  say(c, {{"type", "chat"}, {"text", "hi"}});
-  EXPECT_TRUE(got_error(*c, "unknown_type", false));
+  s->forget();
+  say(s, {{"type", "answer"}, {"sdp", sdp()}});  // the server never offers in version 2
+  EXPECT_TRUE(got_error(*s, "unknown_type", false)) << s->dump();
   EXPECT_EQ(state(appt.id), S::in_call);
+}
+
+TEST_F(HubRouting, ScreenSharingIsInTheStateEveryoneGets) {
+  s->forget();
+  say(c, {{"type", "screen"}, {"sharing", true}});
+  auto st = s->last("state");
+  ASSERT_FALSE(st.is_null()) << s->dump();
+  bool sharing = false;
+  for (const auto& p : st["participants"])
+    if (p["id"] == c->label()) sharing = p["sharing"];
+  EXPECT_TRUE(sharing) << st.dump();
+  s->forget();
+  say(c, {{"type", "screen"}, {"sharing", true}});  // no change: nothing sent
+  EXPECT_EQ(s->count("state"), 0);
+  say(c, {{"type", "screen"}, {"sharing", false}});
+  const auto stopped = s->last("state");
+  for (const auto& p : stopped["participants"]) EXPECT_FALSE(p["sharing"].get<bool>());
 }
 
 TEST_F(HubRouting, RoomEventsReachTheirParticipantOnly) {
   auto& events = room()->events;
   c->forget();
   s->forget();
-  events.description(c->label(), "publish", "answer", sdp("srv"));
-  events.candidate(s->label(), "sub:" + c->label(), 0, "candidate:2 1 UDP 1 192.0.2.9 4000 typ host");
-  events.connection_state(c->label(), "publish", "connected");
-  events.failure(s->label(), "the answer is not valid SDP");
-  events.description("p999", "publish", "answer", sdp("nobody"));  // no such participant: dropped
+  events.answer(c->label(), sdp("srv"));
+  events.candidate(s->label(), 0, "candidate:2 1 UDP 1 192.0.2.9 4000 typ host");
+  events.connection_state(c->label(), "connected");
+  events.failure(s->label(), "offer_not_bundled", "the offer has no BUNDLE group");
+  events.answer("p999", sdp("nobody"));  // no such participant: dropped
   ASSERT_EQ(c->sent.size(), 2u) << c->dump();
-  EXPECT_EQ(c->sent[0], json({{"type", "answer"}, {"stream", "publish"}, {"sdp", sdp("srv")}}));
-  EXPECT_EQ(c->sent[1], json({{"type", "media"}, {"stream", "publish"}, {"state", "connected"}}));
+  EXPECT_EQ(c->sent[0], json({{"type", "answer"}, {"sdp", sdp("srv")}}));
+  EXPECT_EQ(c->sent[1], json({{"type", "media"}, {"state", "connected"}}));
   ASSERT_EQ(s->sent.size(), 2u) << s->dump();
   EXPECT_EQ(s->sent[0]["type"], "ice");
-  EXPECT_EQ(s->sent[0]["stream"], "sub:" + c->label());
   EXPECT_EQ(s->sent[0]["mline"], 0);
-  EXPECT_TRUE(got_error(*s, "media_failed", false));
+  EXPECT_TRUE(got_error(*s, "offer_not_bundled", false));
   // An event for someone who has left goes nowhere.
   const auto gone = c->label();
   hub->on_close(c);
   s->forget();
-  events.connection_state(gone, "publish", "closed");
+  events.connection_state(gone, "closed");
   EXPECT_EQ(s->count("media"), 0);
 }
 
 // A problem text from the media side (a GError message, an exception) may be longer than the
 // table allows error.message; it is cut, and FakePeer checks the result against the table.
 TEST_F(HubRouting, LongMediaFailureStaysWithinTheTable) {
-  room()->events.failure(c->label(), "offer refused: " + std::string(600, 'x'));
+  room()->events.failure(c->label(), "offer_refused", "offer refused: " + std::string(600, 'x'));
   auto e = c->last("error");
   ASSERT_FALSE(e.is_null()) << c->dump();
-  EXPECT_EQ(e["code"], "media_failed");
+  EXPECT_EQ(e["code"], "offer_refused");
   EXPECT_LE(e["message"].get<std::string>().size(), 500u);
 }
 
@@ -735,7 +746,7 @@ TEST_F(HubFault, AHandlerThatBreaksLeavesCleanly) {
   hub = make_hub(false);
   hub->handle("offer", [](Context&, const Message&) { throw std::runtime_error("broken feature"); });
   auto p = join(customer_token);
-  say(p, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  say(p, {{"type", "offer"}, {"sdp", sdp()}});
   EXPECT_TRUE(got_error(*p, "internal", false));
   EXPECT_TRUE(p->closed());
   auto r = rows(appt.id);
@@ -756,7 +767,7 @@ TEST_F(HubFault, TheOthersSeeTheBrokenConnectionLeave) {
   hub->handle("offer", [](Context&, const Message&) { throw std::runtime_error("broken feature"); });
   auto c = join(customer_token);
   auto s = join(specialist_token);
-  say(c, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  say(c, {{"type", "offer"}, {"sdp", sdp()}});
   EXPECT_TRUE(c->closed());
   EXPECT_FALSE(s->closed());
   EXPECT_EQ(ids(s->last("state")), std::vector<std::string>{s->label()}) << s->dump();
@@ -770,16 +781,16 @@ TEST_F(HubFault, RefusalsFromHandlersAreReplies) {
   hub->handle("offer", [](Context&, const Message&) {
     throw DomainError(ErrorKind::conflict, "illegal_transition", "not now");
   });
-  hub->handle("answer", [](Context&, const Message&) { throw ProtocolError("malformed", "no"); });
+  hub->handle("screen", [](Context&, const Message&) { throw ProtocolError("malformed", "no"); });
   auto p = join(customer_token);
-  say(p, {{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}});
+  say(p, {{"type", "offer"}, {"sdp", sdp()}});
   EXPECT_TRUE(got_error(*p, "illegal_transition", false));
-  say(p, {{"type", "answer"}, {"stream", "sub:p9"}, {"sdp", sdp()}});
+  say(p, {{"type", "screen"}, {"sharing", true}});
   EXPECT_TRUE(got_error(*p, "malformed", false));
   EXPECT_FALSE(p->closed());
   EXPECT_FALSE(rows(appt.id)[0].left_at);
   // No feature registered for ice on this hub.
-  say(p, {{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", ""}});
+  say(p, {{"type", "ice"}, {"mline", 0}, {"candidate", ""}});
   EXPECT_TRUE(got_error(*p, "unknown_type", false));
   EXPECT_EQ(hub->calls(), 1u);
 }
@@ -858,7 +869,7 @@ TEST_F(HubDatabaseFault, AHelloTheDatabaseRefusedIsAnErrorNotACrash) {
   EXPECT_EQ(hub->calls(), 0u);
   EXPECT_TRUE(rooms.opened.empty());
   auto q = open(alices_session);  // reading the session works; the join's write does not
-  say(q, {{"type", "hello"}, {"version", 1}, {"appointment_id", appt.id}});
+  say(q, {{"type", "hello"}, {"version", protocol_version}, {"appointment_id", appt.id}});
   EXPECT_TRUE(got_error(*q, "internal", false)) << q->dump();
   EXPECT_TRUE(q->closed());
   EXPECT_EQ(hub->calls(), 0u);

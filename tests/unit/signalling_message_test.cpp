@@ -69,12 +69,14 @@ TEST(SignallingMessageTable, EachTypeAndDirectionIsDescribedOnce) {
       }
     }
   }
-  for (auto type : {"hello", "offer", "answer", "ice", "end", "ping"})
+  for (auto type : {"hello", "offer", "ice", "screen", "end", "ping"})
     EXPECT_NE(find_message(type, Direction::to_server), nullptr) << type;
-  for (auto type : {"welcome", "state", "appointment", "offer", "answer", "ice", "media", "ended", "error", "pong"})
+  for (auto type : {"welcome", "state", "appointment", "answer", "ice", "media", "ended", "error", "pong"})
     EXPECT_NE(find_message(type, Direction::to_client), nullptr) << type;
   EXPECT_EQ(find_message("welcome", Direction::to_server), nullptr);
   EXPECT_EQ(find_message("hello", Direction::to_client), nullptr);
+  EXPECT_EQ(find_message("answer", Direction::to_server), nullptr);  // the server never offers
+  EXPECT_EQ(find_message("offer", Direction::to_client), nullptr);
 }
 
 // ---- Message::parse ----
@@ -108,16 +110,15 @@ TEST(SignallingMessage, WhatThePagesSendParses) {
   EXPECT_TRUE(Message::parse(R"({"type":"hello","version":1,"watch":true})").flag("watch"));
   EXPECT_FALSE(Message::parse(R"({"type":"hello","version":1,"watch":false})").flag("watch"));
 
-  auto offer = Message::parse(json{{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}}.dump());
-  EXPECT_EQ(offer.text("stream"), "publish");
+  auto offer = Message::parse(json{{"type", "offer"}, {"sdp", sdp()}}.dump());
   EXPECT_EQ(offer.text("sdp"), sdp());
-  auto answer = Message::parse(json{{"type", "answer"}, {"stream", "sub:p2"}, {"sdp", sdp()}}.dump());
-  EXPECT_EQ(answer.text("stream"), "sub:p2");
+  EXPECT_EQ(refusal(json{{"type", "answer"}, {"sdp", sdp()}}.dump()), "unknown_type");  // the server never offers
+  EXPECT_TRUE(Message::parse(R"({"type":"screen","sharing":true})").flag("sharing"));
   auto ice = Message::parse(
-      R"({"type":"ice","stream":"publish","mline":1,"candidate":"candidate:1 1 UDP 2122252543 192.0.2.1 50000 typ host"})");
+      R"({"type":"ice","mline":1,"candidate":"candidate:1 1 UDP 2122252543 192.0.2.1 50000 typ host"})");
   EXPECT_EQ(ice.integer("mline"), 1);
   EXPECT_EQ(ice.text("candidate"), "candidate:1 1 UDP 2122252543 192.0.2.1 50000 typ host");
-  EXPECT_EQ(refusal(R"({"type":"ice","stream":"publish","mline":0,"candidate":""})"), "");  // end of candidates
+  EXPECT_EQ(refusal(R"({"type":"ice","mline":0,"candidate":""})"), "");  // end of candidates
   EXPECT_EQ(Message::parse(R"({"type":"end"})").type(), "end");
   EXPECT_EQ(Message::parse(R"({"type":"ping"})").type(), "ping");
   // A null member counts as absent.
@@ -154,8 +155,8 @@ TEST(SignallingMessage, MissingRequiredMembersAreMalformed) {
     }
   }
   EXPECT_EQ(refusal(R"({"type":"hello"})"), "malformed");
-  EXPECT_EQ(refusal(R"({"type":"offer","stream":"publish"})"), "malformed");
-  EXPECT_EQ(refusal(R"({"type":"ice","stream":"publish","candidate":""})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"offer"})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"ice","candidate":""})"), "malformed");
 }
 
 TEST(SignallingMessage, MembersOfTheWrongTypeAreMalformed) {
@@ -171,7 +172,7 @@ TEST(SignallingMessage, MembersOfTheWrongTypeAreMalformed) {
   EXPECT_EQ(refusal(R"({"type":"hello","version":1.5})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"watch":"yes"})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"token":["a"]})"), "malformed");
-  EXPECT_EQ(refusal(R"({"type":"ice","stream":"publish","mline":"0","candidate":""})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"ice","mline":"0","candidate":""})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":7})"), "malformed");
   EXPECT_EQ(refusal(R"({"version":1})"), "malformed");
 }
@@ -196,8 +197,8 @@ TEST(SignallingMessage, IntegersOutsideTheirRangeAreMalformed) {
       }
     }
   }
-  EXPECT_EQ(refusal(R"({"type":"ice","stream":"publish","mline":16,"candidate":""})"), "malformed");
-  EXPECT_EQ(refusal(R"({"type":"ice","stream":"publish","mline":-1,"candidate":""})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"ice","mline":16,"candidate":""})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"ice","mline":-1,"candidate":""})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"appointment_id":0})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":"hello","version":1001})"), "malformed");
   // Larger than any int64: must not wrap round into range.
@@ -217,9 +218,9 @@ TEST(SignallingMessage, OverlongTextIsTooLarge) {
       EXPECT_EQ(refusal(m), "too_large") << spec.type << "." << f.name;
     }
   }
-  EXPECT_EQ(refusal(json{{"type", "offer"}, {"stream", "publish"}, {"sdp", std::string(32 * 1024 + 1, 'v')}}),
+  EXPECT_EQ(refusal(json{{"type", "offer"}, {"sdp", std::string(32 * 1024 + 1, 'v')}}),
             "too_large");
-  EXPECT_EQ(refusal(json{{"type", "hello"}, {"version", 1}, {"token", std::string(257, 't')}}), "too_large");
+  EXPECT_EQ(refusal(json{{"type", "hello"}, {"version", protocol_version}, {"token", std::string(257, 't')}}), "too_large");
   // Every message the table lets in fits in one WebSocket frame the server accepts.
   for (const auto& spec : message_table()) {
     if (spec.direction != Direction::to_server) continue;
@@ -235,7 +236,7 @@ TEST(SignallingMessage, UnknownMembersAreMalformed) {
   EXPECT_EQ(refusal(R"({"type":"end","reason":"done"})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"Token":"abc"})"), "malformed");
   // A server member does not belong in the client's message of the same name.
-  EXPECT_EQ(refusal(json{{"type", "offer"}, {"stream", "publish"}, {"sdp", sdp()}, {"participant", "p1"}}),
+  EXPECT_EQ(refusal(json{{"type", "offer"}, {"sdp", sdp()}, {"participant", "p1"}}),
             "malformed");
 }
 
@@ -260,41 +261,41 @@ TEST(SignallingOutgoing, AcceptsWellFormedServerMessages) {
     EXPECT_EQ(check_outgoing(minimal(spec)), "") << spec.type;
   }
   EXPECT_EQ(check_outgoing(json{{"type", "welcome"},
-                                {"version", 1},
+                                {"version", protocol_version},
                                 {"role", "customer"},
                                 {"participant", "p1"},
                                 {"appointment", {{"id", 3}, {"customer_name", "Ada"}}},
                                 {"ice_servers", json::array()}}),
             "");
-  EXPECT_EQ(check_outgoing(json{{"type", "welcome"}, {"version", 1}, {"role", "supervisor"}, {"watching", true}}), "");
+  EXPECT_EQ(check_outgoing(json{{"type", "welcome"}, {"version", protocol_version}, {"role", "supervisor"}, {"watching", true}}), "");
   EXPECT_EQ(check_outgoing(json{{"type", "state"},
                                 {"appointment_state", "in_call"},
                                 {"participants", json::array({{{"id", "p1"}, {"role", "customer"}}})}}),
             "");
   EXPECT_EQ(check_outgoing(json{{"type", "appointment"}, {"id", 3}, {"state", "waiting"}, {"participants", 1}}), "");
   EXPECT_EQ(check_outgoing(json{{"type", "ended"}, {"reason", "cancelled"}, {"message", "over"}}), "");
-  EXPECT_EQ(check_outgoing(json{{"type", "media"}, {"stream", "sub:p2"}, {"state", "disconnected"}}), "");
-  EXPECT_EQ(check_outgoing(json{{"type", "ice"}, {"stream", "publish"}, {"mline", 0}, {"candidate", ""}}), "");
+  EXPECT_EQ(check_outgoing(json{{"type", "media"}, {"state", "disconnected"}}), "");
+  EXPECT_EQ(check_outgoing(json{{"type", "ice"}, {"mline", 0}, {"candidate", ""}}), "");
   EXPECT_EQ(check_outgoing(json{{"type", "pong"}}), "");
 }
 
 TEST(SignallingOutgoing, RejectsBadServerMessages) {
   EXPECT_NE(check_outgoing(json::array()), "");
   EXPECT_NE(check_outgoing(json("welcome")), "");
-  EXPECT_NE(check_outgoing(json{{"version", 1}}), "");
+  EXPECT_NE(check_outgoing(json{{"version", protocol_version}}), "");
   EXPECT_NE(check_outgoing(json{{"type", 1}}), "");
   // Client-only types are not the server's to send.
-  EXPECT_NE(check_outgoing(json{{"type", "hello"}, {"version", 1}}), "");
+  EXPECT_NE(check_outgoing(json{{"type", "hello"}, {"version", protocol_version}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "ping"}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "end"}}), "");
   // Missing, mistyped, out of range, too long, unknown.
   EXPECT_NE(check_outgoing(json{{"type", "welcome"}, {"role", "customer"}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "welcome"}, {"version", 0}, {"role", "customer"}}), "");
-  EXPECT_NE(check_outgoing(json{{"type", "welcome"}, {"version", 1}, {"role", "customer"}, {"ice_servers", "x"}}), "");
+  EXPECT_NE(check_outgoing(json{{"type", "welcome"}, {"version", protocol_version}, {"role", "customer"}, {"ice_servers", "x"}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "state"}, {"appointment_state", "waiting"}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "state"}, {"appointment_state", "waiting"}, {"participants", 2}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "appointment"}, {"id", 0}, {"state", "waiting"}, {"participants", 0}}), "");
-  EXPECT_NE(check_outgoing(json{{"type", "ice"}, {"stream", "publish"}, {"mline", 16}, {"candidate", ""}}), "");
+  EXPECT_NE(check_outgoing(json{{"type", "ice"}, {"mline", 16}, {"candidate", ""}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "error"}, {"code", "x"}, {"message", "y"}}), "");
   EXPECT_NE(check_outgoing(json{{"type", "error"}, {"code", "x"}, {"message", std::string(501, 'm')}, {"final", false}}),
             "");
