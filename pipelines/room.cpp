@@ -51,21 +51,18 @@ GstBusSyncReply on_bus_message(GstBus*, GstMessage* message, gpointer data) {
 
 Room::Room(Engine& engine, std::string name, RoomEvents events)
     : engine_(engine), name_(std::move(name)), events_(std::move(events)) {
-  pipeline_ = gst_pipeline_new(("room-" + name_).c_str());
-  g_signal_connect(pipeline_, "deep-element-added", G_CALLBACK(on_element_added), nullptr);
-  GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(pipeline_)));
-  gst_bus_set_sync_handler(bus.get(), on_bus_message, new BusContext{&engine_, pipeline_, name_},
+  pipeline_.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(("room-" + name_).c_str()))));
+  g_signal_connect(pipeline_.get(), "deep-element-added", G_CALLBACK(on_element_added), nullptr);
+  GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(pipeline_.get())));
+  gst_bus_set_sync_handler(bus.get(), on_bus_message, new BusContext{&engine_, pipeline_.get(), name_},
                            +[](gpointer data) { delete static_cast<BusContext*>(data); });
-  gst_element_set_state(pipeline_, GST_STATE_PLAYING);
+  gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING);
 }
 
 Room::~Room() {
   while (!branches_.empty()) unlink(branches_.front().from);
   members_.clear();
-  if (pipeline_) {
-    gst_element_set_state(pipeline_, GST_STATE_NULL);
-    gst_object_unref(pipeline_);
-  }
+  if (pipeline_) gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
 }
 
 void Room::join(const std::string& participant, const std::string& role) {
@@ -112,9 +109,8 @@ void Room::close() {
     self->closed_ = true;
     while (!self->branches_.empty()) self->unlink(self->branches_.front().from);
     self->members_.clear();
-    gst_element_set_state(self->pipeline_, GST_STATE_NULL);
-    gst_object_unref(self->pipeline_);
-    self->pipeline_ = nullptr;
+    gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
+    self->pipeline_.reset();
   });
 }
 
@@ -175,7 +171,7 @@ void Room::do_offer(const std::string& participant, const std::string& sdp) {
     if (auto p = room->peer(participant)) p->request_keyframe(role);
   };
   static unsigned generation = 0;
-  member.peer = WebrtcPeer::create(engine_, pipeline_, name_ + "-" + participant + "-" + std::to_string(++generation),
+  member.peer = WebrtcPeer::create(engine_, pipeline_.get(), name_ + "-" + participant + "-" + std::to_string(++generation),
                                    std::move(events));
   member.peer->negotiate(std::move(plan));
 }
@@ -234,13 +230,12 @@ void Room::link(const std::string& from, const std::string& to, Role role) {
                 std::string("the other participant sends ") + role_name(role) + " as " + sent +
                     ", which this connection did not offer to receive");
   }
-  Branch branch{from, to, role, gst_element_request_pad_simple(tee, "src_%u"), nullptr};
-  branch.forwarder = std::make_unique<Forwarder>(branch.tee_pad, receiver->target(role));
-  if (gst_pad_link(branch.tee_pad, sink) != GST_PAD_LINK_OK) {
+  Branch branch{from, to, role, GstPtr<GstPad>(gst_element_request_pad_simple(tee, "src_%u")), nullptr};
+  branch.forwarder = std::make_unique<Forwarder>(branch.tee_pad.get(), receiver->target(role));
+  if (gst_pad_link(branch.tee_pad.get(), sink) != GST_PAD_LINK_OK) {
     spdlog::warn("MEDIA_LINK_FAILED room={} from={} to={} role={}", name_, from, to, role_name(role));
     branch.forwarder.reset();
-    gst_element_release_request_pad(tee, branch.tee_pad);
-    gst_object_unref(branch.tee_pad);
+    gst_element_release_request_pad(tee, branch.tee_pad.get());
     return;
   }
   spdlog::info("MEDIA_FORWARD room={} from={} to={} role={} codec={}", name_, from, to, role_name(role), sent);
@@ -261,12 +256,12 @@ void Room::unlink(const std::function<bool(const Branch&)>& which) {
       ++it;
       continue;
     }
-    GstPtr<GstElement> tee(gst_pad_get_parent_element(it->tee_pad));
-    GstPtr<GstPad> peer_pad(gst_pad_get_peer(it->tee_pad));
-    if (peer_pad) gst_pad_unlink(it->tee_pad, peer_pad.get());
+    GstPad* tee_pad = it->tee_pad.get();
+    GstPtr<GstElement> tee(gst_pad_get_parent_element(tee_pad));
+    GstPtr<GstPad> peer_pad(gst_pad_get_peer(tee_pad));
+    if (peer_pad) gst_pad_unlink(tee_pad, peer_pad.get());
     it->forwarder.reset();
-    if (tee) gst_element_release_request_pad(tee.get(), it->tee_pad);
-    gst_object_unref(it->tee_pad);
+    if (tee) gst_element_release_request_pad(tee.get(), tee_pad);
     it = branches_.erase(it);
   }
 }

@@ -13,12 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "gst_ptr.h"
 #include "media_engine.h"
 #include "offer_plan.h"
 #include "room_events.h"
-
-typedef struct _GstElement GstElement;
-typedef struct _GstPad GstPad;
 
 namespace assist::media {
 
@@ -51,7 +49,7 @@ class Room : public std::enable_shared_from_this<Room> {
   struct Branch {
     std::string from, to;
     Role role;
-    GstPad* tee_pad = nullptr;
+    GstPtr<GstPad> tee_pad;  // requested from the sender's tee
     std::unique_ptr<Forwarder> forwarder;
   };
 
@@ -71,7 +69,7 @@ class Room : public std::enable_shared_from_this<Room> {
   Engine& engine_;
   std::string name_;
   RoomEvents events_;
-  GstElement* pipeline_ = nullptr;
+  GstPtr<GstElement> pipeline_;
   std::map<std::string, Member> members_;
   std::vector<Branch> branches_;
   unsigned joins_ = 0;
