@@ -199,22 +199,33 @@ WebrtcPeer::~WebrtcPeer() {
     gst_element_set_state(tee.get(), GST_STATE_NULL);
     gst_bin_remove(GST_BIN(pipeline_), tee.get());
   }
-  std::vector<GstElement*> drops;
+  // The fakesinks pad-added made for streams nobody planned.
+  std::vector<GstPtr<GstElement>> drops;
   const auto prefix = drop_prefix(name_);
   GstIterator* it = gst_bin_iterate_elements(GST_BIN(pipeline_));
   GValue item = G_VALUE_INIT;
-  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
-    auto* e = GST_ELEMENT(g_value_get_object(&item));
-    GstPtr<gchar> n(gst_element_get_name(e));
-    if (std::string(n.get()).rfind(prefix, 0) == 0) drops.push_back(GST_ELEMENT(gst_object_ref(e)));
-    g_value_reset(&item);
+  for (bool done = false; !done;) {
+    switch (gst_iterator_next(it, &item)) {
+      case GST_ITERATOR_OK: {
+        auto* e = GST_ELEMENT(g_value_get_object(&item));
+        GstPtr<gchar> n(gst_element_get_name(e));
+        if (std::string(n.get()).rfind(prefix, 0) == 0) drops.push_back(ref(e));
+        g_value_reset(&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:  // the bin changed under us: start over
+        drops.clear();
+        gst_iterator_resync(it);
+        break;
+      default:
+        done = true;
+    }
   }
   g_value_unset(&item);
   gst_iterator_free(it);
-  for (GstElement* e : drops) {
-    gst_element_set_state(e, GST_STATE_NULL);
-    gst_bin_remove(GST_BIN(pipeline_), e);
-    gst_object_unref(e);
+  for (auto& e : drops) {
+    gst_element_set_state(e.get(), GST_STATE_NULL);
+    gst_bin_remove(GST_BIN(pipeline_), e.get());
   }
 }
 
