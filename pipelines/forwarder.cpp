@@ -1,5 +1,7 @@
 #include "forwarder.h"
 
+#include <gst/video/video.h>
+
 namespace assist::media {
 namespace {
 
@@ -70,6 +72,10 @@ GstPadProbeReturn on_data(GstPad*, GstPadProbeInfo* info, gpointer data) {
 }
 
 }  // namespace
+
+void request_keyframe(GstPad* sink_pad) {
+  gst_pad_push_event(sink_pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+}
 
 ForwardTarget::ForwardTarget(unsigned payload_type, std::uint32_t ssrc_, unsigned clock, GstPtr<GstCaps> caps_)
     : payload(payload_type), ssrc(ssrc_), clock_rate(clock), caps(std::move(caps_)) {}

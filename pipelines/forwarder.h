@@ -39,6 +39,10 @@ struct ForwardTarget {
   void rewrite(GstRTPBuffer* rtp);
 };
 
+// Asks whoever feeds `sink_pad` for a keyframe: the request travels upstream (through a
+// forwarder and a tee, if there are) into the sender's webrtcbin, whose RTP session sends a PLI.
+void request_keyframe(GstPad* sink_pad);
+
 class Forwarder {
  public:
   // Installs the rewriting probes on `pad` (the source pad of a tee branch).

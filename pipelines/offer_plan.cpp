@@ -49,20 +49,38 @@ bool has_flag(const Section& s, const std::string& flag) {
 
 void refuse(const std::string& message) { throw OfferError("malformed_offer", message); }
 
-// Splits the offer into its session part and m-line sections, checking its size as it goes.
-std::vector<std::string> read_lines(const std::string& sdp) {
-  std::vector<std::string> lines;
+// A session description's lines, without line endings: the session part, then one list per
+// m-line (each starting with its m= line).
+struct SdpParts {
+  std::vector<std::string> session;
+  std::vector<std::vector<std::string>> media;
+};
+
+SdpParts split_sdp(const std::string& sdp) {
+  SdpParts parts;
   std::string line;
   std::istringstream in(sdp);
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
+    if (starts_with(line, "m=")) parts.media.emplace_back();
+    (parts.media.empty() ? parts.session : parts.media.back()).push_back(std::move(line));
+  }
+  return parts;
+}
+
+// An offer split as above, with its size and shape checked.
+SdpParts read_offer(const std::string& sdp) {
+  auto parts = split_sdp(sdp);
+  auto check = [](const std::string& line) {
     if (line.size() > max_sdp_line) refuse("an SDP line is longer than " + std::to_string(max_sdp_line) + " bytes");
     if (line.size() < 2 || line[1] != '=') refuse("'" + line.substr(0, 40) + "' is not an SDP line");
-    lines.push_back(line);
-  }
-  if (lines.empty() || lines[0] != "v=0") refuse("the offer does not start with v=0");
-  return lines;
+  };
+  for (const auto& line : parts.session) check(line);
+  for (const auto& section : parts.media)
+    for (const auto& line : section) check(line);
+  if (parts.session.empty() || parts.session[0] != "v=0") refuse("the offer does not start with v=0");
+  return parts;
 }
 
 Section parse_section(std::vector<std::string> lines) {
@@ -209,16 +227,7 @@ unsigned OfferPlan::offer_index(unsigned index) const {
 }
 
 std::string OfferPlan::answer_for_participant(const std::string& webrtc_answer) const {
-  std::vector<std::string> session;
-  std::vector<std::vector<std::string>> sections;
-  std::istringstream in(webrtc_answer);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    if (starts_with(line, "m=")) sections.emplace_back();
-    (sections.empty() ? session : sections.back()).push_back(line);
-  }
+  const auto [session, sections] = split_sdp(webrtc_answer);
   std::string out;
   auto put = [&out](const std::string& l) { out += l + "\r\n"; };
   for (const auto& l : session) put(l);
@@ -239,13 +248,7 @@ std::string OfferPlan::answer_for_participant(const std::string& webrtc_answer) 
 }
 
 OfferPlan plan_offer(const std::string& sdp, const std::string& preferred_video) {
-  const auto all = read_lines(sdp);
-  std::vector<std::string> session;
-  std::vector<std::vector<std::string>> raw_sections;
-  for (const auto& line : all) {
-    if (starts_with(line, "m=")) raw_sections.emplace_back();
-    (raw_sections.empty() ? session : raw_sections.back()).push_back(line);
-  }
+  auto [session, raw_sections] = read_offer(sdp);
   if (raw_sections.empty()) refuse("the offer has no m-line");
   if (raw_sections.size() > max_offer_lines)
     throw OfferError("too_many_mlines", "the offer has " + std::to_string(raw_sections.size()) +

@@ -1,7 +1,6 @@
 #include "room.h"
 
 #include <gst/gst.h>
-#include <gst/video/video.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -239,8 +238,7 @@ void Room::link(const std::string& from, const std::string& to, Role role) {
     return;
   }
   spdlog::info("MEDIA_FORWARD room={} from={} to={} role={} codec={}", name_, from, to, role_name(role), sent);
-  if (role != Role::microphone)
-    gst_pad_push_event(sink, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+  if (role != Role::microphone) request_keyframe(sink);
   branches_.push_back(std::move(branch));
 }
 
@@ -270,8 +268,7 @@ void Room::request_keyframes(const std::string& receiver) {
   auto p = peer(receiver);
   if (!p) return;
   for (Role role : {Role::camera, Role::screen})
-    if (GstPad* sink = p->sink(role))
-      gst_pad_push_event(sink, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+    if (GstPad* sink = p->sink(role)) request_keyframe(sink);
 }
 
 std::string Room::video_codec() const {

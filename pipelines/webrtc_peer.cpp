@@ -1,7 +1,6 @@
 #include "webrtc_peer.h"
 
 #include <gst/sdp/sdp.h>
-#include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 #include <spdlog/spdlog.h>
 
@@ -354,9 +353,8 @@ void WebrtcPeer::add_candidate(unsigned offer_mline, const std::string& candidat
 void WebrtcPeer::request_keyframe(Role role) {
   GstElement* tee = source(role);
   if (!tee) return;
-  // Upstream from the tee: into webrtcbin, whose RTP session sends the participant a PLI.
   GstPtr<GstPad> sink(gst_element_get_static_pad(tee, "sink"));
-  gst_pad_push_event(sink.get(), gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+  media::request_keyframe(sink.get());
 }
 
 GstElement* WebrtcPeer::source(Role role) const {
