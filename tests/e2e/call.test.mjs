@@ -361,6 +361,16 @@ describe('sharing a screen', () => {
       await customer.waitForSelector('#notice:not([hidden])');
     });
   });
+  test('a browser that cannot share a screen (a phone) shows no share button', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' };
+    await withPages('no-share', { specialist: {}, customer: phone }, async ({ specialist, customer }) => {
+      // As on Android and iOS browsers: no getDisplayMedia at all.
+      await customer.addInitScript(() => { delete MediaDevices.prototype.getDisplayMedia; });
+      await inCall(specialist, customer, 'Grace Hopper');
+      assert.ok(await customer.isHidden('#share'), 'the phone shows a share button');
+      assert.ok(await specialist.isVisible('#share'), 'the desktop lost its share button');
+    });
+  });
 });
 
 describe('a network outage', () => {
