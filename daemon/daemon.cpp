@@ -58,7 +58,7 @@ void print_errors(const ConfigLoad& result) {
 void create_first_admin(Db& db) {
   if (count_users(db) > 0) return;
   const auto password = random_token(15);
-  Principal system{Role::admin, std::nullopt, "system", false};
+  Principal system{Role::admin, std::nullopt, "system", false, {}};
   Transaction tx(db);
   create_user(db, "admin", "Administrator", Role::admin, password, system);
   tx.commit();

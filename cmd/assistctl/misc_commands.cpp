@@ -1,4 +1,4 @@
-// assistctl status, config check, queue add|list, audit list|verify
+// assistctl status, config check, audit list|verify
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -49,37 +49,6 @@ void add_status_commands(CLI::App& app, Context& ctx) {
       for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
       if (!result.config) return exit_config;
       if (!ctx.quiet) std::cout << *path << ": configuration is valid\n";
-      return 0;
-    };
-  });
-}
-
-void add_queue_commands(CLI::App& app, Context& ctx) {
-  auto* group = app.add_subcommand("queue", "Manage on-demand queues");
-  group->alias("queues");
-  group->require_subcommand(1);
-  const std::vector<Column> columns = {{"name", "NAME"}, {"description", "DESCRIPTION"},
-                                       {"created_at", "CREATED"}};
-  struct Args {
-    std::string name, description;
-  };
-  auto args = std::make_shared<Args>();
-  auto* add = group->add_subcommand("add", "Create a queue");
-  add->add_option("NAME", args->name, "Queue name, e.g. \"Roadside help\"")->required();
-  add->add_option("--description", args->description, "What the queue is for");
-  add->callback([&ctx, args, columns] {
-    ctx.action = [&ctx, args, columns] {
-      nlohmann::json body = {{"name", args->name}};
-      if (!args->description.empty()) body["description"] = args->description;
-      auto answer = ctx.call("POST", "/api/v1/queues", body);
-      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, columns);
-      return 0;
-    };
-  });
-  auto* list = group->add_subcommand("list", "List queues");
-  list->callback([&ctx, columns] {
-    ctx.action = [&ctx, columns] {
-      print_list(std::cout, ctx.format, ctx.call("GET", "/api/v1/queues")["items"], columns);
       return 0;
     };
   });

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "domain/credentials.h"
 #include "domain/errors.h"
+#include "domain/waiting_room.h"
 #include "ice_servers.h"
 #include "signalling/rate_limit.h"
 #include "util/time.h"
@@ -19,9 +20,15 @@ constexpr double rate_per_second = 50;
 constexpr double rate_burst = 200;
 constexpr int violations_before_close = 3;
 
-// Why a call ended, as the `ended` message says it.
-std::pair<const char*, const char*> ended_reason(AppointmentState state) {
-  switch (state) {
+// Why a call ended, as the `ended` message says it: what staff said when they declined or
+// closed the queue, else what the final state means.
+std::pair<std::string, std::string> ended_reason(const Appointment& a) {
+  if (a.closing_reason) {
+    const auto fallback = *a.closing_reason == "declined" ? "the specialist cannot take this call"
+                                                          : "the queue has closed";
+    return {*a.closing_reason, a.closing_message && !a.closing_message->empty() ? *a.closing_message : fallback};
+  }
+  switch (a.state) {
     case AppointmentState::cancelled: return {"cancelled", "the appointment was cancelled"};
     case AppointmentState::expired: return {"expired", "the appointment's time is over"};
     case AppointmentState::no_show: return {"no_show", "the appointment's time is over"};
@@ -46,6 +53,8 @@ struct Connection {
   std::optional<std::int64_t> token_id;
   std::int64_t participant_id = 0;  // its participants row
   bool sharing = false;             // a screen
+  bool waiting = false;             // a customer in the waiting room, not admitted yet
+  nlohmann::json last_place;        // the last `waiting` message it was sent
   // Flood control.
   TokenBucket bucket{rate_per_second, rate_burst};
   bool limited = false;
@@ -58,7 +67,10 @@ struct Call {
   std::int64_t appointment_id = 0;
   AppointmentState state = AppointmentState::waiting;  // as the last join or leave left it
   std::unique_ptr<MediaRoom> room;
-  std::map<std::string, Connection*> members;  // by participant label
+  std::map<std::string, Connection*> members;  // admitted, by participant label
+  std::map<std::string, Connection*> lobby;    // customers waiting to be admitted
+
+  bool empty() const { return members.empty() && lobby.empty(); }
 };
 
 // ---- Context ----
@@ -87,7 +99,7 @@ void Context::broadcast(const nlohmann::json& message) {
 
 void Context::end_call_for_all() {
   const auto a = end_for_all(hub_.db_, call_.appointment_id, from_.actor);
-  hub_.close_call(call_, a.state);
+  hub_.close_call(call_, a);
   hub_.notify_watchers(a);
 }
 
@@ -170,6 +182,7 @@ void Hub::route(Connection& c, const Message& m) {
     throw ProtocolError("unknown_type", "no feature handles '" + m.type() + "' messages");
   auto call = calls_.find(c.appointment_id);
   if (!c.in_call() || call == calls_.end()) throw ProtocolError("not_in_call", "this connection is not in a call");
+  if (c.waiting) throw ProtocolError("not_admitted", "the specialist has not let you in yet; wait for 'admitted'");
   Context context(*this, c, *call->second);
   handler->second(context, m);
 }
@@ -210,13 +223,15 @@ void Hub::admit(Connection& c, const Admission& admission) {
   // once it is in (a join the database refused leaves the older one connected).
   auto appointment = joined.appointment;
   if (auto existing = calls_.find(id); existing != calls_.end() && admission.token_id) {
-    for (auto [other_label, other] : existing->second->members) {
-      if (other->token_id != admission.token_id) continue;
-      error(*other, "replaced", "this link was opened on another device", true);
-      other->peer->close("replaced by a newer connection");
-      leave(*other, LeaveReason::replaced);
+    Connection* older = nullptr;
+    for (const auto* people : {&existing->second->members, &existing->second->lobby})
+      for (auto [other_label, other] : *people)
+        if (other->token_id == admission.token_id) older = other;
+    if (older) {
+      error(*older, "replaced", "this link was opened on another device", true);
+      older->peer->close("replaced by a newer connection");
+      leave(*older, LeaveReason::replaced);
       appointment = find_appointment(db_, id).value_or(appointment);  // as the leave left it
-      break;  // leave() changed the members being iterated
     }
   }
   c.greeted = true;
@@ -228,27 +243,72 @@ void Hub::admit(Connection& c, const Admission& admission) {
   c.token_id = admission.token_id;
   c.participant_id = joined.participant_id;
   Call& call = call_for(id);
-  call.members[label] = &c;
   call.state = appointment.state;
-  spdlog::info("SIGNAL_JOINED appointment={} participant={} role={}", id, label, to_string(c.role));
+  c.waiting = !appointment.admitted_at;
+  spdlog::info("SIGNAL_JOINED appointment={} participant={} role={} admitted={}", id, label, to_string(c.role),
+               !c.waiting);
   c.peer->send(nlohmann::json{{"type", "welcome"},
                               {"version", protocol_version},
                               {"participant", label},
                               {"role", to_string(c.role)},
+                              {"admitted", !c.waiting},
                               {"appointment", {{"id", id}, {"customer_name", admission.appointment.customer_name}}},
                               {"ice_servers", ice_servers_for(*config_(), label, now_seconds())}}
                    .dump());
+  if (c.waiting) {
+    call.lobby[label] = &c;
+    update_lines();
+  } else {
+    enter(call, c);
+    let_in(call);  // staff joining admits whoever waits
+    broadcast_state(call);
+  }
+  notify_watchers(appointment);
+}
+
+// An admitted participant takes part: what they missed, then media.
+void Hub::enter(Call& call, Connection& c) {
+  c.waiting = false;
+  call.lobby.erase(c.participant);
+  call.members[c.participant] = &c;
   Context context(*this, c, call);
   for (const auto& hook : join_hooks_) hook(context);  // what the newcomer missed, right after welcome
-  call.room->join(label, std::string(to_string(c.role)));
-  broadcast_state(call);
-  notify_watchers(appointment);
+  call.room->join(c.participant, std::string(to_string(c.role)));
+}
+
+// The appointment was admitted: everyone in its waiting room comes in.
+void Hub::let_in(Call& call) {
+  if (call.lobby.empty()) return;
+  auto waiting = call.lobby;
+  for (auto [label, c] : waiting) {
+    spdlog::info("SIGNAL_ADMITTED appointment={} participant={}", call.appointment_id, label);
+    c->peer->send(R"({"type":"admitted"})");
+    enter(call, *c);
+  }
+  update_lines();
+}
+
+// Each waiting customer is told where they stand, when that changed.
+void Hub::update_lines() {
+  for (auto& [id, call] : calls_) {
+    if (call->lobby.empty()) continue;
+    const auto a = find_appointment(db_, id);
+    const auto place = a ? place_in_line(db_, *a) : std::nullopt;
+    nlohmann::json message = {{"type", "waiting"}, {"position", place ? place->position : 1}};
+    if (place && place->estimate) message["estimated_wait_seconds"] = *place->estimate;
+    if (a && a->queue) message["queue"] = *a->queue;
+    for (auto [label, c] : call->lobby) {
+      if (c->last_place == message) continue;
+      c->last_place = message;
+      c->peer->send(message.dump());
+    }
+  }
 }
 
 // A console's live view: told of every change to the appointments its user may see.
 void Hub::watch(Connection& c, const User& user) {
   c.greeted = true;
-  c.watcher = principal_for(user);
+  c.watcher = principal_for(db_, user);
   c.peer->send(nlohmann::json{{"type", "welcome"},
                               {"version", protocol_version},
                               {"role", user.role == Role::specialist ? "specialist" : "supervisor"},
@@ -259,14 +319,21 @@ void Hub::watch(Connection& c, const User& user) {
 void Hub::appointment_changed(std::int64_t appointment_id) {
   const bool watched = std::any_of(connections_.begin(), connections_.end(),
                                    [](const auto& entry) { return entry.second->watcher.has_value(); });
-  if (!watched && !calls_.count(appointment_id)) return;  // nobody to tell: no read
+  const bool lines = std::any_of(calls_.begin(), calls_.end(), [](const auto& e) { return !e.second->lobby.empty(); });
+  if (!watched && !lines && !calls_.count(appointment_id)) return;  // nobody to tell: no read
   const auto a = find_appointment(db_, appointment_id);
   if (!a) return;
   if (auto call = calls_.find(appointment_id); call != calls_.end()) {
     call->second->state = a->state;
-    if (is_final(a->state)) close_call(*call->second, a->state);
+    if (is_final(a->state)) {
+      close_call(*call->second, *a);
+    } else if (a->admitted_at) {
+      let_in(*call->second);
+      broadcast_state(*call->second);
+    }
   }
   notify_watchers(*a);
+  update_lines();
 }
 
 void Hub::notify_watchers(const Appointment& a) {
@@ -274,18 +341,20 @@ void Hub::notify_watchers(const Appointment& a) {
   const auto text = nlohmann::json{{"type", "appointment"},
                                    {"id", a.id},
                                    {"state", to_string(a.state)},
-                                   {"participants", call == calls_.end() ? 0 : call->second->members.size()}}
+                                   {"participants", call == calls_.end() ? 0 : call->second->members.size() + call->second->lobby.size()},
+                                   {"waiting", call != calls_.end() && !call->second->lobby.empty()}}
                         .dump();
   for (auto& [peer, c] : connections_)
     if (c->watcher && c->watcher->may_see(a)) c->peer->send(text);
 }
 
 // Everyone in the call is told it is over and leaves; the call is gone afterwards.
-void Hub::close_call(Call& call, AppointmentState final_state) {
-  const auto [reason, message] = ended_reason(final_state);
+void Hub::close_call(Call& call, const Appointment& closed) {
+  const auto [reason, message] = ended_reason(closed);
   spdlog::info("SIGNAL_CALL_CLOSED appointment={} reason={}", call.appointment_id, reason);
   const auto text = nlohmann::json{{"type", "ended"}, {"reason", reason}, {"message", message}}.dump();
-  auto members = call.members;  // leave() erases from call.members, and the last one the call
+  auto members = call.members;  // leave() erases from the call, and the last one the call itself
+  members.insert(call.lobby.begin(), call.lobby.end());
   for (auto [label, member] : members) {
     member->peer->send(text);
     member->peer->close("call ended");
@@ -299,8 +368,10 @@ void Hub::leave(Connection& c, LeaveReason reason) {
   auto it = calls_.find(c.appointment_id);
   if (it == calls_.end()) return;
   Call& call = *it->second;
+  const bool was_waiting = c.waiting;
   call.members.erase(c.participant);
-  call.room->leave(c.participant);
+  call.lobby.erase(c.participant);
+  if (!was_waiting) call.room->leave(c.participant);
   for (const auto& hook : leave_hooks_) hook(c.participant);
   spdlog::info("SIGNAL_LEFT appointment={} participant={} reason=\"{}\"", c.appointment_id, c.participant,
                to_string(reason));
@@ -313,13 +384,14 @@ void Hub::leave(Connection& c, LeaveReason reason) {
     unrecorded_leaves_.push_back({c.participant_id, reason, c.actor, now_seconds()});
   }
   if (after) call.state = after->state;
-  if (call.members.empty()) {
+  if (call.empty()) {
     call.room->close();
     calls_.erase(it);
-  } else {
+  } else if (!was_waiting) {
     broadcast_state(call);
   }
   if (after) notify_watchers(*after);
+  update_lines();
 }
 
 void Hub::retry_unrecorded_leaves() {

@@ -109,7 +109,10 @@ class Hub {
   void watch(Connection& c, const User& user);
   void admit(Connection& c, const Admission& admission);
   void leave(Connection& c, LeaveReason reason);
-  void close_call(Call& call, AppointmentState final_state);
+  void close_call(Call& call, const Appointment& closed);
+  void enter(Call& call, Connection& c);
+  void let_in(Call& call);
+  void update_lines();
   void broadcast_state(Call& call);
   void notify_watchers(const Appointment& appointment);
   void refuse(Connection& c, Refusal refusal);

@@ -8,6 +8,7 @@
 #include "domain/appointments.h"
 #include "domain/credentials.h"
 #include "domain/errors.h"
+#include "domain/queues.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -48,8 +49,8 @@ bool is_write(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-Principal authenticate(const HttpRequest& req, Db& db) {
-  if (req.control_socket) return {Role::admin, std::nullopt, "control-socket", false};
+Principal authenticated(const HttpRequest& req, Db& db) {
+  if (req.control_socket) return {Role::admin, std::nullopt, "control-socket", false, {}};
   const auto now = now_seconds();
   const auto authorization = req.header("authorization");
   if (!authorization.empty()) {
@@ -65,9 +66,16 @@ Principal authenticate(const HttpRequest& req, Db& db) {
     if (!user) throw ApiError(401, "session_expired", "the session has expired; sign in again");
     if (is_write(req.method) && !secure_equals(req.header("x-csrf-token"), csrf_token_for(session)))
       throw ApiError(403, "csrf_failed", "a cookie-authenticated change needs the X-CSRF-Token header");
-    return {user->role, user->id, "user:" + user->username, true};
+    return {user->role, user->id, "user:" + user->username, true, {}};
   }
   throw ApiError(401, "authentication_required", "sign in or present an API key");
+}
+
+Principal authenticate(const HttpRequest& req, Db& db) {
+  auto principal = authenticated(req, db);
+  if (principal.role == Role::specialist && principal.user_id)
+    principal.queue_ids = queues_served_by(db, *principal.user_id);
+  return principal;
 }
 
 }  // namespace
@@ -82,6 +90,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_audit_routes(router_);
   add_notification_routes(router_);
   add_message_routes(router_);
+  add_waiting_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Db& db) {

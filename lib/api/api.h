@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "api/http.h"
 #include "api/metrics.h"
 #include "api/router.h"
@@ -68,11 +70,18 @@ void add_queue_routes(Router& router);
 void add_audit_routes(Router& router);
 void add_notification_routes(Router& router);
 void add_message_routes(Router& router);
+void add_waiting_routes(Router& router);
 
 // SMS providers report delivery to this open route with an HTML form body, not JSON.
 inline constexpr const char* status_callback_route = "/api/v1/notifications/{id}/status";
 
 // Helpers shared by the route files.
+class JsonInput;
+struct NewAppointment;
+struct Appointment;
+nlohmann::json appointment_json(const Appointment& appointment);
+// customer_name, customer_phone, customer_email and locale, checked.
+NewAppointment read_customer(const JsonInput& in);
 std::string request_cookie(const HttpRequest& request, const std::string& name);
 HttpResponse json_response(int status, const std::string& body);
 void require_role(const Call& call, std::initializer_list<Role> roles);

@@ -26,7 +26,30 @@ nlohmann::json optional_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-nlohmann::json to_json(const Appointment& a) {
+nlohmann::json to_json(const Appointment& a) { return appointment_json(a); }
+
+}  // namespace
+
+NewAppointment read_customer(const JsonInput& in) {
+  NewAppointment n;
+  n.customer_name = in.required_text("customer_name", 200);
+  n.customer_phone = in.text("customer_phone", 16);
+  if (n.customer_phone && !is_e164_phone(*n.customer_phone))
+    throw ApiError(422, "invalid_phone",
+                   "'customer_phone' must be in E.164 form, e.g. +33612345678", "customer_phone");
+  n.customer_email = in.text("customer_email", 254);
+  if (n.customer_email && !is_email_address(*n.customer_email))
+    throw ApiError(422, "invalid_email", "'customer_email' is not an email address", "customer_email");
+  n.locale = in.text("locale", 8).value_or("en");
+  if (!is_supported_locale(n.locale))
+    throw ApiError(422, "invalid_value", "'locale' must be en or fr", "locale");
+  return n;
+}
+
+nlohmann::json appointment_json(const Appointment& a) {
+  const auto time = [](const std::optional<std::int64_t>& t) {
+    return t ? nlohmann::json(format_iso8601(*t)) : nlohmann::json(nullptr);
+  };
   return {{"id", a.id},
           {"kind", a.kind},
           {"state", to_string(a.state)},
@@ -41,9 +64,15 @@ nlohmann::json to_json(const Appointment& a) {
           {"duration_seconds", a.duration},
           {"specialist", optional_json(a.specialist)},
           {"queue", optional_json(a.queue)},
+          {"reason", optional_json(a.reason)},
+          {"waiting_since", time(a.waiting_since)},
+          {"admitted_at", time(a.admitted_at)},
+          {"closing_reason", optional_json(a.closing_reason)},
           {"created_at", format_iso8601(a.created_at)},
           {"updated_at", format_iso8601(a.updated_at)}};
 }
+
+namespace {
 
 void announce_change(const Call& call, std::int64_t id) {
   if (call.services.appointment_changed) call.services.appointment_changed(id);
@@ -99,18 +128,7 @@ HttpResponse create(Call& call) {
   JsonInput in(call.request.body, {"customer_name", "customer_phone", "customer_email", "locale",
                                    "customer_timezone", "starts_at", "duration_seconds", "specialist",
                                    "queue"});
-  NewAppointment n;
-  n.customer_name = in.required_text("customer_name", 200);
-  n.customer_phone = in.text("customer_phone", 16);
-  if (n.customer_phone && !is_e164_phone(*n.customer_phone))
-    throw ApiError(422, "invalid_phone",
-                   "'customer_phone' must be in E.164 form, e.g. +33612345678", "customer_phone");
-  n.customer_email = in.text("customer_email", 254);
-  if (n.customer_email && !is_email_address(*n.customer_email))
-    throw ApiError(422, "invalid_email", "'customer_email' is not an email address", "customer_email");
-  n.locale = in.text("locale", 8).value_or("en");
-  if (!is_supported_locale(n.locale))
-    throw ApiError(422, "invalid_value", "'locale' must be en or fr", "locale");
+  auto n = read_customer(in);
   n.timezone = in.text("customer_timezone", 64);
   if (n.timezone && !TimeZone::find(*n.timezone))
     throw ApiError(422, "invalid_timezone",
@@ -153,8 +171,11 @@ HttpResponse list(Call& call) {
     auto user = find_user(db, *name);
     f.specialist_id = user ? user->id : -1;
   }
-  if (auto only = call.principal.visible_specialist())
-    f.specialist_id = f.specialist_id && f.specialist_id != only ? -1 : *only;
+  if (auto only = call.principal.visible_specialist()) {
+    const bool someone_else = f.specialist_id && f.specialist_id != only;
+    f.specialist_id = someone_else ? -1 : *only;
+    if (!someone_else) f.or_queues_of = call.principal.user_id;
+  }
   auto query_time = [&](const char* name) -> std::optional<std::int64_t> {
     auto text = call.query_value(name);
     if (!text) return std::nullopt;

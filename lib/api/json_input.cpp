@@ -37,6 +37,12 @@ std::optional<std::string> JsonInput::text(const std::string& field, std::size_t
   return s;
 }
 
+std::optional<std::string> JsonInput::text_or_empty(const std::string& field, std::size_t max_length) const {
+  auto v = get(field);
+  if (v && v->is_string() && v->get_ref<const std::string&>().empty()) return std::string();
+  return text(field, max_length);
+}
+
 std::string JsonInput::required_text(const std::string& field, std::size_t max_length) const {
   auto s = text(field, max_length);
   if (!s) throw ApiError(422, "missing_field", "'" + field + "' is required", field);

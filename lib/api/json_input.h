@@ -20,6 +20,8 @@ class JsonInput {
   JsonInput(const std::string& body, std::initializer_list<std::string_view> allowed);
 
   std::optional<std::string> text(const std::string& field, std::size_t max_length = max_text_field) const;
+  // Like text(), but "" is a value (it clears a setting) rather than an error.
+  std::optional<std::string> text_or_empty(const std::string& field, std::size_t max_length = max_text_field) const;
   std::string required_text(const std::string& field, std::size_t max_length = max_text_field) const;
   std::optional<std::int64_t> integer(const std::string& field) const;
   std::optional<bool> boolean(const std::string& field) const;

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "audit/audit_log.h"
+#include "domain/queues.h"
 
 namespace assist {
 namespace {
@@ -60,7 +61,11 @@ std::string_view to_string(CallRole role) {
 
 bool is_staff(CallRole role) { return role != CallRole::customer; }
 
-Principal principal_for(const User& user) { return {user.role, user.id, "user:" + user.username, true}; }
+Principal principal_for(Db& db, const User& user) {
+  Principal p{user.role, user.id, "user:" + user.username, true, {}};
+  if (user.role == Role::specialist) p.queue_ids = queues_served_by(db, user.id);
+  return p;
+}
 
 AdmissionResult admit_with_token(Db& db, const std::string& token, std::int64_t now,
                                  std::int64_t lead_time, const std::string& peer) {
@@ -90,7 +95,7 @@ AdmissionResult admit_with_token(Db& db, const std::string& token, std::int64_t 
 
 AdmissionResult admit_with_session(Db& db, const std::optional<User>& user, std::int64_t id) {
   if (!user) return refused(Refusal::authentication_required);
-  const auto principal = principal_for(*user);
+  const auto principal = principal_for(db, *user);
   auto appointment = find_appointment(db, id);
   if (!appointment || !principal.may_see(*appointment)) return refused(Refusal::appointment_not_found);
   if (is_final(appointment->state)) return refused(Refusal::appointment_closed);

@@ -67,6 +67,6 @@ AdmissionResult admit_with_token(Db& db, const std::string& token, std::int64_t 
 AdmissionResult admit_with_session(Db& db, const std::optional<User>& user, std::int64_t id);
 
 // How the audit log and the visibility rule see a console user.
-Principal principal_for(const User& user);
+Principal principal_for(Db& db, const User& user);
 
 }  // namespace assist

@@ -12,7 +12,8 @@ namespace {
 constexpr const char* select_columns =
     "SELECT a.id, a.kind, a.state, a.customer_name, a.customer_phone, a.customer_email, "
     "a.locale, a.starts_at, a.duration, a.specialist_id, u.username, a.queue_id, q.name, "
-    "a.created_at, a.updated_at, a.timezone, a.call_started_at FROM appointments a "
+    "a.created_at, a.updated_at, a.timezone, a.call_started_at, a.reason, a.waiting_since, a.admitted_at, "
+    "a.ended_at, a.closing_reason, a.closing_message FROM appointments a "
     "LEFT JOIN users u ON u.id = a.specialist_id LEFT JOIN queues q ON q.id = a.queue_id ";
 
 Appointment read_appointment(const Stmt& s) {
@@ -34,6 +35,12 @@ Appointment read_appointment(const Stmt& s) {
   a.updated_at = s.integer(14);
   a.timezone = s.optional_text(15);
   a.call_started_at = s.optional_integer(16);
+  a.reason = s.optional_text(17);
+  a.waiting_since = s.optional_integer(18);
+  a.admitted_at = s.optional_integer(19);
+  a.ended_at = s.optional_integer(20);
+  a.closing_reason = s.optional_text(21);
+  a.closing_message = s.optional_text(22);
   return a;
 }
 
@@ -52,8 +59,8 @@ Appointment create_appointment(Db& db, const NewAppointment& in, const Principal
   const bool on_demand = !in.starts_at;
   db.prepare(
         "INSERT INTO appointments (kind, state, customer_name, customer_phone, customer_email, "
-        "locale, starts_at, duration, specialist_id, queue_id, created_at, updated_at, timezone) "
-        "VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "locale, starts_at, duration, specialist_id, queue_id, created_at, updated_at, timezone, reason) "
+        "VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, on_demand ? "on_demand" : "scheduled")
       .bind(2, in.customer_name)
       .bind(3, in.customer_phone)
@@ -66,6 +73,7 @@ Appointment create_appointment(Db& db, const NewAppointment& in, const Principal
       .bind(10, now)
       .bind(11, now)
       .bind(12, in.timezone)
+      .bind(13, in.reason)
       .run();
   auto a = require(db, db.last_insert_id());
   audit_append(db, by.actor, "appointment.create", "appointment", std::to_string(a.id),
@@ -89,10 +97,11 @@ Appointment transition_appointment(Db& db, std::int64_t id, AppointmentState to,
   db.prepare(
         "UPDATE appointments SET state = ?1, updated_at = ?2, "
         "call_started_at = CASE WHEN ?1 = 'in_call' THEN coalesce(call_started_at, ?2) "
-        "ELSE call_started_at END WHERE id = ?3")
+        "ELSE call_started_at END, ended_at = CASE WHEN ?4 THEN ?2 ELSE ended_at END WHERE id = ?3")
       .bind(1, to_string(to))
       .bind(2, now)
       .bind(3, id)
+      .bind(4, is_final(to) ? 1 : 0)
       .run();
   nlohmann::json details = {{"from", to_string(a.state)}, {"to", to_string(to)}};
   if (!reason.empty()) details["reason"] = reason;
@@ -132,7 +141,8 @@ std::optional<Appointment> find_appointment(Db& db, std::int64_t id) {
 std::vector<Appointment> list_appointments(Db& db, const AppointmentFilter& f) {
   auto stmt = db.prepare(std::string(select_columns) +
                          "WHERE a.id > ?1 AND (?2 IS NULL OR a.state = ?2) "
-                         "AND (?3 IS NULL OR a.specialist_id = ?3) "
+                         "AND (?3 IS NULL OR a.specialist_id = ?3 OR (?7 IS NOT NULL AND a.specialist_id IS NULL AND a.queue_id IN "
+                         "(SELECT queue_id FROM queue_members WHERE user_id = ?7))) "
                          "AND (?4 IS NULL OR a.starts_at >= ?4) "
                          "AND (?5 IS NULL OR a.starts_at < ?5) ORDER BY a.id LIMIT ?6");
   stmt.bind(1, f.after_id);
@@ -140,7 +150,7 @@ std::vector<Appointment> list_appointments(Db& db, const AppointmentFilter& f) {
     stmt.bind(2, to_string(*f.state));
   else
     stmt.bind(2, nullptr);
-  stmt.bind(3, f.specialist_id).bind(4, f.from).bind(5, f.to).bind(6, f.limit);
+  stmt.bind(3, f.specialist_id).bind(4, f.from).bind(5, f.to).bind(6, f.limit).bind(7, f.or_queues_of);
   std::vector<Appointment> out;
   while (stmt.step()) out.push_back(read_appointment(stmt));
   return out;

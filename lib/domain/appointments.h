@@ -31,6 +31,12 @@ struct Appointment {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> call_started_at;  // first time both sides were in the call
+  std::optional<std::string> reason;            // the customer's, from a queue's entry page
+  std::optional<std::int64_t> waiting_since;    // the customer's first arrival before admission
+  std::optional<std::int64_t> admitted_at;      // staff let the customer in (or joined)
+  std::optional<std::int64_t> ended_at;         // it reached a final state
+  std::optional<std::string> closing_reason;    // "declined", "queue_closed"; else from the state
+  std::optional<std::string> closing_message;   // what staff told the customer
 
   std::int64_t ends_at() const { return starts_at + duration; }
 };
@@ -45,11 +51,14 @@ struct NewAppointment {
   std::int64_t duration = 30 * 60;
   std::optional<std::int64_t> specialist_id;
   std::optional<std::int64_t> queue_id;
+  std::optional<std::string> reason;
 };
 
 struct AppointmentFilter {
   std::optional<AppointmentState> state;
   std::optional<std::int64_t> specialist_id;
+  // With specialist_id: also the unassigned appointments of the queues this user serves.
+  std::optional<std::int64_t> or_queues_of;
   std::optional<std::int64_t> from;  // starts_at >= from
   std::optional<std::int64_t> to;    // starts_at < to
   std::int64_t after_id = 0;         // cursor

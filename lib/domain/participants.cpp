@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "domain/errors.h"
+#include "domain/waiting_room.h"
 
 namespace assist {
 namespace {
@@ -60,6 +61,14 @@ Joined join_call(Db& db, const Admission& admission, const std::string& label, c
   audit_append(db, admission.actor, "participant.joined", "appointment", std::to_string(id),
                {{"participant", label}, {"participant_id", row}, {"role", to_string(admission.role)},
                 {"peer", peer}});
+  if (is_staff(admission.role))
+    admit_in_transaction(db, id, admission.role == CallRole::specialist ? admission.user_id : std::nullopt,
+                         admission.actor, now);
+  else
+    db.prepare("UPDATE appointments SET waiting_since = ? WHERE id = ? AND waiting_since IS NULL AND admitted_at IS NULL")
+        .bind(1, now)
+        .bind(2, id)
+        .run();
   follow_presence(db, id, admission.actor);
   auto after = find_appointment(db, id);
   tx.commit();

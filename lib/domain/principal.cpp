@@ -1,5 +1,7 @@
 #include "domain/principal.h"
 
+#include <algorithm>
+
 #include "domain/appointments.h"
 
 namespace assist {
@@ -27,7 +29,9 @@ std::optional<std::int64_t> Principal::visible_specialist() const {
 
 bool Principal::may_see(const Appointment& a) const {
   const auto only = visible_specialist();
-  return !only || a.specialist_id == *only;
+  if (!only || a.specialist_id == *only) return true;
+  return !a.specialist_id && a.queue_id &&
+         std::find(queue_ids.begin(), queue_ids.end(), *a.queue_id) != queue_ids.end();
 }
 
 }  // namespace assist

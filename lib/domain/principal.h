@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace assist {
 
@@ -20,11 +21,13 @@ struct Principal {
   std::optional<std::int64_t> user_id;  // absent for the control socket and user-less API keys
   std::string actor;                    // how the audit log names it: "user:alice", "apikey:3"
   bool cookie_session = false;          // writes then need the CSRF token
+  std::vector<std::int64_t> queue_ids;  // a specialist's queues: their unassigned customers too
 
   bool sees_everything() const { return role != Role::specialist; }
 
-  // The one visibility rule: a specialist sees only the appointments assigned to them, every
-  // other role sees all. Lists filter with visible_specialist(): nullopt means "no filter".
+  // The one visibility rule: a specialist sees the appointments assigned to them and the
+  // unassigned ones of the queues they serve; every other role sees all. Lists filter with
+  // visible_specialist() (nullopt: no filter) and AppointmentFilter::or_queues_of.
   std::optional<std::int64_t> visible_specialist() const;
   bool may_see(const Appointment& appointment) const;
 };

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 5> migrations = {
+constexpr std::array<std::string_view, 6> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -146,6 +146,30 @@ CREATE TABLE messages (
   sent_at        INTEGER NOT NULL
 );
 CREATE INDEX messages_by_appointment ON messages(appointment_id, id);
+)sql",
+    // 6: the waiting room and on-demand queues. A customer who arrives before being admitted
+    // waits in a line: the appointment's queue, or (scheduled, no queue) its specialist's.
+    R"sql(
+ALTER TABLE queues ADD COLUMN slug TEXT;
+UPDATE queues SET slug = 'queue-' || id;
+CREATE UNIQUE INDEX queues_by_slug ON queues(slug);
+ALTER TABLE queues ADD COLUMN hours TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE queues ADD COLUMN max_waiting INTEGER NOT NULL DEFAULT 50;
+ALTER TABLE queues ADD COLUMN accepting INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE queue_members (
+  queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+  user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (queue_id, user_id)
+);
+ALTER TABLE appointments ADD COLUMN reason TEXT;
+ALTER TABLE appointments ADD COLUMN waiting_since INTEGER;
+ALTER TABLE appointments ADD COLUMN admitted_at INTEGER;
+ALTER TABLE appointments ADD COLUMN ended_at INTEGER;
+ALTER TABLE appointments ADD COLUMN closing_reason TEXT;
+ALTER TABLE appointments ADD COLUMN closing_message TEXT;
+CREATE INDEX appointments_in_line ON appointments(queue_id, waiting_since)
+  WHERE admitted_at IS NULL AND waiting_since IS NOT NULL;
 )sql",
 };
 

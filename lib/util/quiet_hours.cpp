@@ -3,9 +3,8 @@
 #include <charconv>
 
 namespace assist {
-namespace {
 
-std::optional<int> parse_clock(std::string_view s) {
+std::optional<int> parse_wall_clock(std::string_view s) {
   if (s.size() != 5 || s[2] != ':') return std::nullopt;
   int h = 0, m = 0;
   auto [e1, c1] = std::from_chars(s.data(), s.data() + 2, h);
@@ -16,15 +15,13 @@ std::optional<int> parse_clock(std::string_view s) {
   return h * 60 + m;
 }
 
-}  // namespace
-
 QuietHoursParse parse_quiet_hours(const std::string& text) {
   if (text.empty()) return {};
   const auto dash = text.find('-');
   std::optional<int> start, end;
   if (dash != std::string::npos) {
-    start = parse_clock(std::string_view(text).substr(0, dash));
-    end = parse_clock(std::string_view(text).substr(dash + 1));
+    start = parse_wall_clock(std::string_view(text).substr(0, dash));
+    end = parse_wall_clock(std::string_view(text).substr(dash + 1));
   }
   if (!start || !end) return {std::nullopt, "must be HH:MM-HH:MM, e.g. 21:00-08:00 (got '" + text + "')"};
   if (*start == *end) return {std::nullopt, "start and end must differ (got '" + text + "')"};

@@ -3,11 +3,15 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "util/time.h"
 #include "util/timezone.h"
 
 namespace assist {
+
+// "HH:MM" (00:00 to 23:59) as minutes after midnight.
+std::optional<int> parse_wall_clock(std::string_view text);
 
 // Minutes after local midnight; start > end means the span crosses midnight (21:00–08:00).
 struct QuietHours {

@@ -22,7 +22,7 @@ class ApiTest : public ::testing::Test {
   std::string alice_key, bob_key, supervisor_key;
 
   void SetUp() override {
-    Principal system{Role::admin, std::nullopt, "system", false};
+    Principal system{Role::admin, std::nullopt, "system", false, {}};
     Transaction tx(*t.db);
     auto alice = create_user(*t.db, "alice", "Alice", Role::specialist, "alice password", system);
     auto bob = create_user(*t.db, "bob", "Bob", Role::specialist, "bob's password", system);

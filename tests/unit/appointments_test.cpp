@@ -10,7 +10,7 @@ namespace assist {
 namespace {
 
 using S = AppointmentState;
-const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+const Principal admin{Role::admin, std::nullopt, "control-socket", false, {}};
 
 TEST(AppointmentState, LegalMoves) {
   EXPECT_TRUE(transition_allowed(S::scheduled, S::waiting));

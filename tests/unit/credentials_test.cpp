@@ -8,7 +8,7 @@
 namespace assist {
 namespace {
 
-const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+const Principal admin{Role::admin, std::nullopt, "control-socket", false, {}};
 
 User add_user(Db& db, const std::string& name, Role role, const std::string& password = "correct horse") {
   Transaction tx(db);

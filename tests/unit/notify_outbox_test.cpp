@@ -22,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+const Principal admin{Role::admin, std::nullopt, "control-socket", false, {}};
 
 Config notify_config() {
   auto c = *load_config_text(

@@ -23,7 +23,7 @@ namespace assist {
 namespace {
 
 using S = AppointmentState;
-const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+const Principal admin{Role::admin, std::nullopt, "control-socket", false, {}};
 constexpr std::int64_t lead = 15 * 60;
 
 struct ParticipantRow {

@@ -18,6 +18,7 @@
 #include "domain/errors.h"
 #include "domain/join_tokens.h"
 #include "domain/users.h"
+#include "domain/waiting_room.h"
 #include "fake_media_room.h"
 #include "domain/chat.h"
 #include "signalling/call_control_handler.h"
@@ -33,7 +34,7 @@ namespace {
 
 using nlohmann::json;
 using S = AppointmentState;
-const Principal admin{Role::admin, std::nullopt, "control-socket", false};
+const Principal admin{Role::admin, std::nullopt, "control-socket", false, {}};
 
 // One WebSocket as the hub sees it: what was sent (parsed) and the close frames.
 class FakePeer : public Peer {
@@ -151,7 +152,8 @@ class HubTest : public ::testing::Test {
     return h;
   }
 
-  Appointment appointment(const User& specialist, std::int64_t starts_in) {
+  // Admitted unless said otherwise: the waiting room has tests of its own (HubWaitingRoom).
+  Appointment appointment(const User& specialist, std::int64_t starts_in, bool admitted = true) {
     NewAppointment n;
     n.customer_name = "Ada";
     n.starts_at = now_seconds() + starts_in;
@@ -159,8 +161,9 @@ class HubTest : public ::testing::Test {
     n.specialist_id = specialist.id;
     Transaction tx(db);
     auto a = create_appointment(db, n, admin);
+    if (admitted) admit_in_transaction(db, a.id, std::nullopt, admin.actor, now_seconds());
     tx.commit();
-    return a;
+    return *find_appointment(db, a.id);
   }
 
   IssuedToken token(const Appointment& a, JoinRole role) {
@@ -1000,6 +1003,96 @@ TEST(Chat, TextIsTrimmedAndCountedInCharacters) {
   EXPECT_EQ(code("\xc3"), "not_utf8");  // cut in the middle of a character
   EXPECT_EQ(code(std::string(max_chat_characters, 'a')), "");
   EXPECT_EQ(code(std::string(max_chat_characters + 1, 'a')), "message_too_long");
+}
+
+// ---- the waiting room ----
+
+class HubWaitingRoom : public HubTest {
+ protected:
+  void SetUp() override {
+    HubTest::SetUp();
+    waiting = appointment(alice, -60, false);
+    waiting_token = token(waiting, JoinRole::customer);
+    hub->on_join([this](Context& c) { joined_hooks.push_back(c.participant()); });
+  }
+  std::shared_ptr<assist::testing::RoomRecord> waiting_room() { return rooms.last(waiting.id); }
+  Appointment waiting;
+  IssuedToken waiting_token;
+  std::vector<std::string> joined_hooks;
+};
+
+TEST_F(HubWaitingRoom, ACustomerBeforeAdmissionWaitsWithoutMediaThenComesInWhenStaffJoins) {
+  auto c = join(waiting_token);
+  EXPECT_EQ(c->last("welcome")["admitted"], false);
+  EXPECT_EQ(c->last("waiting")["position"], 1) << c->dump();
+  EXPECT_FALSE(c->last("waiting").contains("estimated_wait_seconds")) << "no history, no estimate";
+  EXPECT_TRUE(c->last("state").is_null()) << "no call state in the waiting room; " << c->dump();
+  ASSERT_TRUE(waiting_room());
+  EXPECT_EQ(waiting_room()->count("join"), 0) << "media starts only after admission";
+  EXPECT_TRUE(joined_hooks.empty()) << "no chat history before admission";
+  say(c, {{"type", "offer"}, {"sdp", sdp()}});
+  EXPECT_TRUE(got_error(*c, "not_admitted", false));
+  EXPECT_EQ(waiting_room()->count("offer"), 0);
+  EXPECT_EQ(find_appointment(db, waiting.id)->state, S::waiting);
+
+  auto s = join_console(alice, waiting.id);
+  EXPECT_EQ(s->last("welcome")["admitted"], true);
+  EXPECT_EQ(c->count("admitted"), 1) << c->dump();
+  EXPECT_EQ(waiting_room()->count("join"), 2);
+  EXPECT_EQ(joined_hooks.size(), 2u);
+  EXPECT_EQ(ids(c->last("state")).size(), 2u) << c->dump();
+  EXPECT_TRUE(find_appointment(db, waiting.id)->admitted_at);
+  EXPECT_EQ(find_appointment(db, waiting.id)->state, S::in_call);
+}
+
+TEST_F(HubWaitingRoom, AdmissionOverRestLetsTheCustomerInAndAReloadStaysIn) {
+  auto c = join(waiting_token);
+  admit(db, waiting, principal_for(db, alice), now_seconds());
+  hub->appointment_changed(waiting.id);
+  EXPECT_EQ(c->count("admitted"), 1) << c->dump();
+  EXPECT_EQ(waiting_room()->count("join"), 1);
+  hub->on_close(c);
+  auto back = join(waiting_token);
+  EXPECT_EQ(back->last("welcome")["admitted"], true) << "admitted once is admitted";
+  EXPECT_EQ(back->count("waiting"), 0);
+}
+
+TEST_F(HubWaitingRoom, PositionsFollowTheLineLive) {
+  auto later = appointment(alice, -30, false);
+  auto first = join(waiting_token);
+  auto second = join(token(later, JoinRole::customer));
+  EXPECT_EQ(first->last("waiting")["position"], 1);
+  EXPECT_EQ(second->last("waiting")["position"], 2);
+  const auto told = second->count("waiting");
+  // Bob's customers are in another line: they change nothing here.
+  auto other = join(token(appointment(bob, -60, false), JoinRole::customer));
+  EXPECT_EQ(other->last("waiting")["position"], 1);
+  EXPECT_EQ(second->count("waiting"), told) << "told only when the place changes";
+  hub->on_close(first);
+  EXPECT_EQ(second->last("waiting")["position"], 1) << second->dump();
+}
+
+TEST_F(HubWaitingRoom, ADeclinedCustomerIsToldWhyAndLeaves) {
+  auto c = join(waiting_token);
+  auto w = watcher(alice);
+  decline(db, waiting, "Please call our hotline instead", principal_for(db, alice));
+  hub->appointment_changed(waiting.id);
+  const auto ended = c->last("ended");
+  EXPECT_EQ(ended["reason"], "declined") << c->dump();
+  EXPECT_EQ(ended["message"], "Please call our hotline instead");
+  EXPECT_TRUE(c->closed());
+  EXPECT_EQ(hub->calls(), 0u);
+  EXPECT_EQ(w->last("appointment")["state"], "cancelled");
+  EXPECT_THROW(decline(db, appt, "late", principal_for(db, alice)), DomainError) << "appt was admitted";
+}
+
+TEST_F(HubWaitingRoom, WatchersSeeTheCustomerWaiting) {
+  auto w = watcher(alice);
+  auto c = join(waiting_token);
+  const auto m = w->last("appointment");
+  EXPECT_EQ(m["id"], waiting.id);
+  EXPECT_EQ(m["waiting"], true);
+  EXPECT_EQ(m["participants"], 1);
 }
 
 }  // namespace

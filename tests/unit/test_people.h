@@ -14,7 +14,7 @@ struct People {
 };
 
 inline People create_people(Db& db) {
-  const Principal by{Role::admin, std::nullopt, "control-socket", false};
+  const Principal by{Role::admin, std::nullopt, "control-socket", false, {}};
   Transaction tx(db);
   People p{create_user(db, "alice", "Alice", Role::specialist, std::nullopt, by),
            create_user(db, "bob", "Bob", Role::specialist, std::nullopt, by),
