@@ -3,6 +3,7 @@
 // previews the camera and microphone, and runs the call. After a reload during a call it joins
 // again at once (the tab remembers that it was in the call).
 import { CallView } from './call_view.js';
+import { ChatView } from './chat_view.js';
 import { byId, showScreen, translatePage } from './dom.js';
 import { formatTime, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
 import { CallSession } from './protocol.js';
@@ -153,19 +154,27 @@ async function startCall() {
   const view = new CallView(session, {
     onLeave: () => {
       view.clear();
+      chat.clear();
       sessionStorage.removeItem(inCallKey);
       notice('left.title', () => t('left.text'), { label: 'left.rejoin', run: () => startCall() });
     },
   });
-  render = () => view.showControls();
+  // The files API takes the join token as a bearer token.
+  const chat = new ChatView(session, { headers: () => ({ Authorization: `Bearer ${token}` }), previews: false });
+  render = () => {
+    view.showControls();
+    chat.translate();
+  };
   session.addEventListener('ended', () => {
     view.clear();
+    chat.clear();
     sessionStorage.removeItem(inCallKey);
     notice('ended.title', () => t('ended.text'));
   });
   session.addEventListener('fatal', (e) => {
     const { code, message } = /** @type {CustomEvent} */ (e).detail;
     view.clear();
+    chat.clear();
     sessionStorage.removeItem(inCallKey);
     if (hasText(`refused.${code}.title`)) linkNotice(code);
     else notice('failed.title', () => message);

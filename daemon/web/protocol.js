@@ -22,7 +22,14 @@ const offerProblems = new Set(['offer_not_bundled', 'unsupported_offer', 'malfor
  * @typedef {{id: string, role: string, sharing: boolean}} Participant
  * @typedef {{appointment_state: string, participants: Participant[]}} CallState
  * @typedef {{microphone: RTCRtpTransceiver, camera: RTCRtpTransceiver, screen: RTCRtpTransceiver}} Transceivers
+ * @typedef {{id: number, name: string, type: string, size: number}} SharedFile
+ * @typedef {{id: number, participant: string, role: string, name: string, text: string, sent_at: string,
+ *   file?: SharedFile}} ChatMessage
+ * @typedef {{participant: string, name: string, active: boolean}} Typing
  */
+
+/** The longest chat message the server takes, in characters once trimmed. */
+export const maxChatCharacters = 2000;
 
 /**
  * Prefers the one codec the server forwards for this kind (VP8 video, Opus audio), so the
@@ -71,7 +78,8 @@ function mediaPartner(role, others) {
  * "remote-gone" ({participant}), "screen" ({participant, stream}: the other participant's
  * screen, stream null when they stop sharing), "sharing" (whether we share a screen),
  * "status" ("connecting" | "connected" | "reconnecting" | "restarting"), "ended" ({reason}),
- * "fatal" ({code, message}), "problem" ({code, message}).
+ * "fatal" ({code, message}), "problem" ({code, message}), "chat" (ChatMessage), "chat-history"
+ * (ChatMessage[], after each welcome), "typing" (Typing: someone else started or stopped).
  */
 export class CallSession extends EventTarget {
   /**
@@ -97,6 +105,12 @@ export class CallSession extends EventTarget {
     /** @type {RTCIceServer[]} */
     this.iceServers = [];
     this.participant = '';
+    /** @type {Set<string>} the participant ids this session has had (one per join) */
+    this.ownIds = new Set();
+    /** our name as the others see it (in chat) */
+    this.name = '';
+    /** @type {number} the appointment of the call, from the welcome */
+    this.appointmentId = credentials.appointmentId ?? 0;
     /** @type {Participant[]} the others, as the last state said */
     this.others = [];
     this.role = '';
@@ -130,6 +144,29 @@ export class CallSession extends EventTarget {
   leave() {
     this.stopScreen();
     this.stop();
+  }
+
+  /**
+   * Sends a chat message; false when there is no connection to send it on.
+   * @param {string} text
+   */
+  sendChat(text) {
+    return this.send({ type: 'chat', text });
+  }
+
+  /** @param {boolean} active whether we are typing a chat message */
+  sendTyping(active) {
+    this.send({ type: 'typing', active });
+  }
+
+  /**
+   * Whether a chat message is ours: sent by this session, or (after a reload, in the history)
+   * by our role under our name.
+   * @param {ChatMessage} message
+   */
+  isOwn(message) {
+    return this.ownIds.has(message.participant) ||
+      (Boolean(this.name) && message.role === this.role && message.name === this.name);
   }
 
   /** Ends the call for everyone (specialists only; the server refuses customers). */
@@ -260,9 +297,14 @@ export class CallSession extends EventTarget {
     this.closeConnection();
   }
 
-  /** @param {object} message */
+  /**
+   * @param {object} message
+   * @returns {boolean} whether it went out
+   */
   send(message) {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   /**
@@ -281,7 +323,10 @@ export class CallSession extends EventTarget {
       case 'welcome':
         this.attempt = 0;
         this.participant = m.participant;
+        this.ownIds.add(m.participant);
         this.role = m.role;
+        this.name = typeof m.name === 'string' ? m.name : '';
+        if (typeof m.appointment?.id === 'number') this.appointmentId = m.appointment.id;
         this.iceServers = Array.isArray(m.ice_servers) ? m.ice_servers : [];
         this.emit('welcome', m);
         this.openConnection();
@@ -289,6 +334,9 @@ export class CallSession extends EventTarget {
         if (this.screenTrack) this.send({ type: 'screen', sharing: true });
         return;
       case 'state': return this.onState(m);
+      case 'chat': return this.emit('chat', m);
+      case 'chat_history': return this.emit('chat-history', Array.isArray(m.messages) ? m.messages : []);
+      case 'typing': return this.emit('typing', m);
       case 'answer': {
         const pc = this.pc;
         if (!pc) return;
