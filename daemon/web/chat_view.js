@@ -202,21 +202,28 @@ export class ChatView {
       for (const file of this.fileInput.files ?? []) this.upload(file);
       this.fileInput.value = '';
     };
-    this.panel.ondragover = (event) => {
-      if (!event.dataTransfer?.types.includes('Files')) return;
+    // Files dragged over the call open the chat and show where to drop them; dropped on the
+    // chat they are sent, elsewhere nothing happens (the browser would open the file instead
+    // of the call).
+    const carriesFiles = (/** @type {DragEvent} */ event) => Boolean(event.dataTransfer?.types.includes('Files'));
+    const onChat = (/** @type {DragEvent} */ event) => event.target instanceof Node && this.panel.contains(event.target);
+    section.ondragover = (event) => {
+      if (!carriesFiles(event) || !event.dataTransfer) return;
       event.preventDefault();
-      event.dataTransfer.dropEffect = 'copy';
+      if (this.panel.hidden) this.setOpen(true, false);
+      event.dataTransfer.dropEffect = onChat(event) ? 'copy' : 'none';
       this.panel.classList.add('dropping');
     };
-    this.panel.ondragleave = (event) => {
-      if (!(event.relatedTarget instanceof Node) || !this.panel.contains(event.relatedTarget)) {
+    section.ondragleave = (event) => {
+      if (!(event.relatedTarget instanceof Node) || !section.contains(event.relatedTarget)) {
         this.panel.classList.remove('dropping');
       }
     };
-    this.panel.ondrop = (event) => {
+    section.ondrop = (event) => {
+      if (!carriesFiles(event)) return;
       event.preventDefault();
       this.panel.classList.remove('dropping');
-      for (const file of event.dataTransfer?.files ?? []) this.upload(file);
+      if (onChat(event)) for (const file of event.dataTransfer?.files ?? []) this.upload(file);
     };
 
     session.addEventListener('chat-history', (e) => {

@@ -398,15 +398,29 @@ describe('files in the chat', () => {
         consoleUploads.push(await route.request().allHeaders());
         await route.fulfill(answers[0]);
       });
-      await specialist.evaluate(() => {
+      // Dragging files over the call opens a closed chat; dropped beside it, they go nowhere (and
+      // the browser does not open them in place of the call); dropped on it, they are sent.
+      await specialist.click('#chat-close');
+      const dropped = await specialist.evaluate(() => {
         const data = new DataTransfer();
         data.items.add(new File(['notes from the visit\n'], 'notes.txt', { type: 'text/plain' }));
+        const drag = (target, type) => {
+          const event = new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true });
+          target.dispatchEvent(event);
+          return event.defaultPrevented;
+        };
         const chat = document.querySelector('#chat');
-        chat.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
-        if (!chat.classList.contains('dropping')) throw new Error('no drop target shown');
-        chat.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        const stage = document.querySelector('.stage');
+        const seen = { opened: drag(stage, 'dragover') && !chat.hidden, shown: chat.classList.contains('dropping') };
+        seen.besidePrevented = drag(stage, 'drop');
+        drag(chat, 'dragover');
+        seen.onChatPrevented = drag(chat, 'drop');
+        return seen;
       });
+      assert.deepEqual(dropped, { opened: true, shown: true, besidePrevented: true, onChatPrevented: true });
       await eventually('the console\'s upload', async () => assert.equal(consoleUploads.length, 1));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(consoleUploads.length, 1, 'a file dropped beside the chat was sent');
       assert.match(consoleUploads[0].cookie ?? '', /assist_session=/);
       assert.ok(consoleUploads[0]['x-csrf-token'], 'no CSRF token');
       assert.equal(consoleUploads[0].authorization, undefined);
