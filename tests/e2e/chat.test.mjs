@@ -308,6 +308,36 @@ describe('the chat between the console and the customer page', () => {
   });
 });
 
+describe('what becomes a link in a message', () => {
+  test('http and https URLs, without the punctuation around them; nothing else', async () => {
+    await withPages('chat-links', { page: {} }, async ({ page }) => {
+      await page.goto(`${daemon.url}/j/not-a-real-link`);
+      const parts = await page.evaluate(async (texts) => {
+        const { messageNodes } = await import('/web/chat_view.js');
+        return texts.map((text) => messageNodes(text).map((n) => (n instanceof HTMLAnchorElement
+          ? ['a', n.textContent, n.getAttribute('href'), n.target, n.rel] : ['text', n.textContent])));
+      }, [
+        'see https://example.com/a.',
+        '(https://example.com/a), or https://en.wikipedia.org/wiki/Foo_(bar)!',
+        'HTTPS://EXAMPLE.COM/X',
+        'javascript:alert(1) ftp://example.com https:// xhttps://example.com data:text/html,hi',
+        'https://example.com/<b>x</b>',
+        'no link at all',
+      ]);
+      const a = (text, href) => ['a', text, href, '_blank', 'noopener noreferrer'];
+      assert.deepEqual(parts, [
+        [['text', 'see '], a('https://example.com/a', 'https://example.com/a'), ['text', '.']],
+        [['text', '('], a('https://example.com/a', 'https://example.com/a'), ['text', '), or '],
+          a('https://en.wikipedia.org/wiki/Foo_(bar)', 'https://en.wikipedia.org/wiki/Foo_(bar)'), ['text', '!']],
+        [a('HTTPS://EXAMPLE.COM/X', 'https://example.com/X')],
+        [['text', 'javascript:alert(1) ftp://example.com https:// xhttps://example.com data:text/html,hi']],
+        [a('https://example.com/', 'https://example.com/'), ['text', '<b>x</b>']],
+        [['text', 'no link at all']],
+      ]);
+    });
+  });
+});
+
 describe('files in the chat', () => {
   // A 1x1 PNG, and an ELF executable's start under a PDF's name.
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
