@@ -1,4 +1,4 @@
-// assistctl appointment create|list|show|cancel|reschedule|link|transcript
+// assistctl appointment create|list|show|cancel|admit|decline|reschedule|link|transcript
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -184,6 +184,32 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
       nlohmann::json body = nlohmann::json::object();
       if (!reason->empty()) body["reason"] = *reason;
       auto answer = ctx.call("POST", "/api/v1/appointments/" + std::to_string(*id) + "/cancel", body);
+      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
+      return 0;
+    };
+  });
+
+  auto* admit = group->add_subcommand(
+      "admit", "Let the customer in from the waiting room (as the console's Admit; staff joining does too)");
+  add_id(admit);
+  admit->callback([&ctx, id] {
+    ctx.action = [&ctx, id] {
+      auto answer = ctx.call("POST", "/api/v1/appointments/" + std::to_string(*id) + "/admit", nlohmann::json::object());
+      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
+      return 0;
+    };
+  });
+
+  auto message = std::make_shared<std::string>();
+  auto* decline = group->add_subcommand(
+      "decline", "Turn a waiting customer away (the appointment is cancelled; they read --message)");
+  add_id(decline);
+  decline->add_option("--message", *message, "What the customer reads (at most 200 characters)");
+  decline->callback([&ctx, id, message] {
+    ctx.action = [&ctx, id, message] {
+      nlohmann::json body = nlohmann::json::object();
+      if (!message->empty()) body["message"] = *message;
+      auto answer = ctx.call("POST", "/api/v1/appointments/" + std::to_string(*id) + "/decline", body);
       if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
       return 0;
     };

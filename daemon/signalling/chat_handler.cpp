@@ -17,6 +17,9 @@ namespace {
 constexpr double messages_per_second = 3;
 constexpr double burst = 10;
 constexpr int history_length = 500;
+// Typing notices are cheap hints: beyond this rate they are dropped, never answered.
+constexpr double typing_per_second = 2;
+constexpr double typing_burst = 4;
 
 nlohmann::json to_json(const ChatMessage& m) {
   return {{"type", "chat"},
@@ -39,6 +42,38 @@ class ChatLimits {
  private:
   std::map<std::string, TokenBucket> buckets_;
 };
+
+// Typing notices, per participant: a token bucket, and what the others were last told, so that
+// a "stopped" after a forwarded "started" always goes through (the others' "is typing…" line
+// never sticks because a notice was dropped), and a repeated "stopped" does not.
+class TypingLimits {
+ public:
+  bool allow(const std::string& participant, bool active) {
+    auto& s = state_.try_emplace(participant).first->second;
+    if (!active) {
+      if (!s.told_active) return false;
+      s.told_active = false;
+      return true;
+    }
+    if (!s.bucket.take()) return false;
+    s.told_active = true;
+    return true;
+  }
+  void forget(const std::string& participant) { state_.erase(participant); }
+
+ private:
+  struct State {
+    TokenBucket bucket{typing_per_second, typing_burst};
+    bool told_active = false;
+  };
+  std::map<std::string, State> state_;
+};
+
+void send_typing(TypingLimits& limits, Context& c, const Message& m) {
+  const bool active = m.flag("active");
+  if (!limits.allow(c.participant(), active)) return;
+  c.send_to_others({{"type", "typing"}, {"participant", c.participant()}, {"name", c.name()}, {"active", active}});
+}
 
 void send_chat(ChatLimits& limits, Context& c, const Message& m) {
   if (!limits.allow(c.participant()))
@@ -63,9 +98,17 @@ void send_history(Context& c) {
 
 void add_chat_handler(Hub& hub) {
   auto limits = std::make_shared<ChatLimits>();
-  hub.handle("chat", [limits](Context& c, const Message& m) { send_chat(*limits, c, m); });
+  auto typing = std::make_shared<TypingLimits>();
+  hub.handle("chat", [limits, typing](Context& c, const Message& m) {
+    send_chat(*limits, c, m);
+    typing->allow(c.participant(), false);  // a sent message ends the typing, on the pages too
+  });
+  hub.handle("typing", [typing](Context& c, const Message& m) { send_typing(*typing, c, m); });
   hub.on_join(send_history);
-  hub.on_leave([limits](const std::string& participant) { limits->forget(participant); });
+  hub.on_leave([limits, typing](const std::string& participant) {
+    limits->forget(participant);
+    typing->forget(participant);
+  });
 }
 
 }  // namespace assist::signalling

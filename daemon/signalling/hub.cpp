@@ -97,6 +97,12 @@ void Context::broadcast(const nlohmann::json& message) {
   for (auto [label, member] : call_.members) member->peer->send(text);
 }
 
+void Context::send_to_others(const nlohmann::json& message) {
+  const auto text = message.dump();
+  for (auto [label, member] : call_.members)
+    if (member != &from_) member->peer->send(text);
+}
+
 void Context::end_call_for_all() {
   const auto a = end_for_all(hub_.db_, call_.appointment_id, from_.actor);
   hub_.close_call(call_, a);
@@ -251,6 +257,7 @@ void Hub::admit(Connection& c, const Admission& admission) {
                               {"version", protocol_version},
                               {"participant", label},
                               {"role", to_string(c.role)},
+                              {"name", c.name},
                               {"admitted", !c.waiting},
                               {"appointment", {{"id", id}, {"customer_name", admission.appointment.customer_name}}},
                               {"ice_servers", ice_servers_for(*config_(), label, now_seconds())}}

@@ -54,6 +54,7 @@ class Context {
   MediaRoom& room();
   void reply(const nlohmann::json& message);
   void broadcast(const nlohmann::json& message);  // to everyone in the call, the sender too
+  void send_to_others(const nlohmann::json& message);  // to everyone in the call but the sender
   // Whether the participant shares a screen, as `state` tells everyone.
   void set_sharing(bool sharing);
   // Ends the call for everyone: the appointment becomes ended, each participant is told.

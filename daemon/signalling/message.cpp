@@ -31,16 +31,20 @@ const std::vector<MessageSpec> table = {
     {"ping", in, {}, "keep-alive; answered by pong"},
     {"chat", in, {{"text", F::text, true, 0, max_chat_bytes}},
      "a chat message to everyone in the call (1 to 2000 characters once trimmed)"},
+    {"typing", in, {{"active", F::boolean, true}},
+     "the participant started (true) or stopped (false) typing a chat message; beyond 2 a second, dropped"},
     // assistd → browser
     {"welcome", out,
      {{"version", F::integer, true, 1, 1000},
       {"role", F::text, true, 0, 16},
       {"participant", F::text, false, 0, 32},
+      {"name", F::text, false, 0, 400},
       {"admitted", F::boolean, false},
       {"appointment", F::object, false},
       {"ice_servers", F::array, false},
       {"watching", F::boolean, false}},
-     "hello accepted; a customer with admitted: false is in the waiting room until admitted"},
+     "hello accepted; in a call, the participant's id and name as the others see them; a customer with "
+     "admitted: false is in the waiting room until admitted"},
     {"waiting", out,
      {{"position", F::integer, true, 1, big},
       {"estimated_wait_seconds", F::integer, false, 0, big},
@@ -78,6 +82,9 @@ const std::vector<MessageSpec> table = {
      "a chat message, to everyone in the call including its sender, as stored"},
     {"chat_history", out, {{"messages", F::array, true}},
      "right after welcome: the call's last 500 chat messages, oldest first, each as in chat"},
+    {"typing", out,
+     {{"participant", F::text, true, 0, 32}, {"name", F::text, true, 0, 400}, {"active", F::boolean, true}},
+     "to the others in the call: a participant started or stopped typing; never stored"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {

@@ -3,6 +3,7 @@
 // signalling socket, on-demand appointments with a link to copy, and the call itself with
 // "end for all".
 import { CallView } from './call_view.js';
+import { ChatView } from './chat_view.js';
 import { byId, showScreen } from './dom.js';
 import { initLanguage } from './i18n.js';
 import { CallSession, protocolVersion } from './protocol.js';
@@ -243,16 +244,21 @@ async function startCall(appointmentId) {
   const view = new CallView(session, {
     onLeave: () => {
       view.clear();
+      chat.clear();
       showDashboard('You left the call.');
     },
     onEndForAll: () => session.endForAll(),
   });
+  // Files go with the session cookie; uploads carry the CSRF token like every write.
+  const chat = new ChatView(session, { headers: () => ({ 'X-CSRF-Token': csrfToken }), previews: true });
   session.addEventListener('ended', () => {
     view.clear();
+    chat.clear();
     showDashboard('The call has ended for everyone.');
   });
   session.addEventListener('fatal', (e) => {
     view.clear();
+    chat.clear();
     showDashboard(`The call stopped: ${/** @type {CustomEvent} */ (e).detail.message}`);
   });
   session.addEventListener('problem', (e) => console.warn('call problem', /** @type {CustomEvent} */ (e).detail));

@@ -49,12 +49,55 @@ const strings = {
     'call.tap_for_sound': 'Tap to turn the sound on',
     'ended.title': 'The call has ended',
     'ended.text': 'Thank you. You can close this page.',
+    'ended.declined.title': 'The specialist cannot take your call',
+    'ended.declined.text': 'Sorry, your call cannot be taken now. You can close this page.',
+    'ended.queue_closed.title': 'The waiting line has closed',
+    'ended.queue_closed.text': 'Sorry, we cannot take more calls now. Please come back later.',
+    'waiting.title': 'You are in the waiting room',
+    'waiting.next': 'You are next in line.',
+    'waiting.position': 'You are number {position} in line.',
+    'waiting.estimate': 'Estimated wait: about {minutes} min.',
+    'waiting.estimate_unknown': 'Estimated wait: unknown for now.',
+    'waiting.since': 'Waiting for {time}',
+    'waiting.keep_open': 'Keep this page open: the call starts by itself when the specialist lets you in.',
     'left.title': 'You left the call',
     'left.text': 'You can join again while the appointment lasts.',
     'left.rejoin': 'Join again',
     'refused.replaced.title': 'The call continues on another device',
     'refused.replaced.text': 'This link was opened somewhere else, so this page stopped.',
     'failed.title': 'The call could not continue',
+    'chat.open': 'Chat',
+    'chat.unread': '{n} unread',
+    'chat.title': 'Chat',
+    'chat.close': 'Close the chat',
+    'chat.you': 'You',
+    'chat.empty': 'No messages yet. Messages are kept with the appointment.',
+    'chat.input_label': 'Message',
+    'chat.placeholder': 'Write a message…',
+    'chat.hint': 'Enter sends, Shift+Enter starts a new line.',
+    'chat.send': 'Send',
+    'chat.attach': 'Attach a file',
+    'chat.drop': 'Drop files here to send them',
+    'chat.left': '{n} characters left',
+    'chat.over': '{n} characters too many',
+    'chat.typing_one': '{name} is typing…',
+    'chat.typing_many': '{names} are typing…',
+    'chat.announce': 'New message from {name}',
+    'chat.rate_limited': 'You are sending messages very quickly. Please wait a moment, then send again.',
+    'chat.too_long': 'This message is too long: please keep it to 2000 characters.',
+    'chat.not_connected': 'The call is reconnecting; your message is still here. Send it again in a moment.',
+    'file.download': 'Download',
+    'file.uploading': 'Sending {name}',
+    'file.cancel': 'Cancel',
+    'file.too_large': '“{name}” is too large to send.',
+    'file.type_refused': '“{name}” cannot be sent: this type of file is not accepted.',
+    'file.unavailable': 'Sending files is not available here yet.',
+    'file.failed': '“{name}” could not be sent: {reason}',
+    'file.network': 'the connection was lost.',
+    'file.download_failed': '“{name}” could not be downloaded. Please try again.',
+    'size.bytes': '{n} B',
+    'size.kilobytes': '{n} KB',
+    'size.megabytes': '{n} MB',
   },
   fr: {
     'app.name': 'Appel vidéo',
@@ -100,12 +143,55 @@ const strings = {
     'call.tap_for_sound': 'Touchez pour activer le son',
     'ended.title': 'L’appel est terminé',
     'ended.text': 'Merci. Vous pouvez fermer cette page.',
+    'ended.declined.title': 'Le spécialiste ne peut pas prendre votre appel',
+    'ended.declined.text': 'Désolé, votre appel ne peut pas être pris maintenant. Vous pouvez fermer cette page.',
+    'ended.queue_closed.title': 'La file d’attente est fermée',
+    'ended.queue_closed.text': 'Désolé, nous ne pouvons plus prendre d’appels pour le moment. Revenez plus tard.',
+    'waiting.title': 'Vous êtes dans la salle d’attente',
+    'waiting.next': 'Vous êtes le prochain.',
+    'waiting.position': 'Vous êtes en position {position} dans la file.',
+    'waiting.estimate': 'Attente estimée : environ {minutes} min.',
+    'waiting.estimate_unknown': 'Attente estimée : inconnue pour l’instant.',
+    'waiting.since': 'En attente depuis {time}',
+    'waiting.keep_open': 'Gardez cette page ouverte : l’appel démarre tout seul quand le spécialiste vous fait entrer.',
     'left.title': 'Vous avez quitté l’appel',
     'left.text': 'Vous pouvez revenir tant que le rendez-vous dure.',
     'left.rejoin': 'Revenir dans l’appel',
     'refused.replaced.title': 'L’appel continue sur un autre appareil',
     'refused.replaced.text': 'Ce lien a été ouvert ailleurs, cette page s’est donc arrêtée.',
     'failed.title': 'L’appel n’a pas pu continuer',
+    'chat.open': 'Messages',
+    'chat.unread': '{n} non lus',
+    'chat.title': 'Messages',
+    'chat.close': 'Fermer les messages',
+    'chat.you': 'Vous',
+    'chat.empty': 'Aucun message pour l’instant. Les messages sont conservés avec le rendez-vous.',
+    'chat.input_label': 'Message',
+    'chat.placeholder': 'Écrivez un message…',
+    'chat.hint': 'Entrée envoie, Maj+Entrée passe à la ligne.',
+    'chat.send': 'Envoyer',
+    'chat.attach': 'Joindre un fichier',
+    'chat.drop': 'Déposez des fichiers ici pour les envoyer',
+    'chat.left': 'Encore {n} caractères',
+    'chat.over': '{n} caractères de trop',
+    'chat.typing_one': '{name} écrit…',
+    'chat.typing_many': '{names} écrivent…',
+    'chat.announce': 'Nouveau message de {name}',
+    'chat.rate_limited': 'Vous envoyez des messages très vite. Patientez un instant, puis renvoyez.',
+    'chat.too_long': 'Ce message est trop long : 2000 caractères au plus, s’il vous plaît.',
+    'chat.not_connected': 'L’appel se reconnecte ; votre message est toujours là. Renvoyez-le dans un instant.',
+    'file.download': 'Télécharger',
+    'file.uploading': 'Envoi de {name}',
+    'file.cancel': 'Annuler',
+    'file.too_large': '« {name} » est trop volumineux pour être envoyé.',
+    'file.type_refused': '« {name} » ne peut pas être envoyé : ce type de fichier n’est pas accepté.',
+    'file.unavailable': 'L’envoi de fichiers n’est pas encore possible ici.',
+    'file.failed': '« {name} » n’a pas pu être envoyé : {reason}',
+    'file.network': 'la connexion a été perdue.',
+    'file.download_failed': '« {name} » n’a pas pu être téléchargé. Réessayez.',
+    'size.bytes': '{n} o',
+    'size.kilobytes': '{n} Ko',
+    'size.megabytes': '{n} Mo',
   },
 };
 
@@ -160,10 +246,41 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
 }
 
+// Dates and numbers in the browser's own variant of the current language (en-GB writes 07:05,
+// en-US 7:05 AM), else in the language itself.
+function locale() {
+  return navigator.language.split('-')[0] === current ? navigator.language : current;
+}
+
 /**
  * A time the way people read it in the current language, in the browser's time zone.
  * @param {string} iso
  */
 export function formatTime(iso) {
-  return new Intl.DateTimeFormat(current, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/**
+ * The time of day of `iso` (a chat message's), as people read it in the current language.
+ * @param {string} iso
+ */
+export function formatClock(iso) {
+  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * A file size the way people read it: 512 B, 3.4 KB, 12 MB (in French 3,4 Ko).
+ * @param {number} bytes
+ */
+export function formatSize(bytes) {
+  const units = /** @type {const} */ (['size.bytes', 'size.kilobytes', 'size.megabytes']);
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit > 0 && value < 10 ? 1 : 0;
+  const n = new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
+  return t(units[unit], { n });
 }

@@ -3,6 +3,7 @@
 // previews the camera and microphone, and runs the call. After a reload during a call it joins
 // again at once (the tab remembers that it was in the call).
 import { CallView } from './call_view.js';
+import { ChatView } from './chat_view.js';
 import { byId, showScreen, translatePage } from './dom.js';
 import { formatTime, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
 import { CallSession } from './protocol.js';
@@ -153,19 +154,39 @@ async function startCall() {
   const view = new CallView(session, {
     onLeave: () => {
       view.clear();
+      chat.clear();
       sessionStorage.removeItem(inCallKey);
       notice('left.title', () => t('left.text'), { label: 'left.rejoin', run: () => startCall() });
     },
   });
-  render = () => view.showControls();
-  session.addEventListener('ended', () => {
+  // The files API takes the join token as a bearer token.
+  const chat = new ChatView(session, { headers: () => ({ Authorization: `Bearer ${token}` }), previews: false });
+  render = () => {
+    view.showControls();
+    chat.translate();
+    waiting.translate();
+  };
+  const waiting = new WaitingRoom(local);
+  session.addEventListener('waiting', (e) => waiting.show(/** @type {CustomEvent} */ (e).detail));
+  session.addEventListener('admitted', () => {
+    waiting.hide();
+    showScreen('call');
+  });
+  session.addEventListener('ended', (e) => {
+    const { reason, message } = /** @type {CustomEvent} */ (e).detail;
+    waiting.hide();
     view.clear();
+    chat.clear();
     sessionStorage.removeItem(inCallKey);
-    notice('ended.title', () => t('ended.text'));
+    // Sent away from the waiting room: the specialist's own words, else ours.
+    if (reason === 'declined' || reason === 'queue_closed')
+      notice(`ended.${reason}.title`, () => message || t(`ended.${reason}.text`));
+    else notice('ended.title', () => t('ended.text'));
   });
   session.addEventListener('fatal', (e) => {
     const { code, message } = /** @type {CustomEvent} */ (e).detail;
     view.clear();
+    chat.clear();
     sessionStorage.removeItem(inCallKey);
     if (hasText(`refused.${code}.title`)) linkNotice(code);
     else notice('failed.title', () => message);
@@ -173,6 +194,50 @@ async function startCall() {
   view.showStatus('call.waiting');
   showScreen('call');
   session.join();
+}
+
+/** The waiting room: our place in line, the estimate, how long we have waited, our camera. */
+class WaitingRoom {
+  /** @param {MediaStream} local */
+  constructor(local) {
+    this.local = local;
+    /** @type {{position: number, estimate: number | null, queue: string} | null} */
+    this.place = null;
+    this.since = 0;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.clock = undefined;
+  }
+
+  /** @param {{position: number, estimate: number | null, queue: string}} place */
+  show(place) {
+    this.place = place;
+    if (!this.clock) {
+      this.since = Date.now();
+      this.clock = setInterval(() => this.translate(), 1000);
+      byId('waiting-video', HTMLVideoElement).srcObject = this.local;
+      showScreen('waiting');
+    }
+    this.translate();
+  }
+
+  hide() {
+    clearInterval(this.clock);
+    this.clock = undefined;
+    this.place = null;
+  }
+
+  translate() {
+    if (!this.place) return;
+    const { position, estimate } = this.place;
+    byId('waiting-position', HTMLElement).textContent =
+      position === 1 ? t('waiting.next') : t('waiting.position', { position: String(position) });
+    byId('waiting-estimate', HTMLElement).textContent = estimate === null
+      ? t('waiting.estimate_unknown')
+      : t('waiting.estimate', { minutes: String(Math.max(1, Math.round(estimate / 60))) });
+    const waited = Math.floor((Date.now() - this.since) / 1000);
+    byId('waiting-since', HTMLElement).textContent =
+      t('waiting.since', { time: `${Math.floor(waited / 60)}:${String(waited % 60).padStart(2, '0')}` });
+  }
 }
 
 function start() {

@@ -22,7 +22,14 @@ const offerProblems = new Set(['offer_not_bundled', 'unsupported_offer', 'malfor
  * @typedef {{id: string, role: string, sharing: boolean}} Participant
  * @typedef {{appointment_state: string, participants: Participant[]}} CallState
  * @typedef {{microphone: RTCRtpTransceiver, camera: RTCRtpTransceiver, screen: RTCRtpTransceiver}} Transceivers
+ * @typedef {{id: number, name: string, type: string, size: number}} SharedFile
+ * @typedef {{id: number, participant: string, role: string, name: string, text: string, sent_at: string,
+ *   file?: SharedFile}} ChatMessage
+ * @typedef {{participant: string, name: string, active: boolean}} Typing
  */
+
+/** The longest chat message the server takes, in characters once trimmed. */
+export const maxChatCharacters = 2000;
 
 /**
  * Prefers the one codec the server forwards for this kind (VP8 video, Opus audio), so the
@@ -70,8 +77,10 @@ function mediaPartner(role, others) {
  * (CallState), "remote" ({participant, stream}: the other participant's camera and sound),
  * "remote-gone" ({participant}), "screen" ({participant, stream}: the other participant's
  * screen, stream null when they stop sharing), "sharing" (whether we share a screen),
- * "status" ("connecting" | "connected" | "reconnecting" | "restarting"), "ended" ({reason}),
- * "fatal" ({code, message}), "problem" ({code, message}).
+ * "status" ("connecting" | "connected" | "reconnecting" | "restarting"), "ended" ({reason, message}),
+ * "waiting" ({position, estimate: seconds or null, queue}: our place in the waiting room), "admitted",
+ * "fatal" ({code, message}), "problem" ({code, message}), "chat" (ChatMessage), "chat-history"
+ * (ChatMessage[], after each welcome), "typing" (Typing: someone else started or stopped).
  */
 export class CallSession extends EventTarget {
   /**
@@ -97,6 +106,12 @@ export class CallSession extends EventTarget {
     /** @type {RTCIceServer[]} */
     this.iceServers = [];
     this.participant = '';
+    /** @type {Set<string>} the participant ids this session has had (one per join) */
+    this.ownIds = new Set();
+    /** our name as the others see it (in chat) */
+    this.name = '';
+    /** @type {number} the appointment of the call, from the welcome */
+    this.appointmentId = credentials.appointmentId ?? 0;
     /** @type {Participant[]} the others, as the last state said */
     this.others = [];
     this.role = '';
@@ -130,6 +145,29 @@ export class CallSession extends EventTarget {
   leave() {
     this.stopScreen();
     this.stop();
+  }
+
+  /**
+   * Sends a chat message; false when there is no connection to send it on.
+   * @param {string} text
+   */
+  sendChat(text) {
+    return this.send({ type: 'chat', text });
+  }
+
+  /** @param {boolean} active whether we are typing a chat message */
+  sendTyping(active) {
+    this.send({ type: 'typing', active });
+  }
+
+  /**
+   * Whether a chat message is ours: sent by this session, or (after a reload, in the history)
+   * by our role under our name.
+   * @param {ChatMessage} message
+   */
+  isOwn(message) {
+    return this.ownIds.has(message.participant) ||
+      (Boolean(this.name) && message.role === this.role && message.name === this.name);
   }
 
   /** Ends the call for everyone (specialists only; the server refuses customers). */
@@ -260,9 +298,14 @@ export class CallSession extends EventTarget {
     this.closeConnection();
   }
 
-  /** @param {object} message */
+  /**
+   * @param {object} message
+   * @returns {boolean} whether it went out
+   */
   send(message) {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   /**
@@ -281,14 +324,26 @@ export class CallSession extends EventTarget {
       case 'welcome':
         this.attempt = 0;
         this.participant = m.participant;
+        this.ownIds.add(m.participant);
         this.role = m.role;
+        this.name = typeof m.name === 'string' ? m.name : '';
+        if (typeof m.appointment?.id === 'number') this.appointmentId = m.appointment.id;
         this.iceServers = Array.isArray(m.ice_servers) ? m.ice_servers : [];
         this.emit('welcome', m);
-        this.openConnection();
-        // A new connection on the server starts not sharing.
-        if (this.screenTrack) this.send({ type: 'screen', sharing: true });
-        return;
+        if (m.admitted === false) return;  // the waiting room: media after `admitted`
+        return this.takePart();
+      case 'waiting':
+        return this.emit('waiting', {
+          position: m.position, queue: m.queue ?? '',
+          estimate: typeof m.estimated_wait_seconds === 'number' ? m.estimated_wait_seconds : null,
+        });
+      case 'admitted':
+        this.emit('admitted', {});
+        return this.takePart();
       case 'state': return this.onState(m);
+      case 'chat': return this.emit('chat', m);
+      case 'chat_history': return this.emit('chat-history', Array.isArray(m.messages) ? m.messages : []);
+      case 'typing': return this.emit('typing', m);
       case 'answer': {
         const pc = this.pc;
         if (!pc) return;
@@ -307,7 +362,7 @@ export class CallSession extends EventTarget {
       case 'ended':
         this.stopScreen();
         this.stop();
-        this.emit('ended', { reason: m.reason });
+        this.emit('ended', { reason: m.reason, message: m.message });
         return;
       case 'error':
         if (m.final === true) {  // the server says joining again cannot help
@@ -353,6 +408,12 @@ export class CallSession extends EventTarget {
   }
 
   // ---- the connection ----
+
+  /** Admitted: the connection, and the screen we already share (a new connection starts without). */
+  takePart() {
+    this.openConnection();
+    if (this.screenTrack) this.send({ type: 'screen', sharing: true });
+  }
 
   openConnection() {
     this.closeConnection();

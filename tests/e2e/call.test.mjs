@@ -1,125 +1,12 @@
 // A specialist in the console and a customer on /j/<token>, in headless Chromium with a fake
 // camera, microphone and screen, in a call through a real assistd. Screenshots of both pages
-// and the daemon's log are kept when a test fails.
+// and the daemon's log are kept when a test fails (pages.mjs).
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { Daemon } from './daemon.mjs';
-
-const artifacts = process.env.ASSIST_E2E_ARTIFACTS ?? join(process.env.ASSIST_BUILD_DIR ?? 'build', 'e2e-artifacts');
-const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-  '--auto-select-desktop-capture-source=Entire screen',
-];
-// With ASSIST_E2E_WEB_DIR (say daemon/web), the pages' scripts and style come from there
-// instead of those built into assistd: for trying page changes without a rebuild.
-const webDir = process.env.ASSIST_E2E_WEB_DIR ? resolve(process.env.ASSIST_E2E_WEB_DIR) : '';
-const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
-
-let daemon;
-let browser;
-
-before(async () => {
-  daemon = await new Daemon().start();
-  daemon.ctl(['user', 'add', 'alice', '--display-name', 'Alice Martin', '--password'], 'correct horse battery\n');
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
-});
-
-after(async () => {
-  await browser?.close();
-  await daemon?.stop();
-  daemon?.cleanup();
-});
-
-/** Runs `body` with fresh pages; on failure keeps a screenshot of each and the daemon's log. */
-async function withPages(name, pages, body) {
-  const contexts = [];
-  const opened = {};
-  for (const [role, options] of Object.entries(pages)) {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, ...options });
-    contexts.push(context);
-    // Counts the RTCPeerConnections each page load makes (window.peerConnections).
-    await context.addInitScript(() => {
-      const Original = window.RTCPeerConnection;
-      window.peerConnections = 0;
-      window.RTCPeerConnection = class extends Original {
-        constructor(...args) {
-          super(...args);
-          window.peerConnections += 1;
-        }
-      };
-    });
-    if (webDir) {
-      await context.route(`${daemon.url}/web/*`, async (route) => {
-        const name = basename(new URL(route.request().url()).pathname);
-        const type = contentTypes[name.split('.').pop()];
-        if (!type) return route.continue();
-        await route.fulfill({ contentType: type, body: readFileSync(join(webDir, name)) });
-      });
-    }
-    opened[role] = await context.newPage();
-    opened[role].on('console', (m) => { if (m.type() === 'error') console.log(`[${role}] ${m.text()}`); });
-  }
-  try {
-    await body(opened);
-  } catch (error) {
-    mkdirSync(artifacts, { recursive: true });
-    for (const [role, page] of Object.entries(opened)) {
-      await page.screenshot({ path: join(artifacts, `${name}-${role}.png`), fullPage: true }).catch(() => {});
-    }
-    writeFileSync(join(artifacts, `${name}-assistd.log`), daemon.log());
-    console.log(`screenshots and the daemon's log are in ${artifacts}`);
-    throw error;
-  } finally {
-    for (const context of contexts) await context.close();
-  }
-}
-
-const stats = (page) => page.evaluate(() => window.assistCall.stats());
-
-const peerConnections = (page) => page.evaluate(() => window.peerConnections);
-
-/** What the page receives on `track` ("microphone", "camera", "screen") from the other side. */
-async function received(page, track) {
-  const s = await stats(page);
-  const streams = s.inbound.filter((i) => i.track === track);
-  const sum = (field) => streams.reduce((total, i) => total + i[field], 0);
-  return {
-    streams: streams.length, framesDecoded: sum('framesDecoded'), energy: sum('totalAudioEnergy'),
-    width: Math.max(0, ...streams.map((i) => i.frameWidth)), height: Math.max(0, ...streams.map((i) => i.frameHeight)),
-  };
-}
-
-async function eventually(what, check, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      return await check();
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: ${last?.message ?? last}`);
-}
-
-/** Video from the other side's `track` keeps arriving and decoding, at `size`. */
-async function seesVideo(page, who, track = 'camera', size = '640x480') {
-  await eventually(`${who} decodes remote ${track} video`, async () => {
-    const before = await received(page, track);
-    assert.ok(before.framesDecoded > 0, `no frames decoded yet (${JSON.stringify(before)})`);
-    await new Promise((r) => setTimeout(r, 1000));
-    const later = await received(page, track);
-    assert.ok(later.framesDecoded > before.framesDecoded + 5, `frames stopped at ${later.framesDecoded}`);
-    assert.equal(`${later.width}x${later.height}`, size);
-  }, 45000);
-}
+import { describe, test } from 'node:test';
+import {
+  daemon, eventually, inCall, peerConnections, received, rowState, seesVideo, signIn, stats, withPages,
+} from './pages.mjs';
 
 /** Audio energy received over two seconds. */
 async function audioEnergyOver(page, ms = 2000) {
@@ -143,42 +30,6 @@ function remoteBrightness(page) {
     for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
     return sum / (pixels.length / 4) / 3;
   });
-}
-
-async function signIn(page) {
-  await page.goto(`${daemon.url}/console`);
-  await page.fill('#username', 'alice');
-  await page.fill('#password', 'not the password');
-  await page.click('#sign-in-form button[type=submit]');
-  await page.waitForSelector('#sign-in-error:text("wrong username or password")');
-  await page.fill('#password', 'correct horse battery');
-  await page.click('#sign-in-form button[type=submit]');
-  await page.waitForSelector('#dashboard:not([hidden])');
-  await page.waitForSelector('#live:text("live")');
-}
-
-function rowState(page, id) {
-  return page.locator(`tr[data-appointment="${id}"] .state`);
-}
-
-/** The customer goes through the consent and preview screens and joins. */
-async function customerJoins(customer, link) {
-  await customer.goto(link);
-  await customer.waitForSelector('#consent:not([hidden])');
-  await customer.check('#accept');
-  await customer.click('#continue');
-  await customer.waitForFunction(() => document.querySelector('#preview-video')?.videoWidth > 0);
-  await customer.click('#join');
-}
-
-/** A call between the specialist (signed in) and the customer, both seeing the other. */
-async function inCall(specialist, customer, customerName) {
-  await signIn(specialist);
-  const appointment = daemon.ctlJson(['appointment', 'create', '--customer-name', customerName, '--specialist', 'alice']);
-  await customerJoins(customer, appointment.join_url);
-  await specialist.click(`tr[data-appointment="${appointment.id}"] button.join`);
-  await seesVideo(customer, 'customer');
-  await seesVideo(specialist, 'specialist');
 }
 
 /** The ICE credentials of the page's offer, and those of its selected candidate pair. */

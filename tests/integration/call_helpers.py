@@ -92,12 +92,15 @@ class CallTestMixin:
     def ws_url(self):
         return "wss://127.0.0.1:%d/ws/v1" % self.daemon.port
 
-    def appointment(self, **extra):
-        """(id, customer token, specialist token) of a new appointment."""
+    def appointment(self, admitted=True, **extra):
+        """(id, customer token, specialist token) of a new appointment; admitted unless said
+        otherwise, so that its customer does not stop in the waiting room (test_waiting_room)."""
         args = ["appointment", "create", "--customer-name", "Caller"]
         for k, v in extra.items():
             args += ["--" + k, v]
         created = self.daemon.ctl_json(*args)
+        if admitted and "at" not in extra:
+            self.daemon.ctl_json("appointment", "admit", str(created["id"]))
         return created["id"], created["join_url"].rsplit("/", 1)[1], self.link(created["id"], "specialist")
 
     def link(self, appointment_id, role):

@@ -67,6 +67,7 @@ class IceTestCase(DaemonTestCase):
 
     def customer_token(self):
         created = self.daemon.ctl_json("appointment", "create", "--customer-name", "Ice")
+        self.daemon.ctl_json("appointment", "admit", str(created["id"]))
         return created["id"], created["join_url"].rsplit("/", 1)[1]
 
     def join(self, token):

@@ -166,6 +166,30 @@ class Transcript(CallTestMixin, DaemonTestCase):
         self.assertEqual([e["details"]["message_id"] for e in events], [c["id"] for c in chats])
         self.assert_audit_intact()
 
+    def test_typing_reaches_the_others_only(self):
+        appointment_id, customer_token, specialist_token = self.appointment()
+        customer = self.member(customer_token)
+        specialist = self.member(specialist_token)
+
+        def typings(member):
+            return [m for _, m in list(member.messages) if m["type"] == "typing"]
+
+        customer.ws.send(json.dumps({"type": "typing", "active": True}))
+        wait_for(lambda: typings(specialist), "a typing notice", timeout=10)
+        self.assertEqual(typings(specialist), [{"type": "typing", "participant": self.participant_label(customer),
+                                                "name": "Caller", "active": True}])
+        customer.ws.send(json.dumps({"type": "typing", "active": False}))
+        wait_for(lambda: len(typings(specialist)) == 2, "the stop", timeout=10)
+        self.assertFalse(typings(specialist)[1]["active"])
+        # The sender hears nothing back (a ping after it proves its notices were handled).
+        customer.ws.send(json.dumps({"type": "ping"}))
+        wait_for(lambda: "pong" in customer.types(), "pong", timeout=10)
+        self.assertEqual(typings(customer), [])
+        self.assertEqual(self.errors(customer), [])
+        # Never stored.
+        self.assertEqual(self.rest_messages(appointment_id)["items"], [])
+        self.assertEqual(self.sql("SELECT id FROM messages WHERE appointment_id = ?", appointment_id), [])
+
     def test_refused_texts_are_not_stored(self):
         appointment_id, customer_token, _ = self.appointment()
         customer = self.member(customer_token)

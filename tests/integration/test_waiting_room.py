@@ -220,7 +220,7 @@ class WaitingRoom(CallTestMixin, DaemonTestCase):
         self.assertEqual((mine["hours"], mine["status"]["state"], mine["status"]["waiting"]), ("", "open", 1))
 
     def test_a_scheduled_customer_waits_for_their_specialist(self):
-        appointment_id, customer_token, specialist_token = self.appointment()
+        appointment_id, customer_token, specialist_token = self.appointment(admitted=False)
         customer = self.member(customer_token)
         self.assertFalse(customer.first("welcome")[1]["admitted"])
         wait_for(lambda: customer.first("waiting") is not None, "waiting", timeout=10)

@@ -33,7 +33,7 @@ class WebPages(DaemonTestCase):
         self.assertIn("frame-ancestors 'none'", headers["Content-Security-Policy"])
         self.assertEqual(headers["Referrer-Policy"], "no-referrer")
         self.assertIn('src="/web/console.js"', body)
-        for name in ("console.js", "join.js", "protocol.js", "call_view.js", "i18n.js", "dom.js"):
+        for name in ("console.js", "join.js", "protocol.js", "call_view.js", "chat_view.js", "i18n.js", "dom.js"):
             status, headers, body = self.get("/web/" + name)
             self.assertEqual((status, headers["Content-Type"]), (200, "text/javascript; charset=utf-8"), name)
             self.assertIn("// @ts-check", body)

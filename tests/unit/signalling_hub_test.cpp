@@ -250,6 +250,7 @@ TEST_F(HubHello, CustomerLinkIsWelcomed) {
       << w.dump();
   EXPECT_EQ(w["appointment"]["id"], appt.id);
   EXPECT_EQ(w["appointment"]["customer_name"], "Ada");
+  EXPECT_EQ(w["name"], "Ada");  // as its chat messages name it
   ASSERT_TRUE(w["ice_servers"].is_array());
   ASSERT_EQ(w["ice_servers"].size(), 1u) << w.dump();
   EXPECT_EQ(w["ice_servers"][0]["urls"], json::array({"stun:stun.example.org:3478"}));
@@ -285,6 +286,7 @@ TEST_F(HubHello, ConsoleSessionJoinsItsAppointment) {
   ASSERT_EQ(p->count("welcome"), 1) << p->dump();
   EXPECT_EQ(p->last("welcome")["role"], "specialist");
   EXPECT_EQ(p->last("welcome")["appointment"]["id"], appt.id);
+  EXPECT_EQ(p->last("welcome")["name"], "Alice");  // the user's display name
   auto s = join_console(sue, appt.id);
   ASSERT_EQ(s->count("welcome"), 1) << s->dump();
   EXPECT_EQ(s->last("welcome")["role"], "supervisor");
@@ -986,6 +988,49 @@ TEST_F(HubChat, WatchersCannotChat) {
   chat(w, "hello?");
   EXPECT_TRUE(got_error(*w, "not_in_call", false));
   EXPECT_TRUE(stored().empty());
+}
+
+TEST_F(HubChat, TypingReachesTheOthersOnlyAndIsNotStored) {
+  c->forget();
+  s->forget();
+  say(c, {{"type", "typing"}, {"active", true}});
+  const auto t = s->last("typing");
+  ASSERT_FALSE(t.is_null()) << s->dump();
+  EXPECT_EQ(t["participant"], c->label());
+  EXPECT_EQ(t["name"], "Ada");
+  EXPECT_EQ(t["active"], true);
+  EXPECT_EQ(c->count("typing"), 0) << "the sender hears its own typing: " << c->dump();
+  say(c, {{"type", "typing"}, {"active", false}});
+  EXPECT_EQ(s->last("typing")["active"], false);
+  EXPECT_EQ(s->count("typing"), 2);
+  EXPECT_EQ(c->count("typing"), 0);
+  EXPECT_TRUE(stored().empty());
+  say(c, {{"type", "typing"}});  // active is required
+  EXPECT_TRUE(got_error(*c, "malformed", false));
+}
+
+TEST_F(HubChat, ATypingFloodIsDroppedQuietlyButAStopAlwaysFollowsAStart) {
+  s->forget();
+  for (int i = 0; i < 50; ++i) say(c, {{"type", "typing"}, {"active", true}});
+  const auto started = s->count("typing");
+  EXPECT_GE(started, 1);
+  EXPECT_LE(started, 6) << "a flood of typing notices went through";
+  EXPECT_EQ(c->count("error"), 0) << c->dump();
+  EXPECT_FALSE(c->closed());
+  say(c, {{"type", "typing"}, {"active", false}});
+  EXPECT_EQ(s->count("typing"), started + 1);
+  EXPECT_EQ(s->last("typing")["active"], false);
+  say(c, {{"type", "typing"}, {"active", false}});  // nothing to stop
+  EXPECT_EQ(s->count("typing"), started + 1);
+}
+
+TEST_F(HubChat, AChatMessageEndsTheTyping) {
+  say(s, {{"type", "typing"}, {"active", true}});
+  ASSERT_EQ(c->last("typing")["active"], true) << c->dump();
+  chat(s, "done typing");
+  c->forget();
+  say(s, {{"type", "typing"}, {"active", false}});  // the page's stop after sending: already implied
+  EXPECT_EQ(c->count("typing"), 0) << c->dump();
 }
 
 TEST(Chat, TextIsTrimmedAndCountedInCharacters) {

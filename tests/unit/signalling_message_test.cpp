@@ -90,7 +90,7 @@ TEST(SignallingMessage, EveryClientTypeParsesWithItsRequiredMembers) {
     EXPECT_EQ(refusal(m), "") << m.dump();
     EXPECT_EQ(Message::parse(m.dump()).type(), spec.type);
   }
-  EXPECT_EQ(checked, 7);
+  EXPECT_EQ(checked, 8);
 }
 
 TEST(SignallingMessage, WhatThePagesSendParses) {
@@ -121,6 +121,9 @@ TEST(SignallingMessage, WhatThePagesSendParses) {
   EXPECT_EQ(refusal(R"({"type":"ice","mline":0,"candidate":""})"), "");  // end of candidates
   EXPECT_EQ(Message::parse(R"({"type":"end"})").type(), "end");
   EXPECT_EQ(Message::parse(R"({"type":"ping"})").type(), "ping");
+  EXPECT_TRUE(Message::parse(R"({"type":"typing","active":true})").flag("active"));
+  EXPECT_FALSE(Message::parse(R"({"type":"typing","active":false})").flag("active"));
+  EXPECT_EQ(refusal(R"({"type":"typing","active":"yes"})"), "malformed");
   // A null member counts as absent.
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"token":null})"), "");
 }
@@ -272,7 +275,7 @@ TEST(SignallingOutgoing, AcceptsWellFormedServerMessages) {
                                 {"appointment_state", "in_call"},
                                 {"participants", json::array({{{"id", "p1"}, {"role", "customer"}}})}}),
             "");
-  EXPECT_EQ(check_outgoing(json{{"type", "appointment"}, {"id", 3}, {"state", "waiting"}, {"participants", 1}}), "");
+  EXPECT_EQ(check_outgoing(json{{"type", "appointment"}, {"id", 3}, {"state", "waiting"}, {"participants", 1}, {"waiting", true}}), "");
   EXPECT_EQ(check_outgoing(json{{"type", "ended"}, {"reason", "cancelled"}, {"message", "over"}}), "");
   EXPECT_EQ(check_outgoing(json{{"type", "media"}, {"state", "disconnected"}}), "");
   EXPECT_EQ(check_outgoing(json{{"type", "ice"}, {"mline", 0}, {"candidate", ""}}), "");
