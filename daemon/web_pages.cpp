@@ -6,8 +6,10 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "api/api.h"
 #include "domain/admission.h"
 #include "domain/join_tokens.h"
+#include "domain/queues.h"
 #include "util/time.h"
 #include "web_assets.h"
 
@@ -95,6 +97,15 @@ std::string script_json(const nlohmann::json& value) {
   return out;
 }
 
+// The page with its data: `<!--data-->` becomes a JSON script element with this id.
+std::string with_page_data(std::string_view html, const std::string& id, const nlohmann::json& data) {
+  std::string body(html);
+  const std::string marker = "<!--data-->";
+  if (auto at = body.find(marker); at != std::string::npos)
+    body.replace(at, marker.size(), "<script type=\"application/json\" id=\"" + id + "\">" + script_json(data) + "</script>");
+  return body;
+}
+
 HttpResponse join_page(const std::string& token, const HttpRequest& request, const Config& config, Db& db) {
   const auto* html = find_asset("join.html");
   if (!html) return not_found();
@@ -122,18 +133,28 @@ HttpResponse join_page(const std::string& token, const HttpRequest& request, con
     info["terms"] = config.consent_terms;
     info["privacy"] = config.consent_privacy;
   }
-  std::string body(html->text);
-  const std::string marker = "<!--link-->";
-  if (auto at = body.find(marker); at != std::string::npos)
-    body.replace(at, marker.size(), "<script type=\"application/json\" id=\"link\">" + script_json(info) + "</script>");
-  return page(status, "join.html", std::move(body));
+  return page(status, "join.html", with_page_data(html->text, "link", info));
+}
+
+// The entry page of a queue: its public status, or for an unknown slug a 404 that says so in
+// the customer's language.
+HttpResponse queue_page(const std::string& slug, const HttpRequest& request, Db& db) {
+  const auto* html = find_asset("queue.html");
+  if (!html) return not_found();
+  auto queue = slug_problem(slug).empty() ? find_queue_by_slug(db, slug) : std::nullopt;
+  nlohmann::json info;
+  info["status"] = queue ? "ok" : "unknown";
+  info["language"] = negotiate_language(request.header("accept-language"), "en");
+  if (queue) info["queue"] = public_queue_json(db, *queue, now_seconds());
+  return page(queue ? 200 : 404, "queue.html", with_page_data(html->text, "queue-info", info));
 }
 
 }  // namespace
 
 std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Config& config, Db& db) {
   const std::string path = request.target.substr(0, request.target.find('?'));
-  const bool is_page = path == "/" || path == "/console" || path.rfind("/j/", 0) == 0 || path.rfind("/web/", 0) == 0;
+  const bool is_page = path == "/" || path == "/console" || path.rfind("/j/", 0) == 0 || path.rfind("/q/", 0) == 0 ||
+                       path.rfind("/web/", 0) == 0;
   if (!is_page) return std::nullopt;
   if (request.method != "GET") {
     HttpResponse r;
@@ -155,8 +176,10 @@ std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Con
     return html ? page(200, "console.html", std::string(html->text)) : not_found();
   }
   if (path.rfind("/j/", 0) == 0) return join_page(path.substr(3), request, config, db);
+  if (path.rfind("/q/", 0) == 0) return queue_page(path.substr(3), request, db);
+  // The pages themselves are served only at their own paths, with their data.
   const auto name = path.substr(5);
-  const auto* asset = name == "join.html" || name == "console.html" ? nullptr : find_asset(name);
+  const auto* asset = name.ends_with(".html") ? nullptr : find_asset(name);
   if (!asset) return not_found();
   return page(200, name, std::string(asset->text));
 }

@@ -1,6 +1,7 @@
-// The browser pages assistd serves: the customer's join page /j/<token>, the specialist console
-// /console, and their scripts and styles under /web/. The join page carries the link's status
-// (valid, too early, expired, closed, unknown) so it can explain a refused link without a call.
+// The browser pages assistd serves: the customer's join page /j/<token>, a queue's entry page
+// /q/<slug>, the specialist console /console, and their scripts and styles under /web/. The join
+// page carries the link's status (valid, too early, expired, closed, unknown) so it can explain a
+// refused link without a call; the entry page carries the queue's public status.
 #pragma once
 
 #include <optional>

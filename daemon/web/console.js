@@ -1,46 +1,19 @@
 // @ts-check
-// The specialist console, /console: sign in, today's appointments kept live over the
-// signalling socket, on-demand appointments with a link to copy, and the call itself with
+// The specialist console, /console: sign in, who waits and today's appointments kept live over
+// the signalling socket, on-demand appointments with a link to copy, and the call itself with
 // "end for all".
+import { askNotificationPermissionOnce, prepareSound } from './arrival_alert.js';
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
-import { byId, showScreen } from './dom.js';
-import { initLanguage } from './i18n.js';
+import { ApiProblem, api, csrfHeaders, setCsrfToken } from './console_api.js';
+import { byId, showScreen, translatePage } from './dom.js';
+import { initLanguage, t } from './i18n.js';
 import { CallSession, protocolVersion } from './protocol.js';
+import { WaitingList } from './waiting_list.js';
 
 /** @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string}} Appointment */
 
-class ApiProblem extends Error {
-  /**
-   * @param {number} status
-   * @param {string} message
-   */
-  constructor(status, message) {
-    super(message);
-    this.status = status;
-  }
-}
-
-let csrfToken = '';
-
-/**
- * Calls the REST API with the session cookie; writes carry the CSRF token.
- * @param {string} method
- * @param {string} path
- * @param {object} [body]
- * @returns {Promise<any>}
- */
-async function api(method, path, body) {
-  /** @type {Record<string, string>} */
-  const headers = {};
-  if (body) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiProblem(response.status, data?.detail ?? response.statusText);
-  return data;
-}
+const waiting = new WaitingList((id) => startCall(id));
 
 /** @param {Date} date */
 function isoSeconds(date) {
@@ -49,17 +22,20 @@ function isoSeconds(date) {
 
 // ---- signing in ----
 
-/** @param {{user: {username: string, display_name: string}, csrf_token: string}} session */
+/** @param {{user: {username: string, display_name: string, role: string}, csrf_token: string}} session */
 function signedIn(session) {
-  csrfToken = session.csrf_token;
+  setCsrfToken(session.csrf_token);
   byId('who', HTMLElement).textContent = session.user.display_name || session.user.username;
   byId('sign-out', HTMLButtonElement).hidden = false;
   showDashboard();
+  askNotificationPermissionOnce();
+  waiting.loadQueues(session.user).catch((e) => console.warn('queues', e));
 }
 
 function showSignIn() {
-  csrfToken = '';
+  setCsrfToken('');
   stopWatching();
+  waiting.stop();
   byId('who', HTMLElement).textContent = '';
   byId('sign-out', HTMLButtonElement).hidden = true;
   showScreen('sign-in');
@@ -82,7 +58,7 @@ function showSignIn() {
   };
 }
 
-// ---- today's appointments, live ----
+// ---- who waits and today's appointments, live ----
 
 /** @type {WebSocket | null} */
 let watcher = null;
@@ -103,10 +79,10 @@ function watch() {
     if (m.type === 'welcome') {
       live.textContent = 'live';
       live.dataset.state = 'in_call';
-      refreshAppointments();
+      refresh();
     } else if (m.type === 'appointment') {
       clearTimeout(refreshSoon);
-      refreshSoon = setTimeout(refreshAppointments, 100);
+      refreshSoon = setTimeout(refresh, 100);
     } else if (m.type === 'error' && m.code === 'authentication_required') {
       showSignIn();
     }
@@ -124,6 +100,14 @@ function stopWatching() {
   const socket = watcher;
   watcher = null;
   socket?.close();
+}
+
+function refresh() {
+  refreshAppointments();
+  waiting.refresh().catch((e) => {
+    if (e instanceof ApiProblem && e.status === 401) return showSignIn();
+    console.warn('waiting list', e);
+  });
 }
 
 async function refreshAppointments() {
@@ -198,7 +182,7 @@ function showDashboard(message = '') {
   notice.hidden = !message;
   showScreen('dashboard');
   if (!watcher) watch();
-  refreshAppointments();
+  refresh();
 
   const form = byId('on-demand-form', HTMLFormElement);
   const problem = byId('on-demand-error', HTMLElement);
@@ -250,7 +234,7 @@ async function startCall(appointmentId) {
     onEndForAll: () => session.endForAll(),
   });
   // Files go with the session cookie; uploads carry the CSRF token like every write.
-  const chat = new ChatView(session, { headers: () => ({ 'X-CSRF-Token': csrfToken }), previews: true });
+  const chat = new ChatView(session, { headers: csrfHeaders, previews: true });
   session.addEventListener('ended', () => {
     view.clear();
     chat.clear();
@@ -269,6 +253,8 @@ async function startCall(appointmentId) {
 
 async function start() {
   initLanguage(navigator.language.slice(0, 2));
+  translatePage(t);
+  prepareSound();
   byId('sign-out', HTMLButtonElement).onclick = async () => {
     await api('DELETE', '/api/v1/session').catch(() => {});
     showSignIn();

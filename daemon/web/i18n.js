@@ -60,6 +60,32 @@ const strings = {
     'waiting.estimate_unknown': 'Estimated wait: unknown for now.',
     'waiting.since': 'Waiting for {time}',
     'waiting.keep_open': 'Keep this page open: the call starts by itself when the specialist lets you in.',
+    'queue.loading': 'Loading…',
+    'queue.intro': 'Tell us who you are and a specialist will take your video call. You wait in line on the next page.',
+    'queue.name': 'Your name',
+    'queue.phone': 'Mobile number (optional)',
+    'queue.phone_hint': 'With the country code, e.g. +44 7700 900123',
+    'queue.email': 'Email (optional)',
+    'queue.reason': 'What do you need help with? (optional)',
+    'queue.submit': 'Join the waiting line',
+    'queue.sending': 'Joining…',
+    'queue.error.missing_field': 'Please fill this in.',
+    'queue.error.invalid_value': 'Please fill this in.',
+    'queue.error.invalid_phone': 'Enter the number with its country code, e.g. +44 7700 900123.',
+    'queue.error.invalid_email': 'This is not an email address.',
+    'queue.error.too_long': 'This is too long.',
+    'queue.error.field': 'Please check this.',
+    'queue.error.general': 'Something went wrong. Please try again.',
+    'queue.error.network': 'The connection failed. Please try again.',
+    'queue.unknown.title': 'This waiting line does not exist',
+    'queue.unknown.text': 'Check that you opened the whole link, or ask for a new one.',
+    'queue.closed.title': 'This line is closed for now',
+    'queue.outside_hours.title': 'This line is closed at this time',
+    'queue.full.title': 'This line is full right now',
+    'queue.full.text': 'Many people are waiting already. Please try again in a few minutes.',
+    'queue.next_opening': 'It opens again on {time}.',
+    'queue.later': 'Please come back later.',
+    'queue.retry': 'Try again',
     'left.title': 'You left the call',
     'left.text': 'You can join again while the appointment lasts.',
     'left.rejoin': 'Join again',
@@ -95,6 +121,21 @@ const strings = {
     'file.failed': '“{name}” could not be sent: {reason}',
     'file.network': 'the connection was lost.',
     'file.download_failed': '“{name}” could not be downloaded. Please try again.',
+    'console.waiting.title': 'Waiting now',
+    'console.waiting.empty': 'Nobody is waiting.',
+    'console.waiting.appointment': 'Appointment',
+    'console.waiting.admit': 'Admit',
+    'console.waiting.decline': 'Decline',
+    'console.waiting.admit_next': 'Admit next: {queue}',
+    'console.waiting.nobody': 'Nobody is waiting in {queue}.',
+    'console.waiting.arrived': '{name} is waiting.',
+    'console.waiting.failed': 'That did not work: {reason}',
+    'console.notify.title': 'A customer is waiting',
+    'console.decline.title': 'Decline {name}',
+    'console.decline.message': 'Message to the customer (optional)',
+    'console.decline.hint': 'Without a message, the customer reads that their call cannot be taken now.',
+    'console.decline.confirm': 'Decline',
+    'console.decline.cancel': 'Cancel',
     'size.bytes': '{n} B',
     'size.kilobytes': '{n} KB',
     'size.megabytes': '{n} MB',
@@ -154,6 +195,32 @@ const strings = {
     'waiting.estimate_unknown': 'Attente estimée : inconnue pour l’instant.',
     'waiting.since': 'En attente depuis {time}',
     'waiting.keep_open': 'Gardez cette page ouverte : l’appel démarre tout seul quand le spécialiste vous fait entrer.',
+    'queue.loading': 'Chargement…',
+    'queue.intro': 'Dites-nous qui vous êtes et un spécialiste prendra votre appel vidéo. Vous patientez dans la file à la page suivante.',
+    'queue.name': 'Votre nom',
+    'queue.phone': 'Numéro de mobile (facultatif)',
+    'queue.phone_hint': 'Avec l’indicatif du pays, par ex. +33 6 12 34 56 78',
+    'queue.email': 'E-mail (facultatif)',
+    'queue.reason': 'Pour quoi avez-vous besoin d’aide ? (facultatif)',
+    'queue.submit': 'Rejoindre la file d’attente',
+    'queue.sending': 'Un instant…',
+    'queue.error.missing_field': 'Merci de remplir ce champ.',
+    'queue.error.invalid_value': 'Merci de remplir ce champ.',
+    'queue.error.invalid_phone': 'Saisissez le numéro avec l’indicatif du pays, par ex. +33 6 12 34 56 78.',
+    'queue.error.invalid_email': 'Ce n’est pas une adresse e-mail.',
+    'queue.error.too_long': 'C’est trop long.',
+    'queue.error.field': 'Merci de vérifier ce champ.',
+    'queue.error.general': 'Une erreur s’est produite. Réessayez.',
+    'queue.error.network': 'La connexion a échoué. Réessayez.',
+    'queue.unknown.title': 'Cette file d’attente n’existe pas',
+    'queue.unknown.text': 'Vérifiez que vous avez ouvert le lien complet, ou demandez-en un nouveau.',
+    'queue.closed.title': 'Cette file est fermée pour le moment',
+    'queue.outside_hours.title': 'Cette file est fermée à cette heure-ci',
+    'queue.full.title': 'Cette file est complète pour le moment',
+    'queue.full.text': 'Beaucoup de personnes attendent déjà. Réessayez dans quelques minutes.',
+    'queue.next_opening': 'Elle rouvre le {time}.',
+    'queue.later': 'Revenez plus tard.',
+    'queue.retry': 'Réessayer',
     'left.title': 'Vous avez quitté l’appel',
     'left.text': 'Vous pouvez revenir tant que le rendez-vous dure.',
     'left.rejoin': 'Revenir dans l’appel',
@@ -189,6 +256,21 @@ const strings = {
     'file.failed': '« {name} » n’a pas pu être envoyé : {reason}',
     'file.network': 'la connexion a été perdue.',
     'file.download_failed': '« {name} » n’a pas pu être téléchargé. Réessayez.',
+    'console.waiting.title': 'En attente',
+    'console.waiting.empty': 'Personne n’attend.',
+    'console.waiting.appointment': 'Rendez-vous',
+    'console.waiting.admit': 'Faire entrer',
+    'console.waiting.decline': 'Refuser',
+    'console.waiting.admit_next': 'Faire entrer le suivant : {queue}',
+    'console.waiting.nobody': 'Personne n’attend dans la file {queue}.',
+    'console.waiting.arrived': '{name} attend.',
+    'console.waiting.failed': 'Cela n’a pas marché : {reason}',
+    'console.notify.title': 'Un client attend',
+    'console.decline.title': 'Refuser {name}',
+    'console.decline.message': 'Message pour le client (facultatif)',
+    'console.decline.hint': 'Sans message, le client lit que son appel ne peut pas être pris maintenant.',
+    'console.decline.confirm': 'Refuser',
+    'console.decline.cancel': 'Annuler',
     'size.bytes': '{n} o',
     'size.kilobytes': '{n} Ko',
     'size.megabytes': '{n} Mo',
@@ -261,11 +343,41 @@ export function formatTime(iso) {
 }
 
 /**
+ * A time within the coming week in a place's own time zone, named so that nobody has to guess
+ * ("Monday, December 7 at 9:00 AM GMT+1"); in the browser's zone when the browser does not know
+ * that one.
+ * @param {string} iso
+ * @param {string} timeZone an IANA name such as "Europe/Paris"
+ */
+export function formatInZone(iso, timeZone) {
+  /** @type {Intl.DateTimeFormatOptions} */
+  const options = { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit',
+    timeZoneName: 'short' };
+  try {
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  }
+}
+
+/**
  * The time of day of `iso` (a chat message's), as people read it in the current language.
  * @param {string} iso
  */
 export function formatClock(iso) {
   return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * How long someone has waited, as a clock reads: 3:05, or 1:02:09 past the hour.
+ * @param {number} seconds
+ */
+export function formatWaited(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const minutes = Math.floor(s / 60) % 60;
+  const hours = Math.floor(s / 3600);
+  return hours > 0 ? `${hours}:${two(minutes)}:${two(s % 60)}` : `${minutes}:${two(s % 60)}`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
 import { byId, showScreen, translatePage } from './dom.js';
-import { formatTime, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
+import { formatTime, formatWaited, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
 import { CallSession } from './protocol.js';
 
 /**
@@ -234,9 +234,8 @@ class WaitingRoom {
     byId('waiting-estimate', HTMLElement).textContent = estimate === null
       ? t('waiting.estimate_unknown')
       : t('waiting.estimate', { minutes: String(Math.max(1, Math.round(estimate / 60))) });
-    const waited = Math.floor((Date.now() - this.since) / 1000);
     byId('waiting-since', HTMLElement).textContent =
-      t('waiting.since', { time: `${Math.floor(waited / 60)}:${String(waited % 60).padStart(2, '0')}` });
+      t('waiting.since', { time: formatWaited((Date.now() - this.since) / 1000) });
   }
 }
 

@@ -79,7 +79,11 @@ inline constexpr const char* status_callback_route = "/api/v1/notifications/{id}
 class JsonInput;
 struct NewAppointment;
 struct Appointment;
+struct Queue;
 nlohmann::json appointment_json(const Appointment& appointment);
+// What anyone may know of a queue, as its entry page /q/<slug> shows it: name, description,
+// time zone, state (open, closed, outside_hours, full) and next opening.
+nlohmann::json public_queue_json(Db& db, const Queue& queue, std::int64_t now);
 // customer_name, customer_phone, customer_email and locale, checked.
 NewAppointment read_customer(const JsonInput& in);
 std::string request_cookie(const HttpRequest& request, const std::string& name);

@@ -145,15 +145,7 @@ HttpResponse assign(Call& call, bool assigned) {
 // ---- public: the entry page's queue, without signing in ----
 
 HttpResponse public_show(Call& call) {
-  const auto q = named_queue(call);
-  const auto s = queue_status(call.db, q, now_seconds());
-  return json_response(200, nlohmann::json{{"slug", q.slug},
-                                           {"name", q.name},
-                                           {"description", q.description},
-                                           {"timezone", q.timezone},
-                                           {"state", s.state},
-                                           {"next_opening", status_json(s)["next_opening"]}}
-                                .dump());
+  return json_response(200, public_queue_json(call.db, named_queue(call), now_seconds()).dump());
 }
 
 HttpResponse public_enter(Call& call) {
@@ -177,6 +169,16 @@ HttpResponse public_enter(Call& call) {
 }
 
 }  // namespace
+
+nlohmann::json public_queue_json(Db& db, const Queue& q, std::int64_t now) {
+  const auto s = queue_status(db, q, now);
+  return {{"slug", q.slug},
+          {"name", q.name},
+          {"description", q.description},
+          {"timezone", q.timezone},
+          {"state", s.state},
+          {"next_opening", status_json(s)["next_opening"]}};
+}
 
 void add_queue_routes(Router& r) {
   r.add("POST", "/api/v1/queues", Access::signed_in, create);

@@ -123,10 +123,10 @@ export async function seesVideo(page, who, track = 'camera', size = '640x480') {
 }
 
 /** Keeps a screenshot of `page` in the artifacts directory as NAME.png (not only on failure). */
-export async function screenshot(page, name) {
+export async function screenshot(page, name, options = {}) {
   mkdirSync(artifacts, { recursive: true });
   const path = join(artifacts, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, ...options });
   return path;
 }
 
@@ -139,7 +139,7 @@ export async function signIn(page) {
   await page.fill('#password', 'correct horse battery');
   await page.click('#sign-in-form button[type=submit]');
   await page.waitForSelector('#dashboard:not([hidden])');
-  await page.waitForSelector('#live:text("live")');
+  await page.waitForSelector('#live[data-state=in_call]');  // the live view is on
 }
 
 export function rowState(page, id) {
@@ -149,11 +149,53 @@ export function rowState(page, id) {
 /** The customer goes through the consent and preview screens and joins. */
 export async function customerJoins(customer, link) {
   await customer.goto(link);
+  await acceptsAndJoins(customer);
+}
+
+/** On their join page, the customer accepts the terms, sees the preview and joins. */
+async function acceptsAndJoins(customer) {
   await customer.waitForSelector('#consent:not([hidden])');
   await customer.check('#accept');
   await customer.click('#continue');
   await customer.waitForFunction(() => document.querySelector('#preview-video')?.videoWidth > 0);
   await customer.click('#join');
+}
+
+/**
+ * The customer enters a queue from its page /q/SLUG, goes on to their join link and waits in
+ * the waiting room; returns that link.
+ */
+export async function entersQueue(customer, slug, name, reason = '') {
+  await customer.goto(`${daemon.url}/q/${slug}`);
+  await customer.fill('#name', name);
+  if (reason) await customer.fill('#reason', reason);
+  await customer.click('#enter');
+  await customer.waitForURL(/\/j\//);
+  await acceptsAndJoins(customer);
+  await customer.waitForSelector('#waiting:not([hidden])');
+  return customer.url();
+}
+
+/** Creates a queue served by alice; returns it as assistctl shows it. */
+export function queueServedByAlice(name, slug, ...options) {
+  const queue = daemon.ctlJson(['queue', 'create', name, '--slug', slug, ...options]);
+  daemon.ctl(['queue', 'assign', slug, 'alice']);
+  return queue;
+}
+
+/** Whether `page` scrolls sideways, and the selectors of the visible elements it cuts off. */
+export function cutOff(page, selectors) {
+  return page.evaluate((list) => {
+    const cut = [];
+    for (const selector of list) {
+      for (const element of document.querySelectorAll(selector)) {
+        const r = element.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;  // hidden
+        if (r.left < -1 || r.right > innerWidth + 1 || element.scrollWidth > element.clientWidth + 1) cut.push(selector);
+      }
+    }
+    return { sideways: document.documentElement.scrollWidth > innerWidth, cut };
+  }, selectors);
 }
 
 /**

@@ -1,5 +1,6 @@
 """The pages assistd serves: statuses, types and security headers, the link status carried by
-the join page, and that nothing a customer's name holds can break out of it."""
+the join page and the queue status carried by a queue's entry page, and that nothing a
+customer's name holds can break out of it."""
 
 import json
 import re
@@ -20,10 +21,19 @@ class WebPages(DaemonTestCase):
         finally:
             conn.close()
 
-    def link_info(self, body):
-        match = re.search(r'<script type="application/json" id="link">(.*?)</script>', body, re.S)
-        self.assertIsNotNone(match, "the join page carries no link status")
+    def page_data(self, body, element_id):
+        match = re.search(r'<script type="application/json" id="%s">(.*?)</script>' % element_id, body, re.S)
+        self.assertIsNotNone(match, "the page carries no #%s" % element_id)
         return json.loads(match.group(1))
+
+    def link_info(self, body):
+        return self.page_data(body, "link")
+
+    def assert_page_headers(self, headers, what):
+        self.assertEqual(headers["Content-Type"], "text/html; charset=utf-8", what)
+        self.assertIn("default-src 'self'", headers["Content-Security-Policy"], what)
+        self.assertIn("frame-ancestors 'none'", headers["Content-Security-Policy"], what)
+        self.assertEqual(headers["Referrer-Policy"], "no-referrer", what)
 
     def test_console_and_assets(self):
         status, headers, body = self.get("/console")
@@ -33,14 +43,15 @@ class WebPages(DaemonTestCase):
         self.assertIn("frame-ancestors 'none'", headers["Content-Security-Policy"])
         self.assertEqual(headers["Referrer-Policy"], "no-referrer")
         self.assertIn('src="/web/console.js"', body)
-        for name in ("console.js", "join.js", "protocol.js", "call_view.js", "chat_view.js", "i18n.js", "dom.js"):
+        for name in ("console.js", "join.js", "queue.js", "protocol.js", "call_view.js", "chat_view.js", "i18n.js",
+                     "dom.js", "console_api.js", "waiting_list.js", "arrival_alert.js"):
             status, headers, body = self.get("/web/" + name)
             self.assertEqual((status, headers["Content-Type"]), (200, "text/javascript; charset=utf-8"), name)
             self.assertIn("// @ts-check", body)
         self.assertEqual(self.get("/web/style.css")[1]["Content-Type"], "text/css; charset=utf-8")
 
     def test_unknown_paths_and_methods(self):
-        for path in ("/web/missing.js", "/web/../../etc/passwd", "/web/join.html", "/web/"):
+        for path in ("/web/missing.js", "/web/../../etc/passwd", "/web/join.html", "/web/queue.html", "/web/"):
             self.assertEqual(self.get(path)[0], 404, path)
         status, headers, _ = self.get("/")
         self.assertEqual((status, headers["Location"]), (302, "/console"))
@@ -59,6 +70,34 @@ class WebPages(DaemonTestCase):
         self.assertEqual(self.link_info(body)["language"], "en")
         status, _, body = self.get("/j/" + "x" * 5000)
         self.assertEqual((status, self.link_info(body)), (404, {"status": "invalid_token", "language": "en"}))
+
+    def test_queue_entry_page_carries_the_queue_status_in_the_customers_language(self):
+        self.daemon.ctl_json("queue", "create", "Roadside help", "--slug", "roadside",
+                             "--description", "Broken down? We help.", "--timezone", "Europe/Paris")
+        status, headers, body = self.get("/q/roadside", {"Accept-Language": "fr-CA, fr;q=0.9, en;q=0.5"})
+        self.assertEqual(status, 200)
+        self.assert_page_headers(headers, "/q/roadside")
+        self.assertIn('src="/web/queue.js"', body)
+        self.assertEqual(self.page_data(body, "queue-info"), {
+            "status": "ok", "language": "fr",
+            "queue": {"slug": "roadside", "name": "Roadside help", "description": "Broken down? We help.",
+                      "timezone": "Europe/Paris", "state": "open", "next_opening": None}})
+        self.assertEqual(self.page_data(self.get("/q/roadside")[2], "queue-info")["language"], "en")
+        # The page says what the public API says, closed included.
+        self.assertEqual(self.daemon.ctl("queue", "close", "roadside").returncode, 0)
+        status, _, body = self.get("/q/roadside")
+        _, public = self.daemon.https("GET", "/api/v1/public/queues/roadside")
+        self.assertEqual((status, self.page_data(body, "queue-info")["queue"]), (200, public))
+        self.assertEqual(public["state"], "closed")
+
+    def test_an_unknown_queue_is_a_404_page_in_the_customers_language(self):
+        for path in ("/q/no-such-queue", "/q/", "/q/Not_A_Slug", "/q/" + "x" * 5000, "/q/roadside/more"):
+            status, headers, body = self.get(path, {"Accept-Language": "fr"})
+            self.assertEqual(status, 404, path)
+            self.assert_page_headers(headers, path)
+            self.assertEqual(self.page_data(body, "queue-info"), {"status": "unknown", "language": "fr"}, path)
+        status, _ = self.daemon.https("POST", "/q/no-such-queue", {"customer_name": "Ada"})
+        self.assertEqual(status, 405)
 
     def test_refused_links_have_their_own_status(self):
         expired = self.daemon.ctl_json("appointment", "create", "--customer-name", "Late")
