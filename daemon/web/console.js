@@ -7,7 +7,7 @@ import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
 import { ApiProblem, api, csrfHeaders, setCsrfToken } from './console_api.js';
 import { byId, showScreen, translatePage } from './dom.js';
-import { initLanguage, t } from './i18n.js';
+import { hasText, initLanguage, t } from './i18n.js';
 import { CallSession, protocolVersion } from './protocol.js';
 import { WaitingList } from './waiting_list.js';
 
@@ -77,7 +77,7 @@ function watch() {
   socket.onmessage = (event) => {
     const m = JSON.parse(String(event.data));
     if (m.type === 'welcome') {
-      live.textContent = 'live';
+      live.textContent = t('console.live');
       live.dataset.state = 'in_call';
       refresh();
     } else if (m.type === 'appointment') {
@@ -89,7 +89,7 @@ function watch() {
   };
   socket.onclose = () => {
     if (socket !== watcher) return;
-    live.textContent = 'reconnecting';
+    live.textContent = t('console.reconnecting');
     live.dataset.state = 'waiting';
     watchRetry = setTimeout(watch, 2000);
   };
@@ -140,19 +140,19 @@ function appointmentRow(a) {
   const badge = document.createElement('span');
   badge.className = 'state';
   badge.dataset.state = a.state;
-  badge.textContent = a.state.replace('_', ' ');
+  badge.textContent = hasText(`console.state.${a.state}`) ? t(`console.state.${a.state}`) : a.state;
   state.append(badge);
   const actions = document.createElement('td');
   actions.className = 'actions';
   if (!a.closed) {
     const join = document.createElement('button');
     join.type = 'button';
-    join.textContent = 'Join';
+    join.textContent = t('console.join');
     join.className = 'join';
     join.onclick = () => startCall(a.id);
     const copy = document.createElement('button');
     copy.type = 'button';
-    copy.textContent = 'Copy link';
+    copy.textContent = t('console.copy_link');
     copy.onclick = async () => {
       const link = await api('POST', `/api/v1/appointments/${a.id}/links`, { role: 'customer' });
       await copyText(link.join_url, copy);
@@ -170,9 +170,9 @@ function appointmentRow(a) {
 async function copyText(text, button) {
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = 'Copied';
+    button.textContent = t('console.copied');
   } catch {
-    button.textContent = 'Copy failed: select the link';
+    button.textContent = t('console.copy_failed');
   }
 }
 
@@ -201,7 +201,7 @@ function showDashboard(message = '') {
       byId('new-link', HTMLElement).hidden = false;
       byId('new-link-url', HTMLInputElement).value = created.join_url;
       const copy = byId('copy-new-link', HTMLButtonElement);
-      copy.textContent = 'Copy link';
+      copy.textContent = t('console.copy_link');
       copy.onclick = () => copyText(created.join_url, copy);
       byId('join-new', HTMLButtonElement).onclick = () => startCall(created.id);
       refreshAppointments();
@@ -221,7 +221,7 @@ async function startCall(appointmentId) {
   try {
     local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } });
   } catch (e) {
-    return showDashboard(`Camera or microphone refused: ${e instanceof Error ? e.message : e}`);
+    return showDashboard(t('console.devices_refused', { reason: e instanceof Error ? e.message : String(e) }));
   }
   const session = new CallSession({ appointmentId }, local);
   /** @type {any} */ (window).assistCall = session;
@@ -229,7 +229,7 @@ async function startCall(appointmentId) {
     onLeave: () => {
       view.clear();
       chat.clear();
-      showDashboard('You left the call.');
+      showDashboard(t('console.left'));
     },
     onEndForAll: () => session.endForAll(),
   });
@@ -238,12 +238,12 @@ async function startCall(appointmentId) {
   session.addEventListener('ended', () => {
     view.clear();
     chat.clear();
-    showDashboard('The call has ended for everyone.');
+    showDashboard(t('console.ended'));
   });
   session.addEventListener('fatal', (e) => {
     view.clear();
     chat.clear();
-    showDashboard(`The call stopped: ${/** @type {CustomEvent} */ (e).detail.message}`);
+    showDashboard(t('console.stopped', { reason: /** @type {CustomEvent} */ (e).detail.message }));
   });
   session.addEventListener('problem', (e) => console.warn('call problem', /** @type {CustomEvent} */ (e).detail));
   view.showStatus('call.waiting');

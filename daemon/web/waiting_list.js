@@ -29,7 +29,8 @@ export class WaitingList {
     this.status = byId('waiting-status', HTMLElement);
     /** @type {Map<number, {row: HTMLLIElement, customer: WaitingCustomer}>} */
     this.rows = new Map();
-    /** @type {Set<number> | null} who waited at the last refresh; null before the first */
+    /** @type {Set<number> | null} everyone seen waiting (a reload in the waiting room is no new
+     * arrival); null before the first refresh */
     this.known = null;
     /** when the list was fetched (performance.now()), for the time waited since */
     this.fetchedAt = 0;
@@ -59,8 +60,9 @@ export class WaitingList {
     const page = await api('GET', '/api/v1/waiting');
     if (generation !== this.generation) return;
     this.fetchedAt = performance.now();
-    const arrived = this.known ? page.items.filter((w) => !this.known?.has(w.id)) : [];
-    this.known = new Set(page.items.map((w) => w.id));
+    const known = this.known;
+    const arrived = known ? page.items.filter((w) => !known.has(w.id)) : [];
+    this.known = new Set([...(known ?? []), ...page.items.map((w) => w.id)]);
     this.render(page.items);
     if (arrived.length > 0) this.announce(arrived);
     this.clock ??= setInterval(() => this.tick(), 1000);
