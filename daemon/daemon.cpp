@@ -177,7 +177,7 @@ int run_daemon(const DaemonOptions& options) {
   spdlog::info("MEDIA_READY");
 
   TlsFiles tls{config->tls_cert, config->tls_key};
-  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}};
+  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}, {}};
   auto current_config = [&services] { return services.config.get(); };
   Api api(services);
   OutboxWorker outbox(*config);
@@ -200,6 +200,15 @@ int run_daemon(const DaemonOptions& options) {
       }
     });
   };
+  services.chat_posted = [&io, &hub, &db](std::int64_t message_id) {
+    boost::asio::post(io, [&hub, &db, message_id] {
+      try {
+        signalling::announce_chat_message(hub, *db, message_id);
+      } catch (const std::exception& e) {
+        spdlog::error("SIGNAL_CHAT_ANNOUNCE_FAILED message={} error=\"{}\"", message_id, e.what());
+      }
+    });
+  };
   WorkerPool workers(config->database_path(), static_cast<int>(config->workers));
   auto handle = [&](const HttpRequest& r, Db& worker_db) {
     if (!r.control_socket)
@@ -208,6 +217,12 @@ int run_daemon(const DaemonOptions& options) {
   };
   HttpServer server(io, workers, handle, config->read_timeout);
   server.enable_signalling(hub);
+  server.set_body_limit([&api, &services](std::string_view method, std::string_view target) -> std::size_t {
+    const auto match = api.router().match(method, target.substr(0, target.find('?')));
+    if (match.route && match.route->pattern == file_upload_route)
+      return static_cast<std::size_t>(services.config.get()->files_max_size);
+    return max_request_body;
+  });
   boost::asio::co_spawn(io, sweep_forever(workers, hub, current_config), boost::asio::detached);
   try {
     if (tls.cert.empty()) tls = ensure_self_signed_certificate(config->data_dir + "/tls");

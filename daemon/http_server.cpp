@@ -16,10 +16,12 @@
 #include <sys/stat.h>
 
 #include <deque>
+#include <limits>
 #include <filesystem>
 
 #include "api/problem.h"
 #include "config/schema.h"
+#include "util/byte_size.h"
 #include "signalling/hub.h"
 #include "worker_pool.h"
 
@@ -99,6 +101,7 @@ struct HttpServer::Impl {
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
   std::vector<std::string> socket_paths;
   signalling::Hub* hub = nullptr;
+  HttpServer::BodyLimit body_limit = [](std::string_view, std::string_view) { return max_request_body; };
 
   HttpRequest to_request(http::request<http::string_body>& req, bool control, const std::string& peer) {
     HttpRequest r;
@@ -129,6 +132,17 @@ struct HttpServer::Impl {
     return res;
   }
 
+  template <class Stream>
+  awaitable<void> drain(Stream& stream, beast::flat_buffer& buffer) {
+    constexpr std::size_t most = 64 << 20;
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    beast::error_code ec;
+    for (std::size_t dropped = 0; !ec && dropped < most;) {
+      buffer.consume(buffer.size());
+      dropped += co_await stream.async_read_some(buffer.prepare(64 * 1024), asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
   // Serves requests until the connection ends; returns a WebSocket upgrade request for the
   // signalling path so the caller can hand the stream over.
   template <class Stream>
@@ -138,9 +152,23 @@ struct HttpServer::Impl {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(16 * 1024);
-      parser.body_limit(max_request_body);
+      // The parser would judge Content-Length by its default limit (and an empty optional
+      // compares below every length): no limit until the route's is known.
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       beast::get_lowest_layer(stream).expires_after(timeout);
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      std::size_t limit = max_request_body;
+      if (!ec) {
+        const auto method = parser.get().method_string();
+        const auto target = parser.get().target();
+        limit = body_limit({method.data(), method.size()}, {target.data(), target.size()});
+        parser.body_limit(limit);
+        const auto length = parser.content_length();
+        if (length && *length > limit) ec = http::error::body_limit;
+        // A large body (a file) gets time to arrive at 32 KiB/s at worst, on top of the timeout.
+        beast::get_lowest_layer(stream).expires_after(timeout + std::chrono::seconds(length.value_or(0) / (32 * 1024)));
+      }
+      if (!ec) co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
       if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
           ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
           ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
@@ -150,12 +178,15 @@ struct HttpServer::Impl {
       if (ec) {
         const bool too_large = ec == http::error::body_limit;
         const auto problem =
-            too_large ? problem_response(413, "body_too_large", "the request body is over 1 MiB")
+            too_large ? problem_response(413, "body_too_large", "the request body is over " + format_byte_size(static_cast<std::int64_t>(limit)))
                       : problem_response(400, "bad_request", "malformed HTTP request: " + ec.message());
-        spdlog::info("HTTP_BAD_REQUEST peer={} error=\"{}\"", peer, ec.message());
+        spdlog::info("HTTP_BAD_REQUEST peer={} target={} error=\"{}\"", peer, std::string(parser.get().target()), ec.message());
         auto res = to_response(problem, 11, false);
         beast::get_lowest_layer(stream).expires_after(timeout);
         co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+        // The client may still be sending the body: read and drop it for a moment, so that
+        // closing with unread data (a TCP reset) does not destroy the answer before it is read.
+        if (too_large && !ec) co_await drain(stream, buffer);
         co_return std::nullopt;
       }
       auto& req = parser.get();
@@ -265,6 +296,8 @@ HttpServer::HttpServer(asio::io_context& io, WorkerPool& workers, Handler handle
 HttpServer::~HttpServer() { close(); }
 
 void HttpServer::enable_signalling(signalling::Hub& hub) { impl_->hub = &hub; }
+
+void HttpServer::set_body_limit(BodyLimit limit) { impl_->body_limit = std::move(limit); }
 
 void HttpServer::listen_tls(const std::string& address, const std::string& cert_file,
                             const std::string& key_file) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/http.h"
 
@@ -28,6 +29,9 @@ constexpr std::size_t max_request_body = 1 << 20;  // 1 MiB
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&, Db&)>;  // thread-safe
+  // The largest body a request may carry, decided from its method and target once its header
+  // has arrived; a larger one is answered 413 without being kept. Default: max_request_body.
+  using BodyLimit = std::function<std::size_t(std::string_view method, std::string_view target)>;
 
   HttpServer(boost::asio::io_context& io, WorkerPool& workers, Handler handler,
              std::int64_t read_timeout_seconds);
@@ -37,6 +41,8 @@ class HttpServer {
   void listen_tls(const std::string& address, const std::string& cert_file,
                   const std::string& key_file);
   void listen_unix(const std::string& path);  // mode 0660; replaces a stale socket file
+
+  void set_body_limit(BodyLimit limit);
 
   // Serves WebSocket upgrades on /ws/v1 (TLS listeners only) through `hub`.
   void enable_signalling(signalling::Hub& hub);

@@ -77,11 +77,15 @@ std::string member(const nlohmann::json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// "2026-12-02T09:30:01Z Ada Lovelace (customer): hello", later lines of the text indented.
+// "2026-12-02T09:30:01Z Ada Lovelace (customer): hello", later lines of the text indented; a
+// shared file as "[file image/png, 68 bytes] photo.png".
 void print_transcript_text(std::ostream& out, const nlohmann::json& items) {
   for (const auto& item : items) {
     const auto sender = item.value("sender", nlohmann::json::object());
     auto text = printable(member(item, "text"), true);
+    if (const auto file = item.find("file"); file != item.end() && file->is_object())
+      text = "[file " + printable(member(*file, "type"), false) + ", " +
+             std::to_string(file->value("size", std::int64_t{0})) + " bytes] " + text;
     std::string indented;
     for (char c : text) indented += c == '\n' ? std::string("\n  ") : std::string(1, c);
     out << printable(member(item, "sent_at"), false) << " " << printable(member(sender, "name"), false)

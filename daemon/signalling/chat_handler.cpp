@@ -22,13 +22,16 @@ constexpr double typing_per_second = 2;
 constexpr double typing_burst = 4;
 
 nlohmann::json to_json(const ChatMessage& m) {
-  return {{"type", "chat"},
-          {"id", m.id},
-          {"participant", m.sender_label},
-          {"role", to_string(m.sender_role)},
-          {"name", m.sender_name},
-          {"text", m.text},
-          {"sent_at", format_iso8601(m.sent_at)}};
+  nlohmann::json out{{"type", "chat"},
+                     {"id", m.id},
+                     {"participant", m.sender_label},
+                     {"role", to_string(m.sender_role)},
+                     {"name", m.sender_name},
+                     {"text", m.text},
+                     {"sent_at", format_iso8601(m.sent_at)}};
+  if (m.file)
+    out["file"] = {{"id", m.file->id}, {"name", m.file->name}, {"type", m.file->media_type}, {"size", m.file->size}};
+  return out;
 }
 
 // Chat's own flood control, per participant, on top of the hub's per-connection limit.
@@ -109,6 +112,10 @@ void add_chat_handler(Hub& hub) {
     limits->forget(participant);
     typing->forget(participant);
   });
+}
+
+void announce_chat_message(Hub& hub, Db& db, std::int64_t message_id) {
+  if (const auto m = find_chat(db, message_id)) hub.send_to_call(m->appointment_id, to_json(*m));
 }
 
 }  // namespace assist::signalling

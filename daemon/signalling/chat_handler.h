@@ -2,11 +2,18 @@
 // members as they arrive and, as chat_history, to whoever joins later. Each participant may
 // send a few messages a second; a flood is refused without being stored. typing notices go to
 // the others in the call only, are never stored, and beyond 2 a second are dropped silently.
+// A file shared over REST is a chat message with a `file` member.
 #pragma once
+
+#include <cstdint>
+
+#include "store/sqlite.h"
 
 namespace assist::signalling {
 
 class Hub;
 void add_chat_handler(Hub& hub);
+// A message stored outside the call (a file shared over REST) goes to everyone in its call.
+void announce_chat_message(Hub& hub, Db& db, std::int64_t message_id);
 
 }  // namespace assist::signalling

@@ -343,6 +343,13 @@ void Hub::appointment_changed(std::int64_t appointment_id) {
   update_lines();
 }
 
+void Hub::send_to_call(std::int64_t appointment_id, const nlohmann::json& message) {
+  const auto call = calls_.find(appointment_id);
+  if (call == calls_.end()) return;
+  const auto text = message.dump();
+  for (auto [label, member] : call->second->members) member->peer->send(text);
+}
+
 void Hub::notify_watchers(const Appointment& a) {
   const auto call = calls_.find(a.id);
   const auto text = nlohmann::json{{"type", "appointment"},

@@ -97,6 +97,9 @@ class Hub {
   // told; when it has closed (cancelled, ended, expired…), its live call ends for everyone.
   void appointment_changed(std::int64_t appointment_id);
 
+  // To everyone admitted to the appointment's call, when there is one.
+  void send_to_call(std::int64_t appointment_id, const nlohmann::json& message);
+
   // Leaves the database refused earlier (it was locked or read-only) are written again.
   void retry_unrecorded_leaves();
 

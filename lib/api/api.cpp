@@ -22,6 +22,8 @@ int status_for(ErrorKind kind) {
     case ErrorKind::forbidden: return 403;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;
+    case ErrorKind::too_large: return 413;
+    case ErrorKind::unsupported: return 415;
   }
   return 500;
 }
@@ -71,14 +73,14 @@ Principal authenticated(const HttpRequest& req, Db& db) {
   throw ApiError(401, "authentication_required", "sign in or present an API key");
 }
 
+}  // namespace
+
 Principal authenticate(const HttpRequest& req, Db& db) {
   auto principal = authenticated(req, db);
   if (principal.role == Role::specialist && principal.user_id)
     principal.queue_ids = queues_served_by(db, *principal.user_id);
   return principal;
 }
-
-}  // namespace
 
 Api::Api(ApiServices& services) : services_(services) {
   add_health_routes(router_);
@@ -91,6 +93,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_notification_routes(router_);
   add_message_routes(router_);
   add_waiting_routes(router_);
+  add_file_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Db& db) {
@@ -139,7 +142,8 @@ HttpResponse Api::dispatch(const HttpRequest& request, Db& db, std::string& rout
     for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool form_allowed = route_name == status_callback_route &&
                               type.rfind("application/x-www-form-urlencoded", 0) == 0;
-    if (type.rfind("application/json", 0) != 0 && !form_allowed)
+    const bool raw_allowed = route_name == file_upload_route;
+    if (type.rfind("application/json", 0) != 0 && !form_allowed && !raw_allowed)
       throw ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
   return match.route->handler(call);

@@ -45,6 +45,9 @@ struct ApiServices {
   // Told after a change to an appointment commits, so live calls and views can follow it.
   // Called on the request's thread: the receiver hands it to whoever owns call state.
   std::function<void(std::int64_t appointment_id)> appointment_changed;
+  // Told after a chat message was stored outside the call (a file shared over REST), so the
+  // call's participants see it. Same thread rule.
+  std::function<void(std::int64_t message_id)> chat_posted;
 };
 
 class Api {
@@ -71,9 +74,13 @@ void add_audit_routes(Router& router);
 void add_notification_routes(Router& router);
 void add_message_routes(Router& router);
 void add_waiting_routes(Router& router);
+void add_file_routes(Router& router);
 
 // SMS providers report delivery to this open route with an HTML form body, not JSON.
 inline constexpr const char* status_callback_route = "/api/v1/notifications/{id}/status";
+// A shared file arrives as its raw bytes (any type: the server finds out from the content),
+// with a body limit of its own (files.max_size).
+inline constexpr const char* file_upload_route = "/api/v1/appointments/{id}/files";
 
 // Helpers shared by the route files.
 class JsonInput;
@@ -87,6 +94,9 @@ nlohmann::json public_queue_json(Db& db, const Queue& queue, std::int64_t now);
 // customer_name, customer_phone, customer_email and locale, checked.
 NewAppointment read_customer(const JsonInput& in);
 std::string request_cookie(const HttpRequest& request, const std::string& name);
+// Who sent the request (session cookie with CSRF for writes, API key, control socket), with a
+// specialist's queues; ApiError 401/403 otherwise. Access::signed_in routes get it done.
+Principal authenticate(const HttpRequest& request, Db& db);
 HttpResponse json_response(int status, const std::string& body);
 void require_role(const Call& call, std::initializer_list<Role> roles);
 std::int64_t page_limit(const Call& call);   // ?limit=, 1..500, default 50

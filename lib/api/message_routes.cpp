@@ -11,10 +11,14 @@ namespace assist {
 namespace {
 
 nlohmann::json to_json(const ChatMessage& m) {
-  return {{"id", m.id},
-          {"sender", {{"participant", m.sender_label}, {"role", to_string(m.sender_role)}, {"name", m.sender_name}}},
-          {"text", m.text},
-          {"sent_at", format_iso8601(m.sent_at)}};
+  nlohmann::json out{
+      {"id", m.id},
+      {"sender", {{"participant", m.sender_label}, {"role", to_string(m.sender_role)}, {"name", m.sender_name}}},
+      {"text", m.text},
+      {"sent_at", format_iso8601(m.sent_at)}};
+  if (m.file)
+    out["file"] = {{"id", m.file->id}, {"name", m.file->name}, {"type", m.file->media_type}, {"size", m.file->size}};
+  return out;
 }
 
 HttpResponse list(Call& call) {

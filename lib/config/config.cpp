@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/schema.h"
+#include "util/byte_size.h"
 #include "util/time.h"
 
 namespace assist {
@@ -143,6 +144,22 @@ class Loader {
           break;
         }
         config_.*key.int_field = *seconds;
+        break;
+      }
+      case KeyType::byte_size: {
+        std::string v;
+        if (!scalar(v)) break;
+        auto bytes = parse_byte_size(v);
+        if (!bytes) {
+          error(line, where + " must be a size such as 512KiB, 25MiB or 1GiB (got '" + v + "')");
+          break;
+        }
+        if (*bytes < key.min || *bytes > key.max) {
+          error(line, where + " must be between " + format_byte_size(key.min) + " and " +
+                          format_byte_size(key.max) + " (got '" + v + "')");
+          break;
+        }
+        config_.*key.int_field = *bytes;
         break;
       }
       case KeyType::integer: {

@@ -54,6 +54,12 @@ struct Config {
   std::string notify_sms_http_body;              // JSON with {{to}} and {{body}}
   std::string notify_webhook_url;                // "" = no webhook channel
   std::string notify_webhook_secret;
+  // files shared in calls (lib/domain/files)
+  std::int64_t files_max_size = 0;                // bytes
+  std::vector<std::string> files_allowed_types;   // media types, as libmagic names them
+  std::int64_t files_max_per_appointment = 0;
+
+  std::string files_dir() const { return data_dir + "/files"; }
 
   std::string database_path() const { return data_dir + "/assist.db"; }
 };

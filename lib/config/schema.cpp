@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -104,6 +105,18 @@ std::string check_region(const std::string& v) {
   return ok ? "" : "must be an ISO 3166-1 alpha-2 code such as FR";
 }
 
+// "image/png": a type and a subtype, as libmagic reports them.
+std::string check_media_type(const std::string& v) {
+  const auto slash = v.find('/');
+  const bool ok = slash != std::string::npos && slash > 0 && slash + 1 < v.size() &&
+                  v.find('/', slash + 1) == std::string::npos &&
+                  std::all_of(v.begin(), v.end(), [](char c) {
+                    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                           c == '/' || c == '.' || c == '+' || c == '-';
+                  });
+  return ok ? "" : "must be a media type in lower case, such as image/png";
+}
+
 std::string check_header(const std::string& v) {
   const auto colon = v.find(':');
   if (colon == std::string::npos || colon == 0 || v.find_first_of("\r\n") != std::string::npos)
@@ -117,6 +130,16 @@ std::string sms_countries_yaml() {
   return out + "]";
 }
 const std::string sms_countries_default = sms_countries_yaml();
+
+// Photos, documents and short videos: what a customer shows or a specialist hands over. No
+// HTML, SVG or scripts, which a browser could run.
+constexpr const char* default_file_types =
+    "[\"image/png\", \"image/jpeg\", \"image/gif\", \"image/webp\", \"image/heic\", "
+    "\"application/pdf\", \"text/plain\", \"text/csv\", "
+    "\"application/vnd.openxmlformats-officedocument.wordprocessingml.document\", "
+    "\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\", "
+    "\"application/vnd.oasis.opendocument.text\", \"application/vnd.oasis.opendocument.spreadsheet\", "
+    "\"video/mp4\", \"video/quicktime\", \"audio/mpeg\", \"audio/ogg\"]";
 
 const std::vector<ConfigKey> schema = {
     {.path = "server.listen", .type = KeyType::text_list, .default_yaml = "[\"127.0.0.1:8443\"]",
@@ -268,6 +291,17 @@ const std::vector<ConfigKey> schema = {
     {.path = "notify.webhook.secret", .type = KeyType::text, .default_yaml = "\"\"",
      .description = "HMAC-SHA256 key signing webhook events (X-Assist-Signature).",
      .text_field = &Config::notify_webhook_secret},
+    {.path = "files.max_size", .type = KeyType::byte_size, .default_yaml = "25MiB",
+     .description = "Largest file a participant may share in a call; a larger upload is refused "
+                    "(413) before anything is stored.",
+     .reload = Reload::live, .min = 1024, .max = 1LL << 30, .int_field = &Config::files_max_size},
+    {.path = "files.allowed_types", .type = KeyType::text_list, .default_yaml = default_file_types,
+     .description = "Media types that may be shared, as detected from the content (libmagic), "
+                    "never from the name; others are refused (415).",
+     .reload = Reload::live, .check = check_media_type, .list_field = &Config::files_allowed_types},
+    {.path = "files.max_per_appointment", .type = KeyType::integer, .default_yaml = "100",
+     .description = "How many files may be shared in one appointment.", .reload = Reload::live,
+     .min = 1, .max = 10000, .int_field = &Config::files_max_per_appointment},
 };
 
 }  // namespace

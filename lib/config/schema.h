@@ -12,7 +12,7 @@
 
 namespace assist {
 
-enum class KeyType { text, text_list, duration, integer, choice, boolean };
+enum class KeyType { text, text_list, duration, byte_size, integer, choice, boolean };
 enum class Reload { live, restart };
 
 struct ConfigKey {
@@ -21,7 +21,7 @@ struct ConfigKey {
   std::string_view default_yaml;   // the default as YAML text
   std::string_view description;
   Reload reload = Reload::restart;
-  std::int64_t min = 0, max = 0;   // range of a duration (in seconds) or an integer
+  std::int64_t min = 0, max = 0;   // range of a duration (seconds), a byte size or an integer
   std::vector<std::string_view> choices = {};
   // Extra check of one text value (each element for lists); returns an error or "".
   std::string (*check)(const std::string&) = nullptr;

@@ -6,12 +6,14 @@
 
 #include "audit/audit_log.h"
 #include "domain/errors.h"
+#include "util/utf8.h"
 
 namespace assist {
 namespace {
 
 constexpr const char* select_columns =
-    "SELECT id, appointment_id, sender_label, sender_role, sender_name, body, sent_at FROM messages ";
+    "SELECT m.id, m.appointment_id, m.sender_label, m.sender_role, m.sender_name, m.body, m.sent_at, "
+    "f.id, f.name, f.media_type, f.size FROM messages m LEFT JOIN files f ON f.id = m.file_id ";
 
 CallRole role_from(const std::string& text) {
   if (text == "specialist") return CallRole::specialist;
@@ -20,21 +22,9 @@ CallRole role_from(const std::string& text) {
 }
 
 ChatMessage read_message(const Stmt& s) {
-  return {s.integer(0), s.integer(1), s.text(2), role_from(s.text(3)), s.text(4), s.text(5), s.integer(6)};
-}
-
-// Code points in valid UTF-8; nullopt when it is not.
-std::optional<std::size_t> utf8_length(const std::string& text) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size(); ++n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > text.size()) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
-    i += len;
-  }
-  return n;
+  ChatMessage m{s.integer(0), s.integer(1), s.text(2), role_from(s.text(3)), s.text(4), s.text(5), s.integer(6), {}};
+  if (!s.is_null(7)) m.file = SharedFile{s.integer(7), s.text(8), s.text(9), s.integer(10)};
+  return m;
 }
 
 }  // namespace
@@ -73,19 +63,26 @@ ChatMessage post_chat(Db& db, std::int64_t appointment_id, std::int64_t particip
   audit_append(db, actor, "message.sent", "appointment", std::to_string(appointment_id),
                {{"message_id", id}, {"participant", sender_label}, {"characters", *utf8_length(body)}});
   tx.commit();
-  return {id, appointment_id, sender_label, role, name, body, now};
+  return {id, appointment_id, sender_label, role, name, body, now, {}};
 }
 
 std::vector<ChatMessage> list_chat(Db& db, std::int64_t appointment_id, std::int64_t after_id, int limit) {
-  auto stmt = db.prepare(std::string(select_columns) + "WHERE appointment_id = ? AND id > ? ORDER BY id LIMIT ?");
+  auto stmt = db.prepare(std::string(select_columns) + "WHERE m.appointment_id = ? AND m.id > ? ORDER BY m.id LIMIT ?");
   stmt.bind(1, appointment_id).bind(2, after_id).bind(3, limit);
   std::vector<ChatMessage> out;
   while (stmt.step()) out.push_back(read_message(stmt));
   return out;
 }
 
+std::optional<ChatMessage> find_chat(Db& db, std::int64_t message_id) {
+  auto stmt = db.prepare(std::string(select_columns) + "WHERE m.id = ?");
+  stmt.bind(1, message_id);
+  if (!stmt.step()) return std::nullopt;
+  return read_message(stmt);
+}
+
 std::vector<ChatMessage> recent_chat(Db& db, std::int64_t appointment_id, int limit) {
-  auto stmt = db.prepare(std::string(select_columns) + "WHERE appointment_id = ? ORDER BY id DESC LIMIT ?");
+  auto stmt = db.prepare(std::string(select_columns) + "WHERE m.appointment_id = ? ORDER BY m.id DESC LIMIT ?");
   stmt.bind(1, appointment_id).bind(2, limit);
   std::vector<ChatMessage> out;
   while (stmt.step()) out.push_back(read_message(stmt));

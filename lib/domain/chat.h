@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,25 @@ namespace assist {
 
 constexpr std::size_t max_chat_characters = 2000;
 
+// A file shared in the call, as its chat message names it (the bytes: lib/domain/files).
+struct SharedFile {
+  std::int64_t id = 0;
+  std::string name;
+  std::string media_type;
+  std::int64_t size = 0;
+};
+
 struct ChatMessage {
   std::int64_t id = 0;
   std::int64_t appointment_id = 0;
-  std::string sender_label;  // "p3", the participant in the call
+  // "p3", the participant in the call; "" for a file shared over REST, which may come from
+  // someone not connected (the pages tell their own messages by role and name).
+  std::string sender_label;
   CallRole sender_role = CallRole::customer;
   std::string sender_name;
   std::string text;
   std::int64_t sent_at = 0;
+  std::optional<SharedFile> file;  // a file message; `text` is then the file's name
 };
 
 // The text as it is kept (trimmed), or a DomainError(invalid): `empty_message` when nothing is
@@ -34,6 +46,7 @@ ChatMessage post_chat(Db& db, std::int64_t appointment_id, std::int64_t particip
 
 // In the order sent: ids after `after_id`, at most `limit`.
 std::vector<ChatMessage> list_chat(Db& db, std::int64_t appointment_id, std::int64_t after_id, int limit);
+std::optional<ChatMessage> find_chat(Db& db, std::int64_t message_id);
 // The last `limit` messages, oldest first (what someone joining late is sent).
 std::vector<ChatMessage> recent_chat(Db& db, std::int64_t appointment_id, int limit);
 

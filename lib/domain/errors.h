@@ -6,7 +6,7 @@
 
 namespace assist {
 
-enum class ErrorKind { invalid, unauthorized, forbidden, not_found, conflict };
+enum class ErrorKind { invalid, unauthorized, forbidden, not_found, conflict, too_large, unsupported };
 
 class DomainError : public std::runtime_error {
  public:

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 6> migrations = {
+constexpr std::array<std::string_view, 7> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -170,6 +170,40 @@ ALTER TABLE appointments ADD COLUMN closing_reason TEXT;
 ALTER TABLE appointments ADD COLUMN closing_message TEXT;
 CREATE INDEX appointments_in_line ON appointments(queue_id, waiting_since)
   WHERE admitted_at IS NULL AND waiting_since IS NOT NULL;
+)sql",
+    // 7: files shared in calls. The bytes live under data_dir/files by SHA-256; each share is
+    // a row here and a chat message pointing at it. A file shared over REST has no
+    // participant behind it (the sender may not be connected), so messages are rebuilt with
+    // participant_id optional.
+    R"sql(
+CREATE TABLE files (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  sha256         TEXT NOT NULL CHECK (length(sha256) = 64),
+  name           TEXT NOT NULL,
+  media_type     TEXT NOT NULL,
+  size           INTEGER NOT NULL CHECK (size >= 0),
+  shared_by      TEXT NOT NULL,
+  shared_at      INTEGER NOT NULL
+);
+CREATE INDEX files_by_appointment ON files(appointment_id);
+CREATE INDEX files_by_sha256 ON files(sha256);
+CREATE TABLE messages_v7 (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,
+  sender_label   TEXT NOT NULL,
+  sender_role    TEXT NOT NULL CHECK (sender_role IN ('customer', 'specialist', 'supervisor')),
+  sender_name    TEXT NOT NULL,
+  body           TEXT NOT NULL,
+  sent_at        INTEGER NOT NULL,
+  file_id        INTEGER REFERENCES files(id) ON DELETE CASCADE
+);
+INSERT INTO messages_v7 (id, appointment_id, participant_id, sender_label, sender_role, sender_name, body, sent_at)
+  SELECT id, appointment_id, participant_id, sender_label, sender_role, sender_name, body, sent_at FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v7 RENAME TO messages;
+CREATE INDEX messages_by_appointment ON messages(appointment_id, id);
 )sql",
 };
 

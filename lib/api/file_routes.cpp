@@ -1,0 +1,99 @@
+// Files shared in a call: POST /api/v1/appointments/{id}/files (the raw bytes, ?name=) and
+// GET /api/v1/files/{id}. Both take a participant's join token as a Bearer token (the
+// customer's page), a console session or an API key; anyone else learns nothing (404).
+#include <nlohmann/json.hpp>
+
+#include "api/api.h"
+#include "api/problem.h"
+#include "audit/audit_log.h"
+#include "domain/admission.h"
+#include "domain/appointments.h"
+#include "domain/files.h"
+#include "domain/users.h"
+#include "util/file_names.h"
+#include "util/time.h"
+
+namespace assist {
+namespace {
+
+struct Caller {
+  FileSender sender;
+  Appointment appointment;
+};
+
+[[noreturn]] void not_found(const std::string& what) { throw ApiError(404, what + "_not_found", "no such " + what); }
+
+// The appointment `id` as the request's credentials reach it, or 404 (also for another
+// appointment's link: ids reveal nothing). A link that is not valid now is refused as the join
+// page would refuse it.
+Caller caller_for(Call& call, std::int64_t id, const std::string& what) {
+  const auto authorization = call.request.header("authorization");
+  if (authorization.rfind("Bearer ", 0) == 0) {
+    const auto r = admit_with_token(call.db, authorization.substr(7), now_seconds(), call.config->lead_time,
+                                    call.request.peer);
+    if (r.admission) {
+      if (r.admission->appointment.id != id) not_found(what);
+      return {{r.admission->role, r.admission->name, r.admission->actor}, r.admission->appointment};
+    }
+    if (r.refusal != Refusal::invalid_token) {
+      const auto& refused = describe(r.refusal);
+      throw ApiError(refused.http_status, std::string(refused.code), std::string(refused.message));
+    }
+    // Not a join link: an API key, then.
+  }
+  call.principal = authenticate(call.request, call.db);
+  auto a = find_appointment(call.db, id);
+  if (!a || !call.principal.may_see(*a)) not_found(what);
+  const auto& p = call.principal;
+  const auto user = p.user_id ? find_user(call.db, *p.user_id) : std::nullopt;
+  const auto role = p.role == Role::specialist ? CallRole::specialist : CallRole::supervisor;
+  return {{role, user ? user->display_name : p.actor, p.actor}, *a};
+}
+
+HttpResponse upload(Call& call) {
+  const auto caller = caller_for(call, call.id_param("id"), "appointment");
+  const auto& a = caller.appointment;
+  if (is_final(a.state))
+    throw ApiError(409, "appointment_closed", "the appointment is " + std::string(to_string(a.state)));
+  if (caller.sender.role == CallRole::customer && !a.admitted_at)
+    throw ApiError(409, "not_admitted", "files can be shared once the specialist has let you in");
+  const auto& c = *call.config;
+  const FilePolicy policy{c.files_max_size, c.files_allowed_types, c.files_max_per_appointment};
+  const auto message = share_file(call.db, BlobStore(c.files_dir()), policy, a.id, caller.sender,
+                                  call.query_value("name").value_or(""), call.request.body, now_seconds());
+  if (call.services.chat_posted) call.services.chat_posted(message.id);
+  const auto& f = *message.file;
+  return json_response(201, nlohmann::json{{"id", f.id},
+                                           {"name", f.name},
+                                           {"type", f.media_type},
+                                           {"size", f.size},
+                                           {"message_id", message.id}}
+                                .dump());
+}
+
+HttpResponse download(Call& call) {
+  const auto file = find_file(call.db, call.id_param("id"));
+  if (!file) not_found("file");
+  const auto caller = caller_for(call, file->appointment_id, "file");
+  auto bytes = BlobStore(call.config->files_dir()).read(file->sha256);
+  if (!bytes) throw std::runtime_error("file " + std::to_string(file->file.id) + " has lost its bytes");
+  audit_append(call.db, caller.sender.actor, "file.downloaded", "appointment",
+               std::to_string(file->appointment_id), {{"file_id", file->file.id}});
+  const bool show_inline = call.query_value("inline") == "1" && is_previewable(file->file.media_type);
+  HttpResponse r;
+  r.content_type = file->file.media_type;
+  r.body = std::move(*bytes);
+  r.headers.emplace_back("Content-Disposition", content_disposition(file->file.name, show_inline));
+  // Whatever it holds, it runs nothing: no scripts, no plugins, in a sandbox of its own.
+  r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox");
+  return r;
+}
+
+}  // namespace
+
+void add_file_routes(Router& r) {
+  r.add("POST", file_upload_route, Access::open, upload);
+  r.add("GET", "/api/v1/files/{id}", Access::open, download);
+}
+
+}  // namespace assist
