@@ -118,3 +118,24 @@ TEST(Config, MissingFileIsAnError) {
 
 }  // namespace
 }  // namespace assist
+
+namespace assist {
+namespace {
+
+TEST(Config, FileSharingKeys) {
+  auto ok = load_config_text("files:\n  max_size: 64KiB\n  allowed_types: [\"text/plain\"]\n", "t");
+  ASSERT_TRUE(ok.config);
+  EXPECT_EQ(ok.config->files_max_size, 64 << 10);
+  EXPECT_EQ(ok.config->files_allowed_types, std::vector<std::string>{"text/plain"});
+  EXPECT_EQ(load_config_text("", "t").config->files_max_size, 25 << 20);
+  for (const char* bad : {"files:\n  max_size: 25\n", "files:\n  max_size: 2GiB\n",
+                          "files:\n  allowed_types: [\"Image/PNG\"]\n", "files:\n  allowed_types: [\"png\"]\n"}) {
+    auto r = load_config_text(bad, "t");
+    EXPECT_FALSE(r.config) << bad;
+    ASSERT_EQ(r.errors.size(), 1u) << bad;
+    EXPECT_NE(r.errors[0].message.find("files."), std::string::npos) << r.errors[0].message;
+  }
+}
+
+}  // namespace
+}  // namespace assist
