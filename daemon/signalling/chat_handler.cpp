@@ -30,7 +30,7 @@ nlohmann::json to_json(const ChatMessage& m) {
                      {"text", m.text},
                      {"sent_at", format_iso8601(m.sent_at)}};
   if (m.file)
-    out["file"] = {{"id", m.file->id}, {"name", m.file->name}, {"type", m.file->media_type}, {"size", m.file->size}};
+    out["file"] = shared_file_json(*m.file);
   return out;
 }
 

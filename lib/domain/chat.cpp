@@ -29,6 +29,10 @@ ChatMessage read_message(const Stmt& s) {
 
 }  // namespace
 
+nlohmann::json shared_file_json(const SharedFile& f) {
+  return {{"id", f.id}, {"name", f.name}, {"type", f.media_type}, {"size", f.size}};
+}
+
 std::string checked_chat_text(const std::string& text) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   const auto first = std::find_if_not(text.begin(), text.end(), is_space);

@@ -2,6 +2,8 @@
 // the call saw it (participant, role, name) and the server's time.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +23,9 @@ struct SharedFile {
   std::string media_type;
   std::int64_t size = 0;
 };
+
+// {id, name, type, size}: the `file` member of a chat message, on the socket and in REST alike.
+nlohmann::json shared_file_json(const SharedFile& file);
 
 struct ChatMessage {
   std::int64_t id = 0;
