@@ -28,6 +28,7 @@
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
 #include "store/migrations.h"
+#include "store/wal_checkpointer.h"
 #include "sweeper.h"
 #include "tls_certificate.h"
 #include "util/crypto.h"
@@ -186,10 +187,11 @@ int run_daemon(const DaemonOptions& options) {
   // The hub's connection is on the thread that carries every call: it never waits long for a
   // worker's write; a leave it could not write is written on the next sweep.
   db->set_busy_timeout(hub_busy_timeout);
+  WalCheckpointer checkpointer(*db);  // and its checkpoints' fsyncs happen elsewhere
   signalling::Hub hub(*db, current_config, rooms);
   signalling::add_media_handler(hub);
   signalling::add_call_control_handler(hub);
-  signalling::add_chat_handler(hub);
+  signalling::add_chat_handler(hub, *db, [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); });
   // REST changes happen on worker threads; the hub lives on the Asio thread.
   services.appointment_changed = [&io, &hub](std::int64_t id) {
     boost::asio::post(io, [&hub, id] {

@@ -1,13 +1,17 @@
 #include "signalling/chat_handler.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "domain/chat.h"
 #include "domain/errors.h"
 #include "signalling/hub.h"
+#include "signalling/message.h"
 #include "signalling/rate_limit.h"
 #include "util/time.h"
 
@@ -46,6 +50,44 @@ class ChatLimits {
   std::map<std::string, TokenBucket> buckets_;
 };
 
+// Chat messages accepted during one turn of the event loop are stored when the turn ends, in one
+// transaction, and only then sent: under load one commit carries every message that arrived
+// together, and a message alone waits only for the rest of its turn. Nobody sees a message
+// before it is stored; when storing fails, each sender is told and nothing is sent.
+class ChatWriter : public std::enable_shared_from_this<ChatWriter> {
+ public:
+  ChatWriter(Hub& hub, Db& db, Defer defer) : hub_(hub), db_(db), defer_(std::move(defer)) {}
+
+  void add(NewChat message) {
+    pending_.push_back(std::move(message));
+    if (pending_.size() == 1)
+      defer_([weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->flush();
+      });
+  }
+
+ private:
+  void flush() {
+    const auto batch = std::exchange(pending_, {});
+    std::vector<ChatMessage> stored;
+    try {
+      stored = post_chats(db_, batch);
+    } catch (const std::exception& e) {
+      spdlog::error("SIGNAL_CHAT_NOT_STORED messages={} error=\"{}\"", batch.size(), e.what());
+      for (const auto& m : batch)
+        hub_.send_to_member(m.appointment_id, m.sender_label,
+                            error_message("chat_not_stored", "your message could not be stored; send it again", false));
+      return;
+    }
+    for (const auto& m : stored) hub_.send_to_call(m.appointment_id, to_json(m));
+  }
+
+  Hub& hub_;
+  Db& db_;
+  Defer defer_;
+  std::vector<NewChat> pending_;
+};
+
 // Typing notices, per participant: a token bucket, and what the others were last told, so that
 // a "stopped" after a forwarded "started" always goes through (the others' "is typing…" line
 // never sticks because a notice was dropped), and a repeated "stopped" does not.
@@ -78,17 +120,18 @@ void send_typing(TypingLimits& limits, Context& c, const Message& m) {
   c.send_to_others({{"type", "typing"}, {"participant", c.participant()}, {"name", c.name()}, {"active", active}});
 }
 
-void send_chat(ChatLimits& limits, Context& c, const Message& m) {
+void send_chat(ChatLimits& limits, ChatWriter& writer, Context& c, const Message& m) {
   if (!limits.allow(c.participant()))
     throw ProtocolError("rate_limited", "too many chat messages; wait a moment");
+  std::string text;
   try {
-    const auto message = post_chat(c.db(), c.appointment_id(), c.participant_id(), c.participant(), c.role(),
-                                   c.name(), c.actor(), m.text("text"), now_seconds());
-    c.broadcast(to_json(message));
+    text = checked_chat_text(m.text("text"));
   } catch (const DomainError& e) {
     // The signalling protocol's codes: a message too long is too_large, any other is malformed.
     throw ProtocolError(e.code() == "message_too_long" ? "too_large" : "malformed", e.what());
   }
+  writer.add({c.appointment_id(), c.participant_id(), c.participant(), c.role(), c.name(), c.actor(),
+              std::move(text), now_seconds()});
 }
 
 void send_history(Context& c) {
@@ -99,11 +142,12 @@ void send_history(Context& c) {
 
 }  // namespace
 
-void add_chat_handler(Hub& hub) {
+void add_chat_handler(Hub& hub, Db& db, Defer defer) {
   auto limits = std::make_shared<ChatLimits>();
   auto typing = std::make_shared<TypingLimits>();
-  hub.handle("chat", [limits, typing](Context& c, const Message& m) {
-    send_chat(*limits, c, m);
+  auto writer = std::make_shared<ChatWriter>(hub, db, std::move(defer));
+  hub.handle("chat", [limits, typing, writer](Context& c, const Message& m) {
+    send_chat(*limits, *writer, c, m);
     typing->allow(c.participant(), false);  // a sent message ends the typing, on the pages too
   });
   hub.handle("typing", [typing](Context& c, const Message& m) { send_typing(*typing, c, m); });

@@ -350,6 +350,13 @@ void Hub::send_to_call(std::int64_t appointment_id, const nlohmann::json& messag
   for (auto [label, member] : call->second->members) member->peer->send(text);
 }
 
+void Hub::send_to_member(std::int64_t appointment_id, const std::string& participant, std::string text) {
+  const auto call = calls_.find(appointment_id);
+  if (call == calls_.end()) return;
+  if (const auto member = call->second->members.find(participant); member != call->second->members.end())
+    member->second->peer->send(std::move(text));
+}
+
 void Hub::notify_watchers(const Appointment& a) {
   const auto call = calls_.find(a.id);
   const auto text = nlohmann::json{{"type", "appointment"},

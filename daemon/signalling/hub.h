@@ -99,6 +99,8 @@ class Hub {
 
   // To everyone admitted to the appointment's call, when there is one.
   void send_to_call(std::int64_t appointment_id, const nlohmann::json& message);
+  // To one member of the appointment's call ("p3"), while they are in it.
+  void send_to_member(std::int64_t appointment_id, const std::string& participant, std::string text);
 
   // Leaves the database refused earlier (it was locked or read-only) are written again.
   void retry_unrecorded_leaves();

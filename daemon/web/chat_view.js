@@ -240,8 +240,11 @@ export class ChatView {
     });
     session.addEventListener('problem', (e) => {
       const { code } = /** @type {CustomEvent} */ (e).detail;
-      if (code !== 'rate_limited' && code !== 'too_large') return;
-      this.showError(t(code === 'rate_limited' ? 'chat.rate_limited' : 'chat.too_long'));
+      /** @type {Record<string, string>} */
+      const texts = { rate_limited: 'chat.rate_limited', too_large: 'chat.too_long', chat_not_stored: 'chat.not_stored' };
+      const text = texts[code];
+      if (!text) return;
+      this.showError(t(text));
       // The refused message is not lost: it goes back into the box unless something new is there.
       if (!this.input.value && this.lastSent) {
         this.input.value = this.lastSent;

@@ -47,27 +47,29 @@ std::string checked_chat_text(const std::string& text) {
   return trimmed;
 }
 
-ChatMessage post_chat(Db& db, std::int64_t appointment_id, std::int64_t participant_id,
-                      const std::string& sender_label, CallRole role, const std::string& name,
-                      const std::string& actor, const std::string& text, std::int64_t now) {
-  const auto body = checked_chat_text(text);
+std::vector<ChatMessage> post_chats(Db& db, const std::vector<NewChat>& messages) {
+  std::vector<ChatMessage> stored;
+  stored.reserve(messages.size());
   Transaction tx(db);
-  db.prepare(
-        "INSERT INTO messages (appointment_id, participant_id, sender_label, sender_role, sender_name, body, "
-        "sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, appointment_id)
-      .bind(2, participant_id)
-      .bind(3, sender_label)
-      .bind(4, to_string(role))
-      .bind(5, name)
-      .bind(6, body)
-      .bind(7, now)
-      .run();
-  const auto id = db.last_insert_id();
-  audit_append(db, actor, "message.sent", "appointment", std::to_string(appointment_id),
-               {{"message_id", id}, {"participant", sender_label}, {"characters", *utf8_length(body)}});
+  for (const auto& m : messages) {
+    db.prepare(
+          "INSERT INTO messages (appointment_id, participant_id, sender_label, sender_role, sender_name, body, "
+          "sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, m.appointment_id)
+        .bind(2, m.participant_id)
+        .bind(3, m.sender_label)
+        .bind(4, to_string(m.role))
+        .bind(5, m.name)
+        .bind(6, m.text)
+        .bind(7, m.sent_at)
+        .run();
+    const auto id = db.last_insert_id();
+    audit_append(db, m.actor, "message.sent", "appointment", std::to_string(m.appointment_id),
+                 {{"message_id", id}, {"participant", m.sender_label}, {"characters", utf8_length(m.text).value_or(0)}});
+    stored.push_back({id, m.appointment_id, m.sender_label, m.role, m.name, m.text, m.sent_at, {}});
+  }
   tx.commit();
-  return {id, appointment_id, sender_label, role, name, body, now, {}};
+  return stored;
 }
 
 std::vector<ChatMessage> list_chat(Db& db, std::int64_t appointment_id, std::int64_t after_id, int limit) {

@@ -44,10 +44,21 @@ struct ChatMessage {
 // left, `message_too_long` over max_chat_characters, `not_utf8` when it is not UTF-8.
 std::string checked_chat_text(const std::string& text);
 
-// Own transaction; audited (message.sent, without the text, which stays in `messages` only).
-ChatMessage post_chat(Db& db, std::int64_t appointment_id, std::int64_t participant_id,
-                      const std::string& sender_label, CallRole role, const std::string& name,
-                      const std::string& actor, const std::string& text, std::int64_t now);
+// A message from a participant in a call, its text already checked (checked_chat_text).
+struct NewChat {
+  std::int64_t appointment_id = 0;
+  std::int64_t participant_id = 0;
+  std::string sender_label;
+  CallRole role = CallRole::customer;
+  std::string name;
+  std::string actor;  // as the audit log names the sender
+  std::string text;
+  std::int64_t sent_at = 0;
+};
+
+// All in one transaction, in order, or none; each audited (message.sent, without the text,
+// which stays in `messages` only).
+std::vector<ChatMessage> post_chats(Db& db, const std::vector<NewChat>& messages);
 
 // In the order sent: ids after `after_id`, at most `limit`.
 std::vector<ChatMessage> list_chat(Db& db, std::int64_t appointment_id, std::int64_t after_id, int limit);

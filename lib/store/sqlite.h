@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -79,10 +80,21 @@ class Db {
   // right for worker threads; the signalling thread's connection waits far less).
   void set_busy_timeout(std::chrono::milliseconds wait);
 
+  // Called after each commit on this connection with the pages now in the WAL. Setting a hook
+  // turns off this connection's automatic checkpoints (SQLite's own, at 1000 pages), so
+  // whoever sets it checkpoints instead; an empty hook turns them back on. Runs inside SQLite:
+  // it must not throw, nor use this connection.
+  using WalHook = std::function<void(int pages)>;
+  void set_wal_hook(WalHook hook);
+  // A PASSIVE checkpoint: copies what it can from the WAL into the database without waiting
+  // for readers or writers. Returns the pages it copied.
+  int checkpoint();
+
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  WalHook wal_hook_;
 };
 
 // BEGIN IMMEDIATE on construction; rolls back unless commit() was called.

@@ -812,6 +812,22 @@ class HubDatabaseFault : public HubTest {
   std::unique_ptr<Db> other;  // a second connection that holds the write lock
 };
 
+TEST_F(HubDatabaseFault, AChatTheDatabaseRefusedIsNotSentAndItsSenderIsTold) {
+  add_chat_handler(*hub, db, [](std::function<void()> task) { task(); });
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  lock();
+  say(c, {{"type", "chat"}, {"text", "is anyone there?"}});
+  EXPECT_TRUE(got_error(*c, "chat_not_stored", false)) << c->dump();
+  EXPECT_EQ(s->count("chat"), 0);
+  EXPECT_EQ(c->count("chat"), 0);
+  EXPECT_FALSE(c->closed()) << "the call goes on";
+  unlock();
+  say(c, {{"type", "chat"}, {"text", "is anyone there?"}});
+  EXPECT_EQ(s->last("chat")["text"], "is anyone there?");
+  EXPECT_EQ(list_chat(db, appt.id, 0, 10).size(), 1u);
+}
+
 TEST_F(HubDatabaseFault, ALeaveTheDatabaseRefusedIsWrittenLater) {
   auto c = join(customer_token);
   auto s = join_console(alice, appt.id);
@@ -909,14 +925,47 @@ class HubChat : public HubTest {
  protected:
   void SetUp() override {
     HubTest::SetUp();
-    add_chat_handler(*hub);
+    // The event loop's turn ends at once unless a test holds the deferred tasks.
+    add_chat_handler(*hub, db, [this](std::function<void()> task) {
+      if (hold) deferred.push_back(std::move(task));
+      else task();
+    });
     c = join(customer_token);
     s = join_console(alice, appt.id);
   }
   void chat(const PeerPtr& p, const std::string& text) { say(p, {{"type", "chat"}, {"text", text}}); }
   std::vector<ChatMessage> stored() { return list_chat(db, appt.id, 0, 1000); }
+  void end_turn() {
+    for (auto& task : std::exchange(deferred, {})) task();
+  }
   PeerPtr c, s;
+  bool hold = false;
+  std::vector<std::function<void()>> deferred;
 };
+
+TEST_F(HubChat, MessagesOfOneTurnAreStoredTogetherThenSentInOrder) {
+  hold = true;
+  chat(c, "one");
+  chat(s, "two");
+  chat(c, "three");
+  EXPECT_EQ(deferred.size(), 1u) << "one store for the turn";
+  EXPECT_TRUE(stored().empty());
+  EXPECT_EQ(s->count("chat"), 0) << "nothing is sent before it is stored";
+  end_turn();
+  const auto kept = stored();
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[1].sender_name, "Alice");
+  for (const auto& p : {c, s}) {
+    std::vector<std::string> texts;
+    for (const auto& m : p->sent)
+      if (m["type"] == "chat") texts.push_back(m["text"]);
+    EXPECT_EQ(texts, (std::vector<std::string>{"one", "two", "three"})) << p->dump();
+  }
+  EXPECT_EQ(c->last("chat")["id"], kept[2].id);
+  EXPECT_EQ(audit_list(db, {"appointment", std::to_string(appt.id), "message.sent", 0, 100}).size(), 3u);
+  chat(c, "four");  // the next turn has a store of its own
+  EXPECT_EQ(deferred.size(), 1u);
+}
 
 TEST_F(HubChat, AMessageReachesEveryoneAndIsStored) {
   chat(c, "  Hello <b>there</b>\n");

@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "store/wal_checkpointer.h"
 #include "temp_db.h"
 
 namespace assist {
@@ -71,6 +75,58 @@ TEST(Store, UniqueViolationIsAConflict) {
   testing::TempDb t;
   t.db->exec("INSERT INTO queues (name, created_at) VALUES ('q', 0)");
   EXPECT_THROW(t.db->exec("INSERT INTO queues (name, created_at) VALUES ('q', 0)"), StoreConflict);
+}
+
+// Commits `pages` 4 KiB rows, one transaction each, as the signalling thread's writes come.
+void write_pages(Db& db, int pages) {
+  db.exec("CREATE TABLE IF NOT EXISTS bulk (data BLOB)");
+  for (int i = 0; i < pages; ++i) {
+    Transaction tx(db);
+    db.prepare("INSERT INTO bulk (data) VALUES (zeroblob(4000))").run();
+    tx.commit();
+  }
+}
+
+std::uintmax_t wal_size(const std::string& path) { return std::filesystem::file_size(path + "-wal"); }
+
+TEST(WalCheckpointer, TheWatchedConnectionNeverCheckpointsItself) {
+  TempDir dir;
+  const auto path = dir.file("a.db");
+  {
+    Db alone(path);  // SQLite's own checkpoints at 1000 pages keep the WAL near that size
+    write_pages(alone, 1500);
+    EXPECT_LT(wal_size(path), 1200u * 4096);
+  }
+  Db db(path);
+  WalCheckpointer checkpointer(db, 1'000'000);
+  write_pages(db, 1500);
+  EXPECT_GT(wal_size(path), 1500u * 4096);
+  EXPECT_EQ(checkpointer.checkpoints(), 0u);
+}
+
+TEST(WalCheckpointer, ItsThreadCopiesTheWalIntoTheDatabase) {
+  TempDir dir;
+  const auto path = dir.file("a.db");
+  Db db(path);
+  db.exec("CREATE TABLE IF NOT EXISTS bulk (data BLOB)");
+  const auto before = std::filesystem::file_size(path);
+  WalCheckpointer checkpointer(db, 100);
+  write_pages(db, 300);
+  // Not a timing assumption: the deadline only bounds how long a broken checkpointer is waited for.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (checkpointer.checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_GT(checkpointer.checkpoints(), 0u);
+  EXPECT_GT(std::filesystem::file_size(path), before + 90u * 4096);
+}
+
+TEST(WalCheckpointer, GivesTheConnectionItsOwnCheckpointsBack) {
+  TempDir dir;
+  const auto path = dir.file("a.db");
+  Db db(path);
+  { WalCheckpointer checkpointer(db, 1'000'000); }
+  write_pages(db, 1500);
+  EXPECT_LT(wal_size(path), 1200u * 4096);
 }
 
 }  // namespace
