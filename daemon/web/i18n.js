@@ -2,6 +2,8 @@
 // The pages' words in English and French. The language comes from the server (Accept-Language),
 // and the customer can switch; the choice is remembered in this browser.
 
+import { byId, translatePage } from './dom.js';
+
 /** @typedef {'en' | 'fr'} Language */
 
 const strings = {
@@ -372,6 +374,33 @@ export function toggleLanguage() {
   localStorage.setItem(storageKey, current);
   document.documentElement.lang = current;
   return current;
+}
+
+/** The language the page is in now. */
+export function currentLanguage() {
+  return current;
+}
+
+/**
+ * For the customer's pages: picks the language (initLanguage) and wires the header's #language
+ * button; now and after each switch, the page's marked words are translated and `render` redraws
+ * what the script wrote.
+ * @param {string} fromServer
+ * @param {() => void} render
+ */
+export function startLanguage(fromServer, render) {
+  initLanguage(fromServer);
+  const switcher = byId('language', HTMLButtonElement);
+  const refresh = () => {
+    switcher.textContent = t('lang.switch');
+    translatePage(t);
+    render();
+  };
+  switcher.onclick = () => {
+    toggleLanguage();
+    refresh();
+  };
+  refresh();
 }
 
 /**

@@ -4,8 +4,8 @@
 // again at once (the tab remembers that it was in the call).
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
-import { byId, showScreen, translatePage } from './dom.js';
-import { formatTime, formatWaited, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
+import { byId, showScreen } from './dom.js';
+import { formatTime, formatWaited, hasText, startLanguage, t } from './i18n.js';
 import { CallSession } from './protocol.js';
 
 /**
@@ -240,18 +240,7 @@ class WaitingRoom {
 }
 
 function start() {
-  initLanguage(link.language);
-  const switcher = byId('language', HTMLButtonElement);
-  const refresh = () => {
-    switcher.textContent = t('lang.switch');
-    translatePage(t);
-    render();
-  };
-  switcher.onclick = () => {
-    toggleLanguage();
-    refresh();
-  };
-  refresh();
+  startLanguage(link.language, () => render());
   if (link.status !== 'ok') return linkNotice(link.status);
   if (!browserSupported()) return notice('unsupported.title', () => t('unsupported.text'));
   if (inCall()) return startCall();

@@ -2,8 +2,8 @@
 // A queue's entry page, /q/<slug>: the customer gives a name (phone, email and reason if they
 // like) and goes on to their join link, where they wait in line. A queue that takes nobody now
 // (closed, outside its hours, full) says so, with when it opens next, instead of the form.
-import { byId, showScreen, translatePage } from './dom.js';
-import { formatInZone, hasText, initLanguage, t, toggleLanguage } from './i18n.js';
+import { byId, showScreen } from './dom.js';
+import { currentLanguage, formatInZone, hasText, startLanguage, t } from './i18n.js';
 
 /**
  * @typedef {{slug: string, name: string, description: string, timezone: string, state: string,
@@ -164,23 +164,12 @@ function showForm(queue, language) {
 }
 
 function start() {
-  let language = initLanguage(info.language);
-  const switcher = byId('language', HTMLButtonElement);
-  const refresh = () => {
-    switcher.textContent = t('lang.switch');
-    translatePage(t);
-    render();
-  };
-  switcher.onclick = () => {
-    language = toggleLanguage();
-    refresh();
-  };
-  refresh();
+  startLanguage(info.language, () => render());
   const queue = info.queue;
   if (info.status !== 'ok' || !queue) return showUnknown();
   document.title = queue.name;
   if (queue.state !== 'open') return showNotTaking(queue, queue.state, queue.next_opening);
-  showForm(queue, () => language);
+  showForm(queue, currentLanguage);
 }
 
 start();

@@ -112,6 +112,18 @@ class Loader {
       return false;
     };
 
+    // A duration or a size: read by `parse`, its range shown in errors by `format`.
+    auto quantity = [&](auto parse, auto format, const std::string& examples) {
+      std::string v;
+      if (!scalar(v)) return;
+      const auto n = parse(v);
+      if (!n) return error(line, where + " must be " + examples + " (got '" + v + "')");
+      if (*n < key.min || *n > key.max)
+        return error(line, where + " must be between " + format(key.min) + " and " + format(key.max) + " (got '" +
+                               v + "')");
+      config_.*key.int_field = *n;
+    };
+
     switch (key.type) {
       case KeyType::text: {
         std::string v;
@@ -130,38 +142,12 @@ class Loader {
         config_.*key.text_field = v;
         break;
       }
-      case KeyType::duration: {
-        std::string v;
-        if (!scalar(v)) break;
-        auto seconds = parse_duration(v);
-        if (!seconds) {
-          error(line, where + " must be a duration such as 30s, 15m or 1h30m (got '" + v + "')");
-          break;
-        }
-        if (*seconds < key.min || *seconds > key.max) {
-          error(line, where + " must be between " + format_duration(key.min) + " and " +
-                          format_duration(key.max) + " (got '" + v + "')");
-          break;
-        }
-        config_.*key.int_field = *seconds;
+      case KeyType::duration:
+        quantity(parse_duration, format_duration, "a duration such as 30s, 15m or 1h30m");
         break;
-      }
-      case KeyType::byte_size: {
-        std::string v;
-        if (!scalar(v)) break;
-        auto bytes = parse_byte_size(v);
-        if (!bytes) {
-          error(line, where + " must be a size such as 512KiB, 25MiB or 1GiB (got '" + v + "')");
-          break;
-        }
-        if (*bytes < key.min || *bytes > key.max) {
-          error(line, where + " must be between " + format_byte_size(key.min) + " and " +
-                          format_byte_size(key.max) + " (got '" + v + "')");
-          break;
-        }
-        config_.*key.int_field = *bytes;
+      case KeyType::byte_size:
+        quantity(parse_byte_size, format_byte_size, "a size such as 512KiB, 25MiB or 1GiB");
         break;
-      }
       case KeyType::integer: {
         std::string v;
         if (!scalar(v)) break;

@@ -170,12 +170,12 @@ void Db::set_wal_hook(WalHook hook) {
       this);
 }
 
-int Db::checkpoint() {
-  int log_pages = 0;
-  int copied = 0;
-  if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied) != SQLITE_OK)
-    fail(db_, "checkpoint");
-  return copied;
+bool Db::checkpoint() {
+  switch (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr)) {
+    case SQLITE_OK: return true;
+    case SQLITE_BUSY: return false;
+    default: fail(db_, "checkpoint");
+  }
 }
 
 bool Db::writable() const {

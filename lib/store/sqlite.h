@@ -87,8 +87,9 @@ class Db {
   using WalHook = std::function<void(int pages)>;
   void set_wal_hook(WalHook hook);
   // A PASSIVE checkpoint: copies what it can from the WAL into the database without waiting
-  // for readers or writers. Returns the pages it copied.
-  int checkpoint();
+  // for readers or writers. False when another connection's checkpoint or WAL restart held it
+  // up at that moment (try again soon).
+  bool checkpoint();
 
  private:
   sqlite3* db_ = nullptr;

@@ -2,7 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace assist {
+namespace {
+constexpr auto retry_after = std::chrono::milliseconds(20);
+}  // namespace
 
 WalCheckpointer::WalCheckpointer(Db& writer, int pages)
     : writer_(writer), own_(writer.path()), pages_(pages), thread_([this] { run(); }) {
@@ -33,13 +38,16 @@ void WalCheckpointer::run() {
     if (stopping_) return;
     wanted_ = false;
     lock.unlock();
+    bool held_up = false;
     try {
-      own_.checkpoint();
-      ++checkpoints_;
+      held_up = !own_.checkpoint();
+      if (!held_up) ++checkpoints_;
     } catch (const StoreError& e) {
       spdlog::warn("STORE_CHECKPOINT_FAILED path={} error=\"{}\"", own_.path(), e.what());
     }
     lock.lock();
+    // Held up by a WAL restart or another checkpoint: soon again, even if no commit asks.
+    if (held_up && !stopping_) wanted_ = !wake_.wait_for(lock, retry_after, [this] { return stopping_; });
   }
 }
 
