@@ -178,7 +178,7 @@ int run_daemon(const DaemonOptions& options) {
   spdlog::info("MEDIA_READY");
 
   TlsFiles tls{config->tls_cert, config->tls_key};
-  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}, {}};
+  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}, {}, {}};
   auto current_config = [&services] { return services.config.get(); };
   Api api(services);
   OutboxWorker outbox(*config);

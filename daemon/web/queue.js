@@ -110,7 +110,7 @@ function showProblem(code, field) {
     input(field).setAttribute('aria-invalid', 'true');
     input(field).focus();
   } else {
-    general.dataset.text = code === 'network' ? 'queue.error.network' : 'queue.error.general';
+    general.dataset.text = code === 'network' || code === 'too_many_entries' ? `queue.error.${code}` : 'queue.error.general';
     general.textContent = t(general.dataset.text);
     general.hidden = false;
   }

@@ -15,6 +15,7 @@
 #include "api/router.h"
 #include "config/config.h"
 #include "store/sqlite.h"
+#include "util/window_limiter.h"
 
 namespace assist {
 
@@ -48,6 +49,8 @@ struct ApiServices {
   // Told after a chat message was stored outside the call (a file shared over REST), so the
   // call's participants see it. Same thread rule.
   std::function<void(std::int64_t message_id)> chat_posted;
+  // Entries through the public queue links, per client address (queues.entries_per_address).
+  WindowLimiter queue_entries;
 };
 
 class Api {

@@ -1,6 +1,7 @@
 // /api/v1/queues: on-demand lines, their hours and members; and the public side of their entry
 // link /q/<slug> (/api/v1/public/queues/{slug}), which a customer uses without signing in.
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/api.h"
 #include "api/json_input.h"
@@ -153,6 +154,16 @@ HttpResponse public_enter(Call& call) {
   JsonInput in(call.request.body, {"customer_name", "customer_phone", "customer_email", "locale", "reason"});
   auto customer = read_customer(in);
   customer.reason = in.text("reason", 500);
+  // Counted before the queue is asked, so that a script cannot fill it with made-up customers.
+  const auto& c = *call.config;
+  if (const auto wait = call.services.queue_entries.take(call.request.peer, now_seconds(),
+                                                         c.queues_entries_per_address, c.queues_entry_window)) {
+    spdlog::warn("QUEUE_ENTRY_LIMITED peer={} queue={} retry_after={}", call.request.peer, q.slug, *wait);
+    auto r = problem_response(429, "too_many_entries",
+                              "this address has joined queues too often; try again in " + format_duration(*wait));
+    r.headers.emplace_back("Retry-After", std::to_string(*wait));
+    return r;
+  }
   try {
     auto entry = enter_queue(call.db, q, customer, call.config->lead_time, now_seconds());
     if (call.services.appointment_changed) call.services.appointment_changed(entry.appointment.id);

@@ -58,6 +58,9 @@ struct Config {
   std::int64_t files_max_size = 0;                // bytes
   std::vector<std::string> files_allowed_types;   // media types, as libmagic names them
   std::int64_t files_max_per_appointment = 0;
+  // entries through the public queue links (/q/<slug>), per client address
+  std::int64_t queues_entries_per_address = 0;
+  std::int64_t queues_entry_window = 0;  // seconds
 
   std::string files_dir() const { return data_dir + "/files"; }
 

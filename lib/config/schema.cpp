@@ -302,6 +302,13 @@ const std::vector<ConfigKey> schema = {
     {.path = "files.max_per_appointment", .type = KeyType::integer, .default_yaml = "100",
      .description = "How many files may be shared in one appointment.", .reload = Reload::live,
      .min = 1, .max = 10000, .int_field = &Config::files_max_per_appointment},
+    {.path = "queues.entries_per_address", .type = KeyType::integer, .default_yaml = "10",
+     .description = "How many times one client address may join a queue through its public link "
+                    "within queues.entry_window; more are refused (429).",
+     .reload = Reload::live, .min = 1, .max = 100000, .int_field = &Config::queues_entries_per_address},
+    {.path = "queues.entry_window", .type = KeyType::duration, .default_yaml = "10m",
+     .description = "The sliding window queues.entries_per_address counts in.", .reload = Reload::live,
+     .min = 60, .max = 86400, .int_field = &Config::queues_entry_window},
 };
 
 }  // namespace

@@ -49,6 +49,8 @@ export class Daemon {
       'media:',
       '  ice:',
       '    addresses: ["127.0.0.1"]',
+      'queues:',  // every customer page here enters its queues from 127.0.0.1
+      '  entries_per_address: 100000',
       '',
     ].join('\n'));
     const { openSync } = await import('node:fs');

@@ -13,7 +13,8 @@ from harness import DaemonTestCase, wait_for
 
 
 class WaitingRoom(CallTestMixin, DaemonTestCase):
-    extra_yaml = ICE_YAML
+    # Every customer here enters from 127.0.0.1: the per-address limit has its own test below.
+    extra_yaml = ICE_YAML + "queues:\n  entries_per_address: 100000\n"
     created = 0
 
     # ---- helpers ----
@@ -230,6 +231,29 @@ class WaitingRoom(CallTestMixin, DaemonTestCase):
         self.member(specialist_token)
         wait_for(lambda: "admitted" in customer.types(), "admitted", timeout=10)
         self.assertEqual(len(self.events(appointment_id, "appointment.admitted")), 1)
+
+
+class QueueEntryLimit(DaemonTestCase):
+    extra_yaml = "queues:\n  entries_per_address: 2\n  entry_window: 10m\n"
+
+    def enter(self, slug):
+        return self.daemon.https("POST", "/api/v1/public/queues/%s/entries" % slug, {"customer_name": "Bot"})
+
+    def test_one_address_cannot_fill_a_queue(self):
+        for slug in ("one", "two"):
+            self.assertEqual(self.daemon.ctl("queue", "create", "Line " + slug, "--slug", slug).returncode, 0)
+        self.assertEqual(self.enter("one")[0], 201)
+        self.assertEqual(self.enter("two")[0], 201)  # the count is per address, across queues
+        status, body = self.enter("one")
+        self.assertEqual(status, 429, body)
+        self.assertEqual(body["code"], "too_many_entries")
+        self.assertIn("try again in", body["detail"])
+        retry_after = int(dict((k.lower(), v) for k, v in self.daemon.last_headers)["retry-after"])
+        self.assertGreater(retry_after, 500)
+        self.assertLessEqual(retry_after, 600)
+        listed = self.daemon.ctl_json("appointment", "list")
+        self.assertEqual(len(listed), 2, listed)  # the refused entry made no appointment
+        wait_for(lambda: "QUEUE_ENTRY_LIMITED peer=127.0.0.1 queue=one" in self.daemon.log_text(), "the log line")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ using nlohmann::json;
 class ApiTest : public ::testing::Test {
  protected:
   testing::TempDb t;
-  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "test", {}, {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "test", {}, {}, {}};
   Api api{services};
   std::string alice_key, bob_key, supervisor_key;
 
