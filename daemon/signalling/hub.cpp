@@ -92,11 +92,6 @@ void Context::set_sharing(bool sharing) {
   hub_.broadcast_state(call_);
 }
 
-void Context::broadcast(const nlohmann::json& message) {
-  const auto text = message.dump();
-  for (auto [label, member] : call_.members) member->peer->send(text);
-}
-
 void Context::send_to_others(const nlohmann::json& message) {
   const auto text = message.dump();
   for (auto [label, member] : call_.members)

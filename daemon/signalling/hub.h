@@ -53,7 +53,6 @@ class Context {
   Db& db();
   MediaRoom& room();
   void reply(const nlohmann::json& message);
-  void broadcast(const nlohmann::json& message);  // to everyone in the call, the sender too
   void send_to_others(const nlohmann::json& message);  // to everyone in the call but the sender
   // Whether the participant shares a screen, as `state` tells everyone.
   void set_sharing(bool sharing);
