@@ -37,7 +37,7 @@ export class Daemon {
     this.url = `https://127.0.0.1:${this.port}`;
     this.socket = join(this.dir, 'ctl.sock');
     this.logPath = join(this.dir, 'assistd.log');
-    writeFileSync(join(this.dir, 'assistd.yaml'), [
+    this.yaml = [
       'server:',
       `  listen: ["127.0.0.1:${this.port}"]`,
       `  public_url: "${this.url}"`,
@@ -52,7 +52,8 @@ export class Daemon {
       'queues:',  // every customer page here enters its queues from 127.0.0.1
       '  entries_per_address: 100000',
       '',
-    ].join('\n'));
+    ].join('\n');
+    writeFileSync(join(this.dir, 'assistd.yaml'), this.yaml);
     const { openSync } = await import('node:fs');
     const log = openSync(this.logPath, 'a');
     this.process = spawn(assistd, ['-c', join(this.dir, 'assistd.yaml')], { stdio: ['ignore', log, log] });
@@ -63,6 +64,19 @@ export class Daemon {
     if (this.process.exitCode !== null) throw new Error(`assistd exited:\n${this.log()}`);
     await until(() => this.log().includes('DAEMON_READY'), 'assistd to be ready');
     return this;
+  }
+
+  /**
+   * Reloads assistd (SIGHUP) with `replace` applied to its configuration text (`[from, to]`
+   * pairs); only live keys change this way.
+   * @param {[string, string][]} replace
+   */
+  async reconfigure(replace) {
+    const text = replace.reduce((yaml, [from, to]) => yaml.replace(from, to), this.yaml);
+    writeFileSync(join(this.dir, 'assistd.yaml'), text);
+    const reloads = this.log().split('CONFIG_RELOADED').length;
+    this.process.kill('SIGHUP');
+    await until(() => this.log().split('CONFIG_RELOADED').length > reloads, 'assistd to reload');
   }
 
   log() {

@@ -186,6 +186,36 @@ describe('the entry form', () => {
   });
 });
 
+describe('the entry form, for an address that entered too often', () => {
+  test('says to wait a few minutes, in English and French, and keeps what was typed', async () => {
+    daemon.ctlJson(['queue', 'create', 'Busy line', '--slug', 'busy-line']);
+    await withPages('queue-too-often', { customer: { locale: 'en-GB' } }, async ({ customer }) => {
+      await customer.goto(`${daemon.url}/q/busy-line`);
+      await customer.fill('#name', 'Ada Lovelace');
+      await customer.click('#enter');
+      await customer.waitForURL(/\/j\//);
+    });
+    // Every page here enters from 127.0.0.1, which has just entered once at least.
+    await daemon.reconfigure([['entries_per_address: 100000', 'entries_per_address: 1']]);
+    try {
+      await withPages('queue-too-often', { customer: { locale: 'en-GB' } }, async ({ customer }) => {
+        await customer.goto(`${daemon.url}/q/busy-line`);
+        await customer.fill('#name', 'Grace Hopper');
+        await customer.click('#enter');
+        await customer.waitForSelector('#entry-error:not([hidden])');
+        assert.match(await customer.textContent('#entry-error'), /^You have joined a line several times in a short while/);
+        assert.equal(await customer.inputValue('#name'), 'Grace Hopper');
+        assert.ok(!(await customer.isDisabled('#enter')), 'the button works again');
+        await customer.click('#language');
+        assert.match(await customer.textContent('#entry-error'), /^Vous avez rejoint une file plusieurs fois/);
+        assert.ok(!daemon.ctlJson(['appointment', 'list']).some((a) => a.customer_name === 'Grace Hopper'));
+      });
+    } finally {
+      await daemon.reconfigure([]);
+    }
+  });
+});
+
 describe('the entry page\'s layout', () => {
   test('the form, the closed page and the 404 fit a phone and a desktop, in English and French', async () => {
     daemon.ctlJson(['queue', 'create', 'Assistance dépannage routière', '--slug', 'layout',
