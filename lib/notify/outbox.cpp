@@ -200,7 +200,10 @@ NotifyStatus record_send_result(Db& db, const Notification& n, const SendResult&
     spdlog::info("NOTIFY_SENT id={} channel={} attempt={} provider_id={}", n.id,
                  to_string(n.channel), n.attempts, r.provider_id);
   } else {
-    const auto next = now + backoff_delay(policy, n.attempts);
+    // `now` is the failure's second, cut down: the failure came up to a second after it, so the
+    // retry is due a second later than the delay says, never earlier than the delay after it.
+    const auto delay = backoff_delay(policy, n.attempts);
+    const auto next = now + delay + 1;
     const bool give_up =
         r.outcome == SendOutcome::rejected || next > n.created_at + policy.give_up_after;
     to = give_up ? NotifyStatus::failed : NotifyStatus::queued;
@@ -213,7 +216,7 @@ NotifyStatus record_send_result(Db& db, const Notification& n, const SendResult&
                    to_string(n.channel), n.attempts, r.error);
     else
       spdlog::warn("NOTIFY_RETRY id={} channel={} attempt={} next_in={}s error=\"{}\"", n.id,
-                   to_string(n.channel), n.attempts, next - now, r.error);
+                   to_string(n.channel), n.attempts, delay, r.error);
   }
   tx.commit();
   return to;

@@ -4,6 +4,7 @@ request, checks Twilio's basic auth, and can be told to fail the next N requests
 import base64
 import json
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +16,7 @@ class FakeHttp:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.requests = []       # every request: (path, headers dict, body bytes, status answered)
+        self.arrivals = []       # when each request came, time.monotonic(), in the same order
         self.accepted = []       # Twilio messages accepted: parsed form dicts
         self.fail_next = 0       # answer 503 to this many requests
         self.lock = threading.Lock()
@@ -52,6 +54,7 @@ class FakeHttp:
 
     def _answer(self, path, headers, body):
         with self.lock:
+            self.arrivals.append(time.monotonic())
             if self.fail_next > 0:
                 self.fail_next -= 1
                 self.requests.append((path, dict(headers), body, 503))
@@ -83,6 +86,12 @@ class FakeHttp:
     def twilio_messages(self):
         with self.lock:
             return list(self.accepted)
+
+    def arrival_times(self, to):
+        """When each request for an SMS to `to` came, accepted or not."""
+        with self.lock:
+            return [at for at, (_, _, body, _) in zip(self.arrivals, self.requests)
+                    if urllib.parse.parse_qs(body.decode()).get("To") == [to]]
 
     def received(self):
         with self.lock:

@@ -70,6 +70,12 @@ class SmsNotifications(unittest.TestCase):
         self.assertEqual(n["status"], "sent", n)
         self.assertEqual(n["attempts"], 4)
         self.assertEqual(len([m for m in self.twilio.twilio_messages() if m["To"] == "+4915123456789"]), 1)
+        # retry.base 1s and max_delay 2s: the waits are 1, 2 and 2 s, and none may be cut short.
+        times = self.twilio.arrival_times("+4915123456789")
+        gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+        self.assertEqual(len(gaps), 3)
+        for gap, delay in zip(gaps, (1, 2, 2)):
+            self.assertGreaterEqual(gap, delay, gaps)
         log = d.log_text()
         self.assertIn("NOTIFY_RETRY id=%d" % sent["id"], log)
         retries = [e for e in d.ctl_json("audit", "list", "--object-type", "notification",

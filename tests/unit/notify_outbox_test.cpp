@@ -151,14 +151,15 @@ TEST_F(OutboxTest, FailuresBackOffExponentiallyThenGiveUp) {
   EXPECT_EQ(backoff_delay(policy, 50), 35);
   auto n = enqueue(sample("k1"));
   auto c = claim_next_notification(db, 1000);
+  // Seconds are cut down: a failure at 1000.9 is recorded at 1000, and a claim at 1010 may be
+  // at 1010.0, only 9.1 s later. The retry must wait the whole 10 s, so not before 1011.
   EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1000), NotifyStatus::queued);
-  EXPECT_EQ(find_notification(db, n.id)->next_attempt_at, 1010);
   EXPECT_EQ(*find_notification(db, n.id)->last_error, "down");
-  EXPECT_FALSE(claim_next_notification(db, 1009));
-  c = claim_next_notification(db, 1010);
+  EXPECT_FALSE(claim_next_notification(db, 1010));
+  c = claim_next_notification(db, 1011);
   ASSERT_TRUE(c);
-  EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1010), NotifyStatus::queued);
-  EXPECT_EQ(find_notification(db, n.id)->next_attempt_at, 1030);
+  EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1011), NotifyStatus::queued);
+  EXPECT_FALSE(claim_next_notification(db, 1031));
   c = claim_next_notification(db, 1090);
   // 1090 + 35 is past created_at + give_up_after.
   EXPECT_EQ(record_send_result(db, *c, {SendOutcome::retry, "", "down"}, policy, 1090), NotifyStatus::failed);
@@ -225,8 +226,8 @@ TEST_F(OutboxTest, EveryLegalMoveIsMadeAndAudited) {
   auto a = enqueue(sample("a", Channel::sms));
   auto c = claim_next_notification(db, 1000);                                    // queued → sending
   record_send_result(db, *c, {SendOutcome::retry, "", "busy"}, policy, 1000);    // sending → queued
-  c = claim_next_notification(db, 1010);
-  record_send_result(db, *c, {SendOutcome::sent, "SM1", ""}, policy, 1010);      // sending → sent
+  c = claim_next_notification(db, 1011);
+  record_send_result(db, *c, {SendOutcome::sent, "SM1", ""}, policy, 1011);      // sending → sent
   record_delivery_status(db, a.id, "delivered", "", 1020);                        // sent → delivered
   record_delivery_status(db, a.id, "undelivered", "30003", 1030);                 // delivered → failed
   EXPECT_EQ(find_notification(db, a.id)->last_error, "30003");
