@@ -9,6 +9,7 @@
 #include "notify/compose.h"
 #include "notify/outbox.h"
 #include "notify/provider.h"
+#include "notify/twilio_signature.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -146,24 +147,34 @@ HttpResponse set_suspended(Call& call, bool suspended) {
   return channels(call);
 }
 
-// Twilio's StatusCallback. It is authenticated by a per-notification token in the URL
-// (HMAC of the id under the auth token) rather than X-Twilio-Signature, whose HMAC covers the
-// exact public URL and so breaks behind proxies that rewrite it; the token needs no state.
+// Twilio's StatusCallback. Twilio signs the URL it was given, so the signature is checked against
+// the URL we gave (status_callback_url), not the one that reached us: a proxy that rewrites the
+// host or path does not break it. The per-notification token in that URL ties it to one id.
 HttpResponse status_callback(Call& call) {
   const auto id = call.id_param("id");
   const auto& config = *call.config;
+  const auto& auth_token = config.notify_twilio_auth_token;
   const auto token = call.query_value("token").value_or("");
-  if (config.notify_twilio_auth_token.empty() ||
-      !secure_equals(token, status_callback_token(config, id)))
+  if (auth_token.empty() || !secure_equals(token, status_callback_token(config, id)))
     throw ApiError(403, "bad_callback_token", "the status callback token does not match");
+  const auto fields = parse_query_pairs(call.request.body);
+  if (!secure_equals(call.request.header("x-twilio-signature"),
+                     twilio_signature(auth_token, status_callback_url(config, id), fields)))
+    throw ApiError(403, "bad_signature",
+                   "X-Twilio-Signature is missing or is not Twilio's signature of this callback "
+                   "under the configured auth token");
   const auto form = parse_query(call.request.body);
   auto field = [&](const char* name) {
     auto it = form.find(name);
     return it == form.end() ? std::string() : it->second;
   };
   auto n = find_notification(call.db, id);
-  if (!n || (n->provider_id && !field("MessageSid").empty() && *n->provider_id != field("MessageSid")))
-    throw ApiError(404, "notification_not_found", "no notification " + std::to_string(id));
+  if (!n) throw ApiError(404, "notification_not_found", "no notification " + std::to_string(id));
+  const auto sid = field("MessageSid");
+  if (n->provider_id && !sid.empty() && *n->provider_id != sid)
+    throw ApiError(409, "message_sid_mismatch",
+                   "the callback is for message " + sid + " but notification " + std::to_string(id) +
+                       " was sent as message " + *n->provider_id);
   const auto error = field("ErrorCode").empty() ? "" : "provider error " + field("ErrorCode");
   record_delivery_status(call.db, id, field("MessageStatus"), error, now_seconds());
   return json_response(200, "{}");

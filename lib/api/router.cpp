@@ -97,8 +97,8 @@ std::optional<std::string> percent_decode(std::string_view s) {
   return out;
 }
 
-std::map<std::string, std::string> parse_query(std::string_view q) {
-  std::map<std::string, std::string> out;
+std::vector<std::pair<std::string, std::string>> parse_query_pairs(std::string_view q) {
+  std::vector<std::pair<std::string, std::string>> out;
   while (!q.empty()) {
     auto amp = q.find('&');
     auto pair = q.substr(0, amp);
@@ -111,10 +111,16 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
     auto value = eq == std::string_view::npos ? std::optional<std::string>("")
                                               : percent_decode(p.substr(eq + 1));
     if (!key || !value) throw ApiError(400, "bad_query", "the query string has a broken %-escape");
-    if (!key->empty()) out[*key] = *value;
+    if (!key->empty()) out.emplace_back(std::move(*key), std::move(*value));
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  for (auto& [key, value] : parse_query_pairs(q)) out[key] = std::move(value);
   return out;
 }
 

@@ -61,6 +61,9 @@ class Router {
 
 // "%2F" → "/", "+" kept; returns nullopt for broken escapes.
 std::optional<std::string> percent_decode(std::string_view text);
+// "a=1&b=x+y" → {a: 1, b: "x y"}; a name given twice keeps its last value.
 std::map<std::string, std::string> parse_query(std::string_view query);
+// Every pair in order, a name given twice twice: what a signature over a form must see.
+std::vector<std::pair<std::string, std::string>> parse_query_pairs(std::string_view query);
 
 }  // namespace assist

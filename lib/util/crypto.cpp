@@ -1,5 +1,7 @@
 #include "util/crypto.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <stdexcept>
@@ -48,6 +50,20 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_final(&st, mac);
   return to_hex(mac, sizeof mac);
+}
+
+std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), bytes(data), data.size(), digest,
+            &digest_size))
+    throw std::runtime_error("HMAC-SHA1 failed");
+  // 4 characters per 3 bytes, plus the NUL that EVP_EncodeBlock writes.
+  std::string encoded(4 * ((digest_size + 2) / 3) + 1, '\0');
+  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), digest,
+                                     static_cast<int>(digest_size));
+  encoded.resize(static_cast<std::size_t>(length));
+  return encoded;
 }
 
 bool secure_equals(std::string_view a, std::string_view b) {

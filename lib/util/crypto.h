@@ -1,4 +1,5 @@
-// Secrets: random tokens, digests and password hashes (libsodium).
+// Secrets: random tokens, digests and password hashes (libsodium; HMAC-SHA1, which libsodium
+// lacks, from OpenSSL).
 #pragma once
 
 #include <string>
@@ -14,6 +15,8 @@ std::string random_token(std::size_t bytes = 24);
 
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+// Standard base64 with padding, as coturn and Twilio compare it.
+std::string hmac_sha1_base64(std::string_view key, std::string_view data);
 
 // Constant-time comparison of two equal-length strings (false when lengths differ).
 bool secure_equals(std::string_view a, std::string_view b);

@@ -1,8 +1,13 @@
 """SMS through Twilio's wire format to a local fake: form fields, basic auth, the customer's
-locale, the country allowlist, retries with backoff, reminders run twice, status callbacks."""
+locale, the country allowlist, retries with backoff, reminders run twice, status callbacks
+signed as Twilio signs them."""
 
+import base64
 import datetime
+import hashlib
+import hmac
 import unittest
+import urllib.parse
 
 from fake_http import FakeHttp
 from harness import Daemon, wait_for
@@ -112,19 +117,49 @@ class SmsNotifications(unittest.TestCase):
         a = d.ctl_json("appointment", "create", "--customer-name", "Cal", "--phone", "+33698765432")
         sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "sms")
         n = self.wait_sent(sent["id"])
-        form = [m for m in self.twilio.twilio_messages() if m["To"] == "+33698765432"][-1]
-        callback = form["StatusCallback"][len(d.public_url):]
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        status, _ = d.https("POST", callback.replace("token=", "token=0"),
-                            "MessageSid=%s&MessageStatus=delivered" % n["provider_id"], headers=headers)
+        url = [m for m in self.twilio.twilio_messages() if m["To"] == "+33698765432"][-1]["StatusCallback"]
+        path = url[len(d.public_url):]
+
+        def callback(fields, target=path, token="secret-token", signature=None):
+            # The fields Twilio posts, in the order it posts them; signed as Twilio documents it.
+            body = urllib.parse.urlencode(fields)
+            headers = {"Content-Type": "application/x-www-form-urlencoded",
+                       "X-Twilio-Signature": twilio_signature(token, url, fields) if signature is None else signature}
+            return d.https("POST", target, body, headers=headers)
+
+        delivered = [("SmsSid", n["provider_id"]), ("SmsStatus", "delivered"),
+                     ("MessageStatus", "delivered"), ("To", "+33698765432"),
+                     ("MessageSid", n["provider_id"]), ("AccountSid", "AC123"),
+                     ("From", "+33700000001"), ("ApiVersion", "2010-04-01")]
+        status, body = callback(delivered, target=path.replace("token=", "token=0"))
+        self.assertEqual((status, body["code"]), (403, "bad_callback_token"))
+        for forged in (dict(token="another-token"), dict(signature="")):
+            status, body = callback(delivered, **forged)
+            self.assertEqual((status, body.get("code")), (403, "bad_signature"), (forged, body))
+        # A field changed after signing, as a replay with a different status would.
+        status, _ = callback(delivered, signature=twilio_signature(
+            "secret-token", url, [(k, "failed" if k == "MessageStatus" else v) for k, v in delivered]))
         self.assertEqual(status, 403)
-        status, _ = d.https("POST", callback, "MessageSid=SMother&MessageStatus=delivered", headers=headers)
-        self.assertEqual(status, 404)
-        status, body = d.https("POST", callback, "MessageSid=%s&MessageStatus=delivered" % n["provider_id"],
-                               headers=headers)
+        self.assertEqual(d.ctl_json("notification", "show", str(sent["id"]))["status"], "sent")
+        self.assertIn("bad_signature", d.log_text())
+
+        other = [(k, "SMother" if k.endswith("Sid") and k != "AccountSid" else v) for k, v in delivered]
+        status, body = callback(other)
+        self.assertEqual(status, 409, body)
+        problem = body
+        self.assertEqual(problem["code"], "message_sid_mismatch")
+        self.assertIn("SMother", problem["detail"])
+        self.assertIn("notification %d was sent as message %s" % (sent["id"], n["provider_id"]), problem["detail"])
+
+        status, body = callback(delivered)
         self.assertEqual(status, 200, body)
         self.assertEqual(d.ctl_json("notification", "show", str(sent["id"]))["status"], "delivered")
 
+
+def twilio_signature(auth_token, url, fields):
+    """Twilio's documented algorithm: the URL, then each field's name and value sorted by name."""
+    signed = url + "".join(name + value for name, value in sorted(fields))
+    return base64.b64encode(hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
 
 if __name__ == "__main__":
     unittest.main()
