@@ -115,7 +115,7 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
       "Create an appointment and print its customer join link.\n"
       "Without --at it is on-demand: it starts now.");
   create->add_option("--customer-name", create_args->name, "Customer's name")->required();
-  create->add_option("--phone", create_args->phone, "Customer's mobile number in E.164 (+33612345678)");
+  create->add_option("--phone", create_args->phone, "Customer's mobile number: +33 6 12 34 56 78, or 06 12 34 56 78 when appointments.phone_region is FR");
   create->add_option("--email", create_args->email, "Customer's email address");
   create->add_option("--locale", create_args->locale, "Customer's language: en or fr (default en)");
   create->add_option("--timezone", create_args->timezone,

@@ -95,7 +95,7 @@ nlohmann::json appointment_json(const Appointment& appointment);
 // time zone, state (open, closed, outside_hours, full) and next opening.
 nlohmann::json public_queue_json(Db& db, const Queue& queue, std::int64_t now);
 // customer_name, customer_phone, customer_email and locale, checked.
-NewAppointment read_customer(const JsonInput& in);
+NewAppointment read_customer(const JsonInput& in, const Config& config);
 std::string request_cookie(const HttpRequest& request, const std::string& name);
 // Who sent the request (session cookie with CSRF for writes, API key, control socket), with a
 // specialist's queues; ApiError 401/403 otherwise. Access::signed_in routes get it done.

@@ -11,9 +11,10 @@
 #include "domain/join_tokens.h"
 #include "domain/queues.h"
 #include "domain/users.h"
-#include "util/timezone.h"
 #include "notify/compose.h"
+#include "util/phone.h"
 #include "util/time.h"
+#include "util/timezone.h"
 
 namespace assist {
 namespace {
@@ -30,13 +31,15 @@ nlohmann::json to_json(const Appointment& a) { return appointment_json(a); }
 
 }  // namespace
 
-NewAppointment read_customer(const JsonInput& in) {
+NewAppointment read_customer(const JsonInput& in, const Config& config) {
   NewAppointment n;
   n.customer_name = in.required_text("customer_name", 200);
-  n.customer_phone = in.text("customer_phone", 16);
-  if (n.customer_phone && !is_e164_phone(*n.customer_phone))
-    throw ApiError(422, "invalid_phone",
-                   "'customer_phone' must be in E.164 form, e.g. +33612345678", "customer_phone");
+  if (auto phone = in.text("customer_phone", 40)) {
+    const auto checked = normalise_phone(*phone, config.phone_region);
+    if (!checked.e164)
+      throw ApiError(422, "invalid_phone", "'customer_phone' " + checked.error, "customer_phone");
+    n.customer_phone = *checked.e164;
+  }
   n.customer_email = in.text("customer_email", 254);
   if (n.customer_email && !is_email_address(*n.customer_email))
     throw ApiError(422, "invalid_email", "'customer_email' is not an email address", "customer_email");
@@ -128,7 +131,7 @@ HttpResponse create(Call& call) {
   JsonInput in(call.request.body, {"customer_name", "customer_phone", "customer_email", "locale",
                                    "customer_timezone", "starts_at", "duration_seconds", "specialist",
                                    "queue"});
-  auto n = read_customer(in);
+  auto n = read_customer(in, *call.config);
   n.timezone = in.text("customer_timezone", 64);
   if (n.timezone && !TimeZone::find(*n.timezone))
     throw ApiError(422, "invalid_timezone",

@@ -152,7 +152,7 @@ HttpResponse public_show(Call& call) {
 HttpResponse public_enter(Call& call) {
   const auto q = named_queue(call);
   JsonInput in(call.request.body, {"customer_name", "customer_phone", "customer_email", "locale", "reason"});
-  auto customer = read_customer(in);
+  auto customer = read_customer(in, *call.config);
   customer.reason = in.text("reason", 500);
   // Counted before the queue is asked, so that a script cannot fill it with made-up customers.
   const auto& c = *call.config;

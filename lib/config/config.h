@@ -20,6 +20,7 @@ struct Config {
   std::string log_level;
   std::int64_t lead_time = 0;  // seconds
   std::int64_t sweep_interval = 0;  // seconds between closing appointments whose window passed
+  std::string phone_region;  // ISO 3166-1 alpha-2 for national phone numbers; "" = international only
   std::string consent_terms;    // "" = built-in text
   std::string consent_privacy;  // "" = built-in text
   std::vector<std::string> ice_addresses;  // empty: every non-loopback address

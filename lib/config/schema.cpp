@@ -105,6 +105,12 @@ std::string check_region(const std::string& v) {
   return ok ? "" : "must be an ISO 3166-1 alpha-2 code such as FR";
 }
 
+std::string check_optional_phone_region(const std::string& v) {
+  if (v.empty()) return "";
+  if (auto problem = check_region(v); !problem.empty()) return problem;
+  return is_phone_region(v) ? "" : "'" + v + "' is not a country with phone numbers that libphonenumber knows";
+}
+
 // "image/png": a type and a subtype, as libmagic reports them.
 std::string check_media_type(const std::string& v) {
   const auto slash = v.find('/');
@@ -210,6 +216,11 @@ const std::vector<ConfigKey> schema = {
      .description = "How often appointments whose window has passed with nobody connected are "
                     "closed: no_show when nobody came, ended after a call, expired otherwise.",
      .reload = Reload::live, .min = 1, .max = 3600, .int_field = &Config::sweep_interval},
+    {.path = "appointments.phone_region", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Country (ISO 3166-1 alpha-2, e.g. FR) of customer phone numbers written "
+                    "without a country code, such as 06 12 34 56 78. Empty: only international "
+                    "numbers (+33 6 12 34 56 78) are accepted.",
+     .reload = Reload::live, .check = check_optional_phone_region, .text_field = &Config::phone_region},
     {.path = "consent.terms", .type = KeyType::text, .default_yaml = "\"\"",
      .description = "Terms of use a customer accepts on the join page before the call. Empty: "
                     "built-in text in the customer's language.",

@@ -3,11 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "util/phone.h"
-
 namespace assist {
-
-bool is_e164_phone(const std::string& p) { return normalise_phone(p).e164 == p; }
 
 bool is_email_address(const std::string& e) {
   if (e.size() > 254) return false;

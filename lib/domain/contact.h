@@ -5,7 +5,6 @@
 
 namespace assist {
 
-bool is_e164_phone(const std::string& phone);  // valid (libphonenumber) and already in E.164 form
 bool is_email_address(const std::string& email);
 bool is_supported_locale(const std::string& locale);
 

@@ -11,19 +11,29 @@ namespace assist {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-PhoneCheck normalise_phone(const std::string& text) {
+PhoneCheck normalise_phone(const std::string& text, const std::string& default_region) {
   const auto* util = PhoneNumberUtil::GetInstance();
-  PhoneNumber number;
-  if (text.empty() || text[0] != '+')
+  const auto first = text.find_first_not_of(" \t");
+  const bool international = first != std::string::npos && text[first] == '+';
+  if (!international && default_region.empty())
     return {std::nullopt, "", "must be an international number starting with +, e.g. +33612345678"};
-  if (util->Parse(text, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+  PhoneNumber number;
+  if (util->Parse(text, international ? "ZZ" : default_region, &number) != PhoneNumberUtil::NO_PARSING_ERROR)
     return {std::nullopt, "", "is not a phone number"};
   std::string region;
   util->GetRegionCodeForNumber(number, &region);
-  if (!util->IsValidNumber(number)) return {std::nullopt, region, "is not a valid phone number"};
+  if (!util->IsValidNumber(number))
+    return {std::nullopt, region,
+            international ? "is not a valid phone number"
+                          : "is not a valid phone number in " + country_name(default_region) +
+                                " (write numbers from elsewhere with + and their country code)"};
   std::string e164;
   util->Format(number, PhoneNumberUtil::E164, &e164);
   return {e164, region, ""};
+}
+
+bool is_phone_region(const std::string& region) {
+  return PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(region) != 0;
 }
 
 std::string country_name(const std::string& region) {

@@ -14,8 +14,12 @@ struct PhoneCheck {
   std::string error;                // set when invalid
 };
 
-// Accepts international input ("+33 6 12 34 56 78", "+33612345678").
-PhoneCheck normalise_phone(const std::string& text);
+// Accepts international input ("+33 6 12 34 56 78", "+33612345678", "0033 6…" with a region)
+// and, when `default_region` is set, national input for that country ("06 12 34 56 78").
+PhoneCheck normalise_phone(const std::string& text, const std::string& default_region = "");
+
+// A region libphonenumber has numbering data for ("FR": true, "ZZ": false).
+bool is_phone_region(const std::string& region);
 
 // English name of an ISO region code ("BR" → "Brazil"); the code itself when unknown.
 std::string country_name(const std::string& region);

@@ -87,7 +87,7 @@ class AssistctlFlow(DaemonTestCase):
         d = self.daemon
         bad_phone = d.ctl("appointment", "create", "--customer-name", "X", "--phone", "12345")
         self.assertEqual(bad_phone.returncode, 65)
-        self.assertIn("E.164", bad_phone.stderr)
+        self.assertIn("must be an international number starting with +", bad_phone.stderr)
         past = d.ctl("appointment", "create", "--customer-name", "X", "--at", "2001-01-01T00:00:00Z")
         self.assertEqual(past.returncode, 65)
         self.assertIn("in the past", past.stderr)

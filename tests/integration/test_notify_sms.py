@@ -23,6 +23,7 @@ class SmsNotifications(unittest.TestCase):
         cls.twilio = FakeHttp().start()
         cls.addClassCleanup(cls.twilio.stop)
         cls.daemon = Daemon(
+            "appointments: {phone_region: FR}\n"
             "notify:\n"
             "  timezone: Europe/Paris\n"
             "  quiet_hours: ''\n"
@@ -55,6 +56,19 @@ class SmsNotifications(unittest.TestCase):
         self.assertTrue(form["Body"].startswith("Rejoignez votre appel vidéo : " + d.public_url + "/j/"), form)
         self.assertTrue(form["StatusCallback"].startswith(
             d.public_url + "/api/v1/notifications/%d/status?token=" % sent["id"]))
+
+    def test_numbers_as_people_write_them(self):
+        d = self.daemon
+        for written, e164 in (("+33 6 11 22 33 44", "+33611223344"), ("06 11 22 33 45", "+33611223345"),
+                              ("0049 151 2345 6780", "+4915123456780")):
+            a = d.ctl_json("appointment", "create", "--customer-name", "Noé", "--phone", written)
+            self.assertEqual(a["customer_phone"], e164, written)
+        sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "sms")
+        self.assertEqual(self.wait_sent(sent["id"])["status"], "sent")
+        self.assertIn("+4915123456780", [m["To"] for m in self.twilio.twilio_messages()])
+        r = d.ctl("appointment", "create", "--customer-name", "Bad", "--phone", "06 11 22")
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertIn("'customer_phone' is not a valid phone number in France", r.stderr)
 
     def test_country_outside_the_allowlist_is_refused(self):
         d = self.daemon

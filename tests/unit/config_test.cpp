@@ -137,5 +137,15 @@ TEST(Config, FileSharingKeys) {
   }
 }
 
+TEST(Config, PhoneRegionIsACountryWithPhoneNumbers) {
+  EXPECT_EQ(load_config_text("", "t").config->phone_region, "");
+  EXPECT_EQ(load_config_text("appointments:\n  phone_region: FR\n", "t").config->phone_region, "FR");
+  auto r = load_config_text("appointments:\n  phone_region: fr\n", "t");
+  EXPECT_EQ(errors_of(r), "t:2: 'appointments.phone_region': must be an ISO 3166-1 alpha-2 code such as FR\n");
+  r = load_config_text("appointments:\n  phone_region: XX\n", "t");
+  EXPECT_EQ(errors_of(r),
+            "t:2: 'appointments.phone_region': 'XX' is not a country with phone numbers that libphonenumber knows\n");
+}
+
 }  // namespace
 }  // namespace assist
