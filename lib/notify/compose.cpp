@@ -8,13 +8,14 @@
 #include "domain/join_tokens.h"
 #include "notify/ics.h"
 #include "notify/outbox.h"
-#include "util/phone.h"
 #include "notify/provider.h"
 #include "notify/schedule.h"
 #include "notify/sms_segments.h"
 #include "notify/templates.h"
-#include "util/timezone.h"
+#include "store/installation.h"
 #include "util/crypto.h"
+#include "util/phone.h"
+#include "util/timezone.h"
 
 namespace assist {
 namespace {
@@ -79,8 +80,10 @@ std::string render_payload(Db& db, const Config& c, const Appointment& a, Notify
       if (a.kind == "scheduled" && kind != NotifyKind::reminder && kind != NotifyKind::link) {
         IcsEvent e;
         e.method = kind == NotifyKind::cancellation ? IcsMethod::cancel : IcsMethod::request;
-        e.uid = appointment_uid(a.id, c.public_url);
-        e.sequence = ics_sequence(db, a.id);
+        const auto self = installation(db);
+        e.uid = appointment_uid(a.id, a.id < self.first_appointment_id ? "" : self.id, c.public_url);
+        // A CANCEL must outrank the last REQUEST: several calendar apps ignore one that does not.
+        e.sequence = ics_sequence(db, a.id) + (e.method == IcsMethod::cancel ? 1 : 0);
         e.starts_at = a.starts_at;
         e.ends_at = a.ends_at();
         e.stamp = now;

@@ -60,10 +60,12 @@ std::string build_ics(const IcsEvent& e) {
   return text ? std::string(text.get()) : std::string();
 }
 
-std::string appointment_uid(std::int64_t appointment_id, const std::string& public_url) {
+std::string appointment_uid(std::int64_t appointment_id, const std::string& installation,
+                            const std::string& public_url) {
   auto host = public_url.substr(public_url.find("://") + 3);
   host = host.substr(0, host.find_first_of(":/"));
-  return "appointment-" + std::to_string(appointment_id) + "@" + host;
+  return "appointment-" + std::to_string(appointment_id) + (installation.empty() ? "" : "-" + installation) +
+         "@" + host;
 }
 
 }  // namespace assist

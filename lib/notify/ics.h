@@ -13,7 +13,7 @@ enum class IcsMethod { request, cancel };
 struct IcsEvent {
   IcsMethod method = IcsMethod::request;
   std::string uid;       // stable per appointment, so calendars update the same event
-  int sequence = 0;      // bumped on each reschedule
+  int sequence = 0;      // raised on each reschedule and by the cancellation
   UnixSeconds starts_at = 0;
   UnixSeconds ends_at = 0;
   UnixSeconds stamp = 0;  // DTSTAMP: when this version was produced
@@ -27,7 +27,10 @@ struct IcsEvent {
 
 std::string build_ics(const IcsEvent& event);
 
-// "appointment-42@host" for the public URL https://host:8443.
-std::string appointment_uid(std::int64_t appointment_id, const std::string& public_url);
+// "appointment-42-INSTALLATION@host" for the public URL https://host:8443: another database's
+// appointment 42 is another event. "appointment-42@host" when `installation` is empty, the form
+// sent before databases had an id, which their appointments keep.
+std::string appointment_uid(std::int64_t appointment_id, const std::string& installation,
+                            const std::string& public_url);
 
 }  // namespace assist

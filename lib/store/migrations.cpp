@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 7> migrations = {
+constexpr std::array<std::string_view, 8> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -204,6 +204,17 @@ INSERT INTO messages_v7 (id, appointment_id, participant_id, sender_label, sende
 DROP TABLE messages;
 ALTER TABLE messages_v7 RENAME TO messages;
 CREATE INDEX messages_by_appointment ON messages(appointment_id, id);
+)sql",
+    // 8: what tells this database apart from any other, so that identifiers others keep (calendar
+    // UIDs) are not reused after a reset. Appointments from before keep the UIDs they were sent with.
+    R"sql(
+CREATE TABLE installation (
+  singleton            INTEGER PRIMARY KEY CHECK (singleton = 1),
+  id                   TEXT NOT NULL CHECK (length(id) = 32),
+  first_appointment_id INTEGER NOT NULL
+);
+INSERT INTO installation (singleton, id, first_appointment_id)
+  SELECT 1, lower(hex(randomblob(16))), coalesce(max(id), 0) + 1 FROM appointments;
 )sql",
 };
 

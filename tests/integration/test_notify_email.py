@@ -94,7 +94,7 @@ class EmailNotifications(unittest.TestCase):
         ics = ics_fields(calendar_part(message))
         self.assertEqual(ics["METHOD"], ["REQUEST"])
         uid = ics["UID"][0]
-        self.assertEqual(uid, "appointment-%d@127.0.0.1" % a["id"])
+        self.assertRegex(uid, r"^appointment-%d-[0-9a-f]{32}@127\.0\.0\.1$" % a["id"])
         self.assertEqual(ics["SEQUENCE"], ["0"])
         self.assertEqual(ics["DTSTART"], [start.strftime("%Y%m%dT%H%M%SZ")])
         self.assertTrue(ics["LOCATION"][0].startswith(d.public_url + "/j/"))
@@ -116,6 +116,7 @@ class EmailNotifications(unittest.TestCase):
         self.assertEqual(ics["METHOD"], ["CANCEL"])
         self.assertEqual(ics["UID"], [uid])
         self.assertEqual(ics["STATUS"], ["CANCELLED"])
+        self.assertEqual(ics["SEQUENCE"], ["2"])  # above the reschedule's, or calendars ignore it
 
         wait_for(lambda: all(n["status"] == "sent" for n in d.ctl_json("notification", "list")),
                  "every notification sent")

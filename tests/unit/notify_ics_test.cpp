@@ -2,10 +2,17 @@
 #include <gtest/gtest.h>
 
 #include <libical/ical.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
+#include <regex>
 
+#include "config/config.h"
+#include "domain/appointments.h"
+#include "notify/compose.h"
 #include "notify/ics.h"
+#include "notify/outbox.h"
+#include "temp_db.h"
 #include "util/time.h"
 
 namespace assist {
@@ -17,7 +24,7 @@ struct ComponentFree {
 
 IcsEvent sample() {
   IcsEvent e;
-  e.uid = appointment_uid(42, "https://assist.example.org:8443");
+  e.uid = appointment_uid(42, "0123456789abcdef0123456789abcdef", "https://assist.example.org:8443");
   e.sequence = 0;
   e.starts_at = *parse_iso8601("2026-12-01T09:30:00Z");
   e.ends_at = e.starts_at + 1800;
@@ -38,7 +45,7 @@ TEST(NotifyIcs, RequestParsesBack) {
   EXPECT_EQ(icalcomponent_get_method(cal.get()), ICAL_METHOD_REQUEST);
   auto* event = icalcomponent_get_first_component(cal.get(), ICAL_VEVENT_COMPONENT);
   ASSERT_NE(event, nullptr);
-  EXPECT_STREQ(icalcomponent_get_uid(event), "appointment-42@assist.example.org");
+  EXPECT_STREQ(icalcomponent_get_uid(event), "appointment-42-0123456789abcdef0123456789abcdef@assist.example.org");
   EXPECT_EQ(icalcomponent_get_sequence(event), 0);
   EXPECT_EQ(icaltime_as_timet(icalcomponent_get_dtstart(event)), *parse_iso8601("2026-12-01T09:30:00Z"));
   EXPECT_EQ(icaltime_as_timet(icalcomponent_get_dtend(event)), *parse_iso8601("2026-12-01T10:00:00Z"));
@@ -56,9 +63,66 @@ TEST(NotifyIcs, CancelKeepsTheUidAndCarriesTheSequence) {
   ASSERT_TRUE(cal);
   EXPECT_EQ(icalcomponent_get_method(cal.get()), ICAL_METHOD_CANCEL);
   auto* event = icalcomponent_get_first_component(cal.get(), ICAL_VEVENT_COMPONENT);
-  EXPECT_STREQ(icalcomponent_get_uid(event), "appointment-42@assist.example.org");
+  EXPECT_STREQ(icalcomponent_get_uid(event), "appointment-42-0123456789abcdef0123456789abcdef@assist.example.org");
   EXPECT_EQ(icalcomponent_get_sequence(event), 2);
   EXPECT_EQ(icalcomponent_get_status(event), ICAL_STATUS_CANCELLED);
+}
+
+TEST(NotifyIcs, UidWithoutAnInstallationIsTheFormerOne) {
+  EXPECT_EQ(appointment_uid(7, "", "https://assist.example.org"), "appointment-7@assist.example.org");
+}
+
+// The UID and SEQUENCE of the invitation and the cancellation for appointment `id` of a database.
+struct SentCalendar {
+  std::string invitation_uid, cancellation_uid;
+  int invitation_sequence = -1, cancellation_sequence = -1;
+};
+
+SentCalendar send_invitation_then_cancel(Db& db, std::int64_t id_to_expect) {
+  auto loaded = load_config_text("notify:\n  email: {smtp_url: 'smtp://127.0.0.1:2525', from: 'a@example.org'}\n"
+                                 "server:\n  public_url: https://assist.example.org\n", "t");
+  const auto& config = *loaded.config;
+  const Principal admin{Role::admin, std::nullopt, "control-socket", false, {}};
+  NewAppointment n;
+  n.customer_name = "Ada";
+  n.customer_email = "ada@example.org";
+  n.starts_at = now_seconds() + 86400;
+  Transaction tx(db);
+  auto a = create_appointment(db, n, admin);
+  EXPECT_EQ(a.id, id_to_expect);
+  auto parse = [&](const Notification& sent, std::string& uid, int& sequence) {
+    const auto ics = nlohmann::json::parse(find_notification(db, sent.id)->payload).at("ics").get<std::string>();
+    std::unique_ptr<icalcomponent, ComponentFree> cal(icalparser_parse_string(ics.c_str()));
+    auto* event = icalcomponent_get_first_component(cal.get(), ICAL_VEVENT_COMPONENT);
+    uid = icalcomponent_get_uid(event);
+    sequence = icalcomponent_get_sequence(event);
+  };
+  SentCalendar out;
+  parse(send_link(db, config, a, Channel::email, admin, now_seconds()), out.invitation_uid, out.invitation_sequence);
+  a = transition_appointment(db, a.id, AppointmentState::cancelled, admin.actor);
+  notify_appointment_change(db, config, a, NotifyKind::cancellation, admin, now_seconds());
+  parse(list_notifications(db, std::nullopt, 0, 500).back(), out.cancellation_uid, out.cancellation_sequence);
+  tx.commit();
+  return out;
+}
+
+TEST(NotifyIcs, AResetDatabaseGivesNewUidsAndACancelOutranksTheInvitation) {
+  testing::TempDb first, after_reset;
+  const auto one = send_invitation_then_cancel(*first.db, 1);
+  const auto two = send_invitation_then_cancel(*after_reset.db, 1);
+  EXPECT_TRUE(std::regex_match(one.invitation_uid, std::regex("appointment-1-[0-9a-f]{32}@assist\\.example\\.org")))
+      << one.invitation_uid;
+  EXPECT_NE(one.invitation_uid, two.invitation_uid);
+  EXPECT_EQ(one.cancellation_uid, one.invitation_uid);
+  EXPECT_EQ(one.invitation_sequence, 0);
+  EXPECT_EQ(one.cancellation_sequence, 1);
+}
+
+TEST(NotifyIcs, AppointmentsFromBeforeTheInstallationIdKeepTheirUids) {
+  testing::TempDb t;
+  t.db->exec("UPDATE installation SET first_appointment_id = 2");  // as migration 8 leaves a database with one
+  EXPECT_EQ(send_invitation_then_cancel(*t.db, 1).invitation_uid, "appointment-1@assist.example.org");
+  EXPECT_NE(send_invitation_then_cancel(*t.db, 2).invitation_uid.find("appointment-2-"), std::string::npos);
 }
 
 }  // namespace
