@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
-#include <regex>
 
 #include "config/config.h"
 #include "domain/appointments.h"
@@ -106,12 +105,20 @@ SentCalendar send_invitation_then_cancel(Db& db, std::int64_t id_to_expect) {
   return out;
 }
 
+// std::regex is avoided: GCC 12 at -O2 warns inside <regex> (maybe-uninitialized), and we build with -Werror.
+bool is_installation_uid(const std::string& uid, const std::string& prefix, const std::string& suffix) {
+  if (uid.size() != prefix.size() + 32 + suffix.size()) return false;
+  if (uid.compare(0, prefix.size(), prefix) != 0 || uid.compare(uid.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return false;
+  const auto id = uid.substr(prefix.size(), 32);
+  return id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 TEST(NotifyIcs, AResetDatabaseGivesNewUidsAndACancelOutranksTheInvitation) {
   testing::TempDb first, after_reset;
   const auto one = send_invitation_then_cancel(*first.db, 1);
   const auto two = send_invitation_then_cancel(*after_reset.db, 1);
-  EXPECT_TRUE(std::regex_match(one.invitation_uid, std::regex("appointment-1-[0-9a-f]{32}@assist\\.example\\.org")))
-      << one.invitation_uid;
+  EXPECT_TRUE(is_installation_uid(one.invitation_uid, "appointment-1-", "@assist.example.org")) << one.invitation_uid;
   EXPECT_NE(one.invitation_uid, two.invitation_uid);
   EXPECT_EQ(one.cancellation_uid, one.invitation_uid);
   EXPECT_EQ(one.invitation_sequence, 0);
