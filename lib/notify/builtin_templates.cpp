@@ -14,19 +14,19 @@ struct Entry {
 const std::array<Entry, 10> entries = {{
     {"en", NotifyKind::invitation,
      {"Your video appointment on {{when}}",
-      "Hello {{customer_name}},\n\nYour video appointment is booked for {{when}} "
-      "({{duration_minutes}} minutes).\n\nJoin it from any browser, no installation needed:\n"
+      "Hello {{customer_name}},\n\nYour {{duration_minutes}}-minute video appointment is booked for "
+      "{{when}}.\n\nJoin it from any browser, no installation needed:\n"
       "{{join_url}}\n\nThe link works from a few minutes before the start.\n",
       "Your video appointment: {{when}}. Join: {{join_url}}"}},
     {"en", NotifyKind::reminder,
      {"Reminder: your video appointment on {{when}}",
       "Hello {{customer_name}},\n\nThis is a reminder of your video appointment on {{when}}.\n\n"
       "Join it from any browser:\n{{join_url}}\n",
-      "Reminder: video appointment {{when}}. Join: {{join_url}}"}},
+      "Reminder: video appointment on {{when}}. Join: {{join_url}}"}},
     {"en", NotifyKind::reschedule,
      {"Your video appointment has moved to {{when}}",
-      "Hello {{customer_name}},\n\nYour video appointment has moved to {{when}} "
-      "({{duration_minutes}} minutes).\n\nJoin it from any browser:\n{{join_url}}\n",
+      "Hello {{customer_name}},\n\nYour {{duration_minutes}}-minute video appointment has moved to "
+      "{{when}}.\n\nJoin it from any browser:\n{{join_url}}\n",
       "Your video appointment has moved to {{when}}. Join: {{join_url}}"}},
     {"en", NotifyKind::cancellation,
      {"Your video appointment on {{when}} is cancelled",
@@ -39,8 +39,8 @@ const std::array<Entry, 10> entries = {{
       "Join your video call: {{join_url}}"}},
     {"fr", NotifyKind::invitation,
      {"Votre rendez-vous vidéo du {{when}}",
-      "Bonjour {{customer_name}},\n\nVotre rendez-vous vidéo est prévu le {{when}} "
-      "({{duration_minutes}} minutes).\n\nRejoignez-le depuis n'importe quel navigateur, sans "
+      "Bonjour {{customer_name}},\n\nVotre rendez-vous vidéo de {{duration_minutes}} minutes est "
+      "prévu le {{when}}.\n\nRejoignez-le depuis n'importe quel navigateur, sans "
       "installation :\n{{join_url}}\n\nLe lien fonctionne quelques minutes avant le début.\n",
       "Votre rendez-vous vidéo : {{when}}. Lien : {{join_url}}"}},
     {"fr", NotifyKind::reminder,
@@ -50,8 +50,8 @@ const std::array<Entry, 10> entries = {{
       "Rappel : rendez-vous vidéo le {{when}}. Lien : {{join_url}}"}},
     {"fr", NotifyKind::reschedule,
      {"Votre rendez-vous vidéo est déplacé au {{when}}",
-      "Bonjour {{customer_name}},\n\nVotre rendez-vous vidéo est déplacé au {{when}} "
-      "({{duration_minutes}} minutes).\n\nRejoignez-le depuis votre navigateur :\n{{join_url}}\n",
+      "Bonjour {{customer_name}},\n\nVotre rendez-vous vidéo de {{duration_minutes}} minutes est "
+      "déplacé au {{when}}.\n\nRejoignez-le depuis votre navigateur :\n{{join_url}}\n",
       "Votre rendez-vous vidéo est déplacé au {{when}}. Lien : {{join_url}}"}},
     {"fr", NotifyKind::cancellation,
      {"Votre rendez-vous vidéo du {{when}} est annulé",

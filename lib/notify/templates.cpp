@@ -1,8 +1,13 @@
 #include "notify/templates.h"
 
+#include <unicode/locid.h>
+#include <unicode/tznames.h>
+#include <unicode/unistr.h>
+
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "notify/builtin_templates.h"
@@ -116,6 +121,29 @@ RenderedMessage Templates::render(NotifyKind kind, const std::string& locale,
   return m;
 }
 
+namespace {
+
+// The city a zone is named after, in the locale's words ("Europe/London" → "Londres" in French);
+// "" for zones that have none, such as UTC.
+std::string zone_city(const std::string& zone, const std::string& locale) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::TimeZoneNames> names(icu::TimeZoneNames::createInstance(icu::Locale(locale.c_str()), status));
+  if (U_FAILURE(status) || !names) return "";
+  icu::UnicodeString city;
+  names->getExemplarLocationName(icu::UnicodeString::fromUTF8(zone), city);
+  std::string out;
+  city.toUTF8String(out);
+  return out;
+}
+
+bool starts_with_vowel(const std::string& word) {
+  for (const char* vowel : {"A", "E", "I", "O", "U", "Y", "É", "È", "Î", "Ô"})
+    if (word.rfind(vowel, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
 std::string format_local_time(UnixSeconds t, const TimeZone& zone, const std::string& locale) {
   static const std::array<const char*, 7> days_en = {"Sunday", "Monday", "Tuesday", "Wednesday",
                                                      "Thursday", "Friday", "Saturday"};
@@ -129,11 +157,17 @@ std::string format_local_time(UnixSeconds t, const TimeZone& zone, const std::st
       "août", "septembre", "octobre", "novembre", "décembre"};
   const auto l = zone.local(t);
   const bool fr = locale == "fr";
-  char clock[8];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", l.hour, l.minute);
+  char clock[16];
+  std::snprintf(clock, sizeof clock, fr ? "%d h %02d" : "%d:%02d", l.hour, l.minute);
+  const auto city = zone_city(zone.name(), fr ? "fr" : "en");
+  std::string where;
+  if (city.empty())
+    where = " " + zone.name();
+  else
+    where = fr ? (starts_with_vowel(city) ? ", heure d’" : ", heure de ") + city : ", " + city + " time";
   return std::string(fr ? days_fr[l.weekday] : days_en[l.weekday]) + " " + std::to_string(l.day) +
          " " + (fr ? months_fr[l.month - 1] : months_en[l.month - 1]) + " " +
-         std::to_string(l.year) + (fr ? " à " : ", ") + clock + " (" + zone.name() + ")";
+         std::to_string(l.year) + (fr ? " à " : " at ") + clock + where;
 }
 
 }  // namespace assist

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+from zoneinfo import ZoneInfo
 
 from call_helpers import hello
 from fake_smtp import FakeSmtp, calendar_part, ics_fields, text_part
@@ -15,6 +16,9 @@ from harness import SOURCE_DIR, Daemon, wait_for
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "tools"))
 from wsclient import WebSocket  # noqa: E402
+
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def iso(dt):
@@ -53,11 +57,11 @@ class EmailNotifications(unittest.TestCase):
         sent = d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "email")
         _, _, message = self.wait_mails(before + 1)[before]
         body = text_part(message)
-        self.assertIn("(America/New_York)", body)
         local = start.astimezone(datetime.timezone(datetime.timedelta(hours=-5)))  # EST in winter
         if 3 < start.month < 11:
             local = start.astimezone(datetime.timezone(datetime.timedelta(hours=-4)))
-        self.assertIn(local.strftime("%H:%M"), body)
+        self.assertIn("is booked for %s at %d:%02d, New York time.\n" % (
+            local.strftime("%A ") + str(local.day) + local.strftime(" %B %Y"), local.hour, local.minute), body)
 
         def opened():
             rows = d.ctl_json("notification", "list")
@@ -90,7 +94,8 @@ class EmailNotifications(unittest.TestCase):
         body = text_part(message)
         self.assertIn("Bonjour Zoë Martin", body)
         self.assertIn(d.public_url + "/j/", body)
-        self.assertIn("(Europe/Paris)", body)
+        self.assertIn("Votre rendez-vous vidéo de 30 minutes est prévu le ", body)
+        self.assertIn(" à %d h 30, heure de Paris.\n" % start.astimezone(PARIS).hour, body)
         ics = ics_fields(calendar_part(message))
         self.assertEqual(ics["METHOD"], ["REQUEST"])
         uid = ics["UID"][0]

@@ -81,8 +81,15 @@ TEST(NotifySms, CountsGsm7AndUcs2Segments) {
 TEST(NotifyTemplates, RendersPerLocaleInTheCustomersZone) {
   const auto paris = *TimeZone::find("Europe/Paris");
   const auto t = *parse_iso8601("2026-12-01T09:30:00Z");
-  EXPECT_EQ(format_local_time(t, paris, "en"), "Tuesday 1 December 2026, 10:30 (Europe/Paris)");
-  EXPECT_EQ(format_local_time(t, paris, "fr"), "mardi 1 décembre 2026 à 10:30 (Europe/Paris)");
+  EXPECT_EQ(format_local_time(t, paris, "en"), "Tuesday 1 December 2026 at 10:30, Paris time");
+  EXPECT_EQ(format_local_time(t, paris, "fr"), "mardi 1 décembre 2026 à 10 h 30, heure de Paris");
+  EXPECT_EQ(format_local_time(t, *TimeZone::find("America/New_York"), "en"),
+            "Tuesday 1 December 2026 at 4:30, New York time");
+  EXPECT_EQ(format_local_time(t, *TimeZone::find("Europe/London"), "fr"),
+            "mardi 1 décembre 2026 à 9 h 30, heure de Londres");
+  EXPECT_EQ(format_local_time(t, *TimeZone::find("Pacific/Auckland"), "fr"),
+            "mardi 1 décembre 2026 à 22 h 30, heure d’Auckland");
+  EXPECT_EQ(format_local_time(t, *TimeZone::find("UTC"), "en"), "Tuesday 1 December 2026 at 9:30 UTC");
   Templates templates("");
   TemplateVars vars = {{"customer_name", "Zoë <Z>"}, {"when", "mardi"}, {"timezone", "Europe/Paris"},
                        {"duration_minutes", "30"}, {"join_url", "https://x/j/T"}};
@@ -92,6 +99,32 @@ TEST(NotifyTemplates, RendersPerLocaleInTheCustomersZone) {
   EXPECT_NE(m.html.find("Zoë &lt;Z&gt;"), std::string::npos);
   EXPECT_NE(m.html.find("<a href=\"https://x/j/T\">"), std::string::npos);
   EXPECT_NE(templates.render(NotifyKind::invitation, "en", vars).subject.find("mardi"), std::string::npos);
+}
+
+TEST(NotifyTemplates, TheInvitationReadsAsAPersonWouldWriteIt) {
+  const auto t = *parse_iso8601("2026-12-01T14:30:00Z");
+  const auto zone = *TimeZone::find("America/New_York");
+  Templates templates("");
+  auto vars = [&](const char* locale) {
+    return TemplateVars{{"customer_name", "Ada"}, {"when", format_local_time(t, zone, locale)},
+                        {"timezone", zone.name()}, {"duration_minutes", "30"}, {"join_url", "https://x/j/T"}};
+  };
+  EXPECT_NE(templates.render(NotifyKind::invitation, "en", vars("en")).text.find(
+                "Your 30-minute video appointment is booked for Tuesday 1 December 2026 at 9:30, New York "
+                "time.\n"),
+            std::string::npos);
+  EXPECT_NE(templates.render(NotifyKind::reschedule, "fr", vars("fr")).text.find(
+                "Votre rendez-vous vidéo de 30 minutes est déplacé au mardi 1 décembre 2026 à 9 h 30, "
+                "heure de New York.\n"),
+            std::string::npos);
+  for (auto kind : {NotifyKind::invitation, NotifyKind::reminder, NotifyKind::reschedule, NotifyKind::cancellation})
+    for (const char* locale : {"en", "fr"}) {
+      const auto m = templates.render(kind, locale, vars(locale));
+      for (const auto& part : {m.subject, m.text, m.sms}) {
+        EXPECT_EQ(part.find(") ("), std::string::npos) << part;
+        EXPECT_EQ(part.find("America/New_York"), std::string::npos) << part;
+      }
+    }
 }
 
 TEST(NotifyTemplates, OverridesFromADirectoryAndRefusesMalformedOnes) {
