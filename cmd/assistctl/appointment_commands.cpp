@@ -1,4 +1,4 @@
-// assistctl appointment create|list|show|cancel|admit|decline|reschedule|link|transcript
+// assistctl appointment create|list|show|cancel|admit|decline|reschedule|link|send-link|transcript
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
