@@ -123,7 +123,8 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
                      "hours (default: notify.timezone)");
   create->add_option("--at", create_args->at, "Start, ISO-8601 with a zone (2026-12-01T09:30:00Z)");
   create->add_option("--duration", create_args->duration, "Length such as 30m or 1h (default 30m)");
-  create->add_option("--specialist", create_args->specialist, "Username of the specialist");
+  create->add_option("--specialist", create_args->specialist,
+                     "Username of the specialist (without it or --queue, only admins and supervisors see it)");
   create->add_option("--queue", create_args->queue, "Name of the queue it belongs to");
   create->callback([&ctx, create_args] {
     ctx.action = [&ctx, create_args] {
@@ -139,6 +140,10 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
       if (!a.queue.empty()) body["queue"] = a.queue;
       auto answer = ctx.call("POST", "/api/v1/appointments", body);
       if (!ctx.quiet) print_object(std::cout, ctx.format, answer, detail_columns);
+      if (answer.value("specialist", nlohmann::json()).is_null() && answer.value("queue", nlohmann::json()).is_null())
+        std::cerr << "assistctl: appointment " << answer.value("id", 0)
+                  << " has no specialist and no queue: no specialist sees it in the console, only "
+                     "admins and supervisors (give --specialist USER or --queue NAME)\n";
       return 0;
     };
   });

@@ -165,7 +165,9 @@ std::string format_local_time(UnixSeconds t, const TimeZone& zone, const std::st
     where = " " + zone.name();
   else
     where = fr ? (starts_with_vowel(city) ? ", heure d’" : ", heure de ") + city : ", " + city + " time";
-  return std::string(fr ? days_fr[l.weekday] : days_en[l.weekday]) + " " + std::to_string(l.day) +
+  // French writes the first of the month as an ordinal: "mardi 1er décembre".
+  const auto day = std::to_string(l.day) + (fr && l.day == 1 ? "er" : "");
+  return std::string(fr ? days_fr[l.weekday] : days_en[l.weekday]) + " " + day +
          " " + (fr ? months_fr[l.month - 1] : months_en[l.month - 1]) + " " +
          std::to_string(l.year) + (fr ? " à " : " at ") + clock + where;
 }

@@ -44,7 +44,7 @@ class Templates {
 std::string expand_template(const std::string& text, const TemplateVars& vars,
                             const std::string& name, bool escape_html);
 
-// "Tuesday 1 December 2026 at 10:30, Paris time", "mardi 1 décembre 2026 à 10 h 30, heure de
+// "Tuesday 1 December 2026 at 10:30, Paris time", "mardi 1er décembre 2026 à 10 h 30, heure de
 // Paris"; "… at 10:30 UTC" for a zone that is not named after a city.
 std::string format_local_time(UnixSeconds t, const TimeZone& zone, const std::string& locale);
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import subprocess
 import unittest
 
@@ -125,9 +126,19 @@ class AssistctlFlow(DaemonTestCase):
 
         self.assertEqual(d.ctl("queue", "add", "Roadside help", "--description", "Breakdowns").returncode, 0)
         self.assertIn("Roadside help", [q["name"] for q in d.ctl_json("queue", "list")])
-        on_queue = d.ctl_json("appointment", "create", "--customer-name", "Driver", "--queue", "Roadside help")
+        on_queue = d.ctl("appointment", "create", "--customer-name", "Driver", "--queue", "Roadside help", "-o", "json")
+        self.assertEqual(on_queue.stderr, "")  # the queue's specialists see it
+        on_queue = json.loads(on_queue.stdout)
         self.assertEqual(on_queue["queue"], "Roadside help")
         self.assertEqual(on_queue["kind"], "on_demand")
+        # Neither a specialist nor a queue: it works, and says who will not see it.
+        nobodys = d.ctl("appointment", "create", "--customer-name", "Walk-in", "-q")
+        self.assertEqual((nobodys.returncode, nobodys.stdout), (0, ""))
+        self.assertRegex(nobodys.stderr, r"^assistctl: appointment \d+ has no specialist and no queue: no specialist "
+                                         r"sees it in the console, only admins and supervisors")
+        self.assertEqual(d.ctl("user", "add", "erin", "-q").returncode, 0)
+        erins = d.ctl("appointment", "create", "--customer-name", "Booked", "--specialist", "erin", "-q")
+        self.assertEqual((erins.returncode, erins.stderr), (0, ""))
         dup = d.ctl("queue", "add", "Roadside help")
         self.assertEqual(dup.returncode, 65)
         self.assertIn("already exists", dup.stderr)

@@ -2,6 +2,7 @@
 prints how to sign in as the demo specialist."""
 
 import os
+import shlex
 import shutil
 import signal
 import json
@@ -64,6 +65,16 @@ class Demo(unittest.TestCase):
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, context=context, timeout=30) as r:
             self.assertEqual(json.load(r)["user"]["role"], "specialist")
+            cookie = r.headers["Set-Cookie"].split(";")[0]
+
+        # The CLI line the banner suggests makes an appointment the demo specialist sees.
+        line = re.search(r"CLI +(.+ appointment create .+)", output).group(1)
+        created = subprocess.run(shlex.split(line), capture_output=True, text=True, timeout=60)
+        self.assertEqual((created.returncode, created.stderr), (0, ""), line)
+        request = urllib.request.Request("https://%s/api/v1/appointments" % listen, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, context=context, timeout=30) as r:
+            seen = [a["id"] for a in json.load(r)["items"]]
+        self.assertIn(json.loads(created.stdout)["id"], seen)
 
 
 if __name__ == "__main__":

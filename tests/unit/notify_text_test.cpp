@@ -82,14 +82,15 @@ TEST(NotifyTemplates, RendersPerLocaleInTheCustomersZone) {
   const auto paris = *TimeZone::find("Europe/Paris");
   const auto t = *parse_iso8601("2026-12-01T09:30:00Z");
   EXPECT_EQ(format_local_time(t, paris, "en"), "Tuesday 1 December 2026 at 10:30, Paris time");
-  EXPECT_EQ(format_local_time(t, paris, "fr"), "mardi 1 décembre 2026 à 10 h 30, heure de Paris");
+  EXPECT_EQ(format_local_time(t, paris, "fr"), "mardi 1er décembre 2026 à 10 h 30, heure de Paris");
   EXPECT_EQ(format_local_time(t, *TimeZone::find("America/New_York"), "en"),
             "Tuesday 1 December 2026 at 4:30, New York time");
   EXPECT_EQ(format_local_time(t, *TimeZone::find("Europe/London"), "fr"),
-            "mardi 1 décembre 2026 à 9 h 30, heure de Londres");
+            "mardi 1er décembre 2026 à 9 h 30, heure de Londres");
   EXPECT_EQ(format_local_time(t, *TimeZone::find("Pacific/Auckland"), "fr"),
-            "mardi 1 décembre 2026 à 22 h 30, heure d’Auckland");
+            "mardi 1er décembre 2026 à 22 h 30, heure d’Auckland");
   EXPECT_EQ(format_local_time(t, *TimeZone::find("UTC"), "en"), "Tuesday 1 December 2026 at 9:30 UTC");
+  EXPECT_EQ(format_local_time(t + 86400, paris, "fr"), "mercredi 2 décembre 2026 à 10 h 30, heure de Paris");
   Templates templates("");
   TemplateVars vars = {{"customer_name", "Zoë <Z>"}, {"when", "mardi"}, {"timezone", "Europe/Paris"},
                        {"duration_minutes", "30"}, {"join_url", "https://x/j/T"}};
@@ -114,7 +115,7 @@ TEST(NotifyTemplates, TheInvitationReadsAsAPersonWouldWriteIt) {
                 "time.\n"),
             std::string::npos);
   EXPECT_NE(templates.render(NotifyKind::reschedule, "fr", vars("fr")).text.find(
-                "Votre rendez-vous vidéo de 30 minutes est déplacé au mardi 1 décembre 2026 à 9 h 30, "
+                "Votre rendez-vous vidéo de 30 minutes est déplacé au mardi 1er décembre 2026 à 9 h 30, "
                 "heure de New York.\n"),
             std::string::npos);
   for (auto kind : {NotifyKind::invitation, NotifyKind::reminder, NotifyKind::reschedule, NotifyKind::cancellation})

@@ -1,5 +1,6 @@
-"""man/assistctl.1 documents exactly the commands `assistctl --help` offers: each command and
-subcommand in SYNOPSIS and in its own COMMANDS entry, with every option the code accepts."""
+"""The man page and the bash completion keep up with the CLI: man/assistctl.1 documents exactly
+the commands `assistctl --help` offers, each in SYNOPSIS and in its own COMMANDS entry with every
+option the code accepts; scripts/assistctl.bash-completion completes all of them."""
 import os
 import re
 import subprocess
@@ -7,6 +8,7 @@ import unittest
 
 ASSISTCTL = os.environ["ASSISTCTL"]
 MAN_PAGE = os.path.join(os.environ["ASSIST_SOURCE_DIR"], "man", "assistctl.1")
+COMPLETION = os.path.join(os.environ["ASSIST_SOURCE_DIR"], "scripts", "assistctl.bash-completion")
 
 
 def help_text(*command):
@@ -126,6 +128,45 @@ class AssistctlManPage(unittest.TestCase):
         name = self.sections["NAME"]
         for topic in ("appointments", "join links", "notifications", "users", "API keys", "queues", "audit log"):
             self.assertIn(topic, name)
+
+
+def complete(*words):
+    """What bash offers for `assistctl WORDS…<TAB>`; the last word is the one being completed."""
+    script = 'source "$0"; COMP_WORDS=(assistctl "$@"); COMP_CWORD=$#; _assistctl; printf "%s\\n" "${COMPREPLY[@]}"'
+    out = subprocess.run(["bash", "-c", script, COMPLETION, *words], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
+
+
+class AssistctlCompletion(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.cli = cli_commands()
+
+    def test_every_command_and_subcommand_completes(self):
+        commands = {c.split()[0] for c in self.cli}
+        self.assertEqual(complete("") & commands, commands)
+        for command in commands:
+            subs = {c.split()[1] for c in self.cli if c.startswith(command + " ")}
+            if subs:
+                self.assertEqual(complete(command, "") & subs, subs, command)
+
+    def test_every_option_completes(self):
+        missing = {}
+        for command, opts in self.cli.items():
+            offered = complete(*command.split(), "--")
+            wanted = {"--" + o for o in opts}
+            if wanted - offered:
+                missing[command] = sorted(wanted - offered)
+        self.assertEqual(missing, {})
+        self.assertEqual({"--" + o for o in options()} - complete("--"), set())
+
+    def test_values_follow_the_words_typed_so_far(self):
+        # An option's value is not taken for a subcommand, and the value lists are the CLI's own.
+        self.assertEqual(complete("appointment", "send-link", "--via", ""), {"email", "sms", "webhook"})
+        self.assertEqual(complete("channel", "suspend", "s"), {"sms"})
+        self.assertEqual(complete("--timeout", "5", "notification", "list", "--status", "de"), {"delivered"})
+        self.assertIn("--dry-run", complete("remind", "--d"))
 
 
 if __name__ == "__main__":
