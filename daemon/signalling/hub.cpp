@@ -53,6 +53,7 @@ struct Connection {
   std::optional<std::int64_t> token_id;
   std::int64_t participant_id = 0;  // its participants row
   bool sharing = false;             // a screen
+  bool audio = true, video = true;  // microphone and camera on, as the page last said
   bool waiting = false;             // a customer in the waiting room, not admitted yet
   nlohmann::json last_place;        // the last `waiting` message it was sent
   // Flood control.
@@ -89,6 +90,13 @@ void Context::reply(const nlohmann::json& message) { from_.peer->send(message.du
 void Context::set_sharing(bool sharing) {
   if (from_.sharing == sharing) return;
   from_.sharing = sharing;
+  hub_.broadcast_state(call_);
+}
+
+void Context::set_devices(bool audio, bool video) {
+  if (from_.audio == audio && from_.video == video) return;
+  from_.audio = audio;
+  from_.video = video;
   hub_.broadcast_state(call_);
 }
 
@@ -432,7 +440,12 @@ void Hub::retry_unrecorded_leaves() {
 void Hub::broadcast_state(Call& call) {
   nlohmann::json participants = nlohmann::json::array();
   for (auto [label, m] : call.members)
-    participants.push_back({{"id", label}, {"role", to_string(m->role)}, {"sharing", m->sharing}});
+    participants.push_back({{"id", label},
+                            {"role", to_string(m->role)},
+                            {"name", m->name},
+                            {"sharing", m->sharing},
+                            {"audio", m->audio},
+                            {"video", m->video}});
   const auto text =
       nlohmann::json{{"type", "state"}, {"appointment_state", to_string(call.state)}, {"participants", participants}}
           .dump();

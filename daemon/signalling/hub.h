@@ -56,6 +56,8 @@ class Context {
   void send_to_others(const nlohmann::json& message);  // to everyone in the call but the sender
   // Whether the participant shares a screen, as `state` tells everyone.
   void set_sharing(bool sharing);
+  // Whether its microphone and camera are on, as `state` tells everyone.
+  void set_devices(bool audio, bool video);
   // Ends the call for everyone: the appointment becomes ended, each participant is told.
   void end_call_for_all();
 

@@ -20,12 +20,15 @@ void ice(Context& c, const Message& m) {
 
 void screen(Context& c, const Message& m) { c.set_sharing(m.flag("sharing")); }
 
+void devices(Context& c, const Message& m) { c.set_devices(m.flag("audio"), m.flag("video")); }
+
 }  // namespace
 
 void add_media_handler(Hub& hub) {
   hub.handle("offer", offer);
   hub.handle("ice", ice);
   hub.handle("screen", screen);
+  hub.handle("devices", devices);
 }
 
 }  // namespace assist::signalling

@@ -27,6 +27,9 @@ const std::vector<MessageSpec> table = {
     {"ice", in, {{"mline", F::integer, true, 0, 15}, {"candidate", F::text, true, 0, max_candidate}},
      "a trickled ICE candidate for the offer's m-line mline (\"\" ends the candidates)"},
     {"screen", in, {{"sharing", F::boolean, true}}, "the participant started or stopped sharing a screen"},
+    {"devices", in, {{"audio", F::boolean, true}, {"video", F::boolean, true}},
+     "the participant's microphone (audio) and camera (video) are on (true) or off (false); sent after each "
+     "change and after welcome"},
     {"end", in, {}, "staff only: end the call for everyone"},
     {"ping", in, {}, "keep-alive; answered by pong"},
     {"chat", in, {{"text", F::text, true, 0, max_chat_bytes}},
@@ -54,7 +57,8 @@ const std::vector<MessageSpec> table = {
     {"admitted", out, {}, "the customer may now take part: send offer, chat…"},
     {"state", out,
      {{"appointment_state", F::text, true, 0, 16}, {"participants", F::array, true}},
-     "who is in the call, after every change"},
+     "who is in the call, after every change: for each, its id, role, name, sharing, audio and video "
+     "(microphone and camera on)"},
     {"appointment", out,
      {{"id", F::integer, true, 1, big},
       {"state", F::text, true, 0, 16},

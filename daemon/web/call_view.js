@@ -15,6 +15,8 @@ const markup = `
   <div class="stage">
     <video id="remote-screen" class="shared-screen" autoplay playsinline muted hidden></video>
     <div id="remotes" class="remotes"></div>
+    <div id="remote-avatar" class="avatar" hidden><span id="remote-initials" class="initials" aria-hidden="true"></span><span id="remote-avatar-name"></span></div>
+    <p id="remote-label" class="remote-label" hidden><span id="remote-name"></span><span id="remote-muted" class="muted-badge" hidden></span></p>
     <video id="self-view" class="self" autoplay playsinline muted></video>
     <button id="sound-prompt" type="button" class="sound" hidden></button>
   </div>
@@ -25,6 +27,12 @@ const markup = `
     <button id="hang-up" type="button"></button>
     <button id="end-all" type="button" class="danger" hidden></button>
   </div>`;
+
+/** "Ada Lovelace" → "AL"; "jdoe" → "J". */
+/** @param {string} name */
+function initials(name) {
+  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((word) => [...word][0].toUpperCase()).join('');
+}
 
 export class CallView {
   /**
@@ -49,6 +57,12 @@ export class CallView {
     this.hangUp = byId('hang-up', HTMLButtonElement);
     this.soundPrompt = byId('sound-prompt', HTMLButtonElement);
     this.endAll = byId('end-all', HTMLButtonElement);
+    this.avatar = byId('remote-avatar', HTMLElement);
+    this.initials = byId('remote-initials', HTMLElement);
+    this.avatarName = byId('remote-avatar-name', HTMLElement);
+    this.label = byId('remote-label', HTMLElement);
+    this.remoteName = byId('remote-name', HTMLElement);
+    this.remoteMuted = byId('remote-muted', HTMLElement);
     /** @type {HTMLVideoElement | null} */
     this.video = null;
     this.alone = true;
@@ -86,6 +100,7 @@ export class CallView {
       const state = /** @type {CustomEvent} */ (e).detail;
       this.alone = state.participants.length < 2;
       this.showStatus(this.alone ? 'call.waiting' : 'call.connected');
+      this.showPartner();
     });
     session.addEventListener('status', (e) => {
       const status = /** @type {CustomEvent} */ (e).detail;
@@ -121,13 +136,26 @@ export class CallView {
     this.soundPrompt.textContent = t('call.tap_for_sound');
   }
 
-  // Disabling a track sends silence or black frames, so the connection stays as it is.
   /** @param {'audio' | 'video'} kind */
   toggle(kind) {
-    for (const track of this.session.local.getTracks()) {
-      if (track.kind === kind) track.enabled = !track.enabled;
-    }
+    const tracks = kind === 'audio' ? this.session.local.getAudioTracks() : this.session.local.getVideoTracks();
+    this.session.setDevice(kind, !tracks.some((track) => track.enabled));
     this.showControls();
+  }
+
+  // Who the big picture is, and whether their microphone and camera are on (as the last
+  // state says): their name, a muted badge, and their name instead of a black picture.
+  showPartner() {
+    const partner = this.session.others.find((p) => p.id === this.session.partner);
+    this.label.hidden = !partner;
+    this.avatar.hidden = !partner || partner.video !== false || this.section.classList.contains('presenting');
+    if (!partner) return;
+    const name = partner.name ?? '';
+    this.remoteName.textContent = name;
+    this.remoteMuted.hidden = partner.audio !== false;
+    this.remoteMuted.textContent = t('call.muted');
+    this.avatarName.textContent = partner.video === false ? t('call.camera_is_off', { name }) : '';
+    this.initials.textContent = initials(name);
   }
 
   /** @param {{participant: string, stream: MediaStream}} remote */
@@ -159,6 +187,7 @@ export class CallView {
     this.screen.srcObject = stream;
     this.screen.hidden = !stream;
     this.section.classList.toggle('presenting', Boolean(stream));
+    this.showPartner();
     if (stream) this.screen.play().catch(() => {});
   }
 

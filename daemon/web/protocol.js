@@ -19,7 +19,7 @@ const offerProblems = new Set(['offer_not_bundled', 'unsupported_offer', 'malfor
 
 /**
  * @typedef {{token?: string, appointmentId?: number}} Credentials
- * @typedef {{id: string, role: string, sharing: boolean}} Participant
+ * @typedef {{id: string, role: string, name: string, sharing: boolean, audio: boolean, video: boolean}} Participant
  * @typedef {{appointment_state: string, participants: Participant[]}} CallState
  * @typedef {{microphone: RTCRtpTransceiver, camera: RTCRtpTransceiver, screen: RTCRtpTransceiver}} Transceivers
  * @typedef {{id: number, name: string, type: string, size: number}} SharedFile
@@ -112,6 +112,8 @@ export class CallSession extends EventTarget {
     this.name = '';
     /** @type {number} the appointment of the call, from the welcome */
     this.appointmentId = credentials.appointmentId ?? 0;
+    /** whether we are in the call (welcomed and admitted), so that `devices` may be sent */
+    this.takingPart = false;
     /** @type {Participant[]} the others, as the last state said */
     this.others = [];
     this.role = '';
@@ -204,6 +206,25 @@ export class CallSession extends EventTarget {
     await this.transceivers?.screen.sender.replaceTrack(track);
     this.send({ type: 'screen', sharing: true });
     this.emit('sharing', true);
+  }
+
+  /**
+   * Turns our microphone or camera on or off and tells the others. A disabled track sends
+   * silence or black frames, so the connection stays as it is.
+   * @param {'audio' | 'video'} kind
+   * @param {boolean} enabled
+   */
+  setDevice(kind, enabled) {
+    for (const track of this.local.getTracks()) {
+      if (track.kind === kind) track.enabled = enabled;
+    }
+    this.sendDevices();
+  }
+
+  sendDevices() {
+    if (!this.takingPart) return;  // the waiting room: sent once admitted
+    const on = (/** @type {MediaStreamTrack[]} */ tracks) => tracks.some((track) => track.enabled);
+    this.send({ type: 'devices', audio: on(this.local.getAudioTracks()), video: on(this.local.getVideoTracks()) });
   }
 
   stopScreen() {
@@ -329,6 +350,7 @@ export class CallSession extends EventTarget {
         this.name = typeof m.name === 'string' ? m.name : '';
         if (typeof m.appointment?.id === 'number') this.appointmentId = m.appointment.id;
         this.iceServers = Array.isArray(m.ice_servers) ? m.ice_servers : [];
+        this.takingPart = false;
         this.emit('welcome', m);
         if (m.admitted === false) return;  // the waiting room: media after `admitted`
         return this.takePart();
@@ -411,8 +433,10 @@ export class CallSession extends EventTarget {
 
   /** Admitted: the connection, and the screen we already share (a new connection starts without). */
   takePart() {
+    this.takingPart = true;
     this.openConnection();
     if (this.screenTrack) this.send({ type: 'screen', sharing: true });
+    this.sendDevices();
   }
 
   openConnection() {

@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import {
-  daemon, eventually, inCall, peerConnections, received, rowState, seesVideo, signIn, stats, withPages,
+  cutOff, daemon, eventually, inCall, peerConnections, received, rowState, screenshot, seesVideo, signIn, stats,
+  withPages,
 } from './pages.mjs';
 
 /** Audio energy received over two seconds. */
@@ -118,20 +119,32 @@ describe('a call between the console and the customer page', () => {
       await eventually('specialist hears the customer', async () => assert.ok(await audioEnergyOver(specialist) > 0));
       await eventually('customer hears the specialist', async () => assert.ok(await audioEnergyOver(customer) > 0));
       const speaking = await audioEnergyOver(specialist);
+      assert.equal(await specialist.textContent('#remote-name'), 'Ada Lovelace');
+      assert.ok(await specialist.isHidden('#remote-muted'), 'a muted badge before anyone muted');
       await customer.click('#mute');
       assert.equal(await customer.getAttribute('#mute', 'aria-pressed'), 'true');
+      // The specialist is told within 2 s, with a badge beside the name.
+      await specialist.waitForSelector('#remote-muted:not([hidden])', { timeout: 2000 });
+      assert.equal(await specialist.textContent('#remote-muted'), 'Muted');
       await eventually('the muted customer is silent', async () => {
         const muted = await audioEnergyOver(specialist);
         assert.ok(muted < speaking / 100, `energy ${muted} while muted, ${speaking} before`);
       });
       await customer.click('#mute');
+      await specialist.waitForSelector('#remote-muted', { state: 'hidden', timeout: 2000 });
 
-      // Turning the customer's camera off shows the specialist a black picture, and back on.
+      // Turning the customer's camera off sends black frames, and the specialist sees the
+      // customer's name in their place; then the picture again.
       assert.ok(await remoteBrightness(specialist) > 30, 'the fake camera\'s picture is bright');
+      assert.ok(await specialist.isHidden('#remote-avatar'), 'an avatar over a working camera');
       await customer.click('#camera');
       assert.equal(await customer.getAttribute('#camera', 'aria-pressed'), 'true');
       await eventually('the specialist sees black', async () => assert.ok(await remoteBrightness(specialist) < 5));
+      await specialist.waitForSelector('#remote-avatar:not([hidden])', { timeout: 2000 });
+      assert.equal(await specialist.textContent('#remote-avatar-name'), 'Ada Lovelace turned the camera off');
+      assert.equal(await specialist.textContent('#remote-initials'), 'AL');
       await customer.click('#camera');
+      await specialist.waitForSelector('#remote-avatar', { state: 'hidden', timeout: 2000 });
       await eventually('the picture comes back', async () => assert.ok(await remoteBrightness(specialist) > 30));
 
       // A reload of the customer page joins the same call again, on one new connection.
@@ -167,6 +180,53 @@ describe('a call between the console and the customer page', () => {
       await specialist.reload();
       await specialist.waitForSelector('#sign-in:not([hidden])');
     });
+  });
+});
+
+describe('what each side shows of the other', () => {
+  test('the name, a muted badge and the name in place of a camera that is off, on a desktop and a phone, in English and French', async () => {
+    const words = {
+      en: { name: 'Ada Lovelace', muted: 'Muted', off: 'Ada Lovelace turned the camera off', staff: 'Alice Martin' },
+      fr: { name: 'Jeanne Durand', muted: 'Micro coupé', off: 'Jeanne Durand a coupé sa caméra', staff: 'Alice Martin' },
+    };
+    const devices = {
+      '1366x768': { viewport: { width: 1366, height: 768 } },
+      '390x844': { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    };
+    for (const [language, locale] of [['en', 'en-GB'], ['fr', 'fr-FR']]) {
+      for (const [size, device] of Object.entries(devices)) {
+        const context = { locale, ...device };
+        await withPages(`partner-${size}-${language}`, { specialist: context, customer: context }, async ({ specialist, customer }) => {
+          const w = words[language];
+          if (device.isMobile) {  // as a phone's browser: no screen sharing
+            for (const page of [specialist, customer]) {
+              await page.addInitScript(() => { delete MediaDevices.prototype.getDisplayMedia; });
+            }
+          }
+          await inCall(specialist, customer, w.name);
+          assert.equal(await customer.textContent('#remote-name'), w.staff, 'the customer sees who serves them');
+          await customer.click('#mute');
+          await customer.click('#camera');
+          await specialist.waitForSelector('#remote-avatar:not([hidden])', { timeout: 2000 });
+          await specialist.waitForSelector('#remote-muted:not([hidden])', { timeout: 2000 });
+          assert.equal(await specialist.textContent('#remote-muted'), w.muted);
+          assert.equal(await specialist.textContent('#remote-avatar-name'), w.off);
+          for (const [role, page] of [['console', specialist], ['join', customer]]) {
+            const { sideways, cut } = await cutOff(page, ['#remote-label', '.controls', '#self-view']);
+            assert.deepEqual(cut, [], `${role} ${size} ${language}: cut off`);
+            assert.ok(!sideways, `${role} ${size} ${language}: the page scrolls sideways`);
+            const overlap = await page.evaluate(() => {
+              const box = (s) => document.querySelector(s).getBoundingClientRect();
+              const [label, self, controls] = [box('#remote-label'), box('#self-view'), box('.controls')];
+              const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+              return { labelSelf: meets(label, self), controlsSelf: meets(controls, self) };
+            });
+            assert.deepEqual(overlap, { labelSelf: false, controlsSelf: false }, `${role} ${size} ${language}`);
+            await screenshot(page, `partner-${role}-${size}-${language}`);
+          }
+        });
+      }
+    }
   });
 });
 

@@ -267,7 +267,7 @@ class Calls(CallTestMixin, DaemonTestCase):
         self.assertEqual(entries[customer_id]["role"], "customer", state)
         (others,) = [p for p in state["participants"] if p["id"] != customer_id]
         self.assertEqual((others["role"], others["sharing"]), ("specialist", False), state)
-        self.assertEqual(set(entries[customer_id]), {"id", "role", "sharing"}, state)
+        self.assertEqual(set(entries[customer_id]), {"id", "role", "name", "sharing", "audio", "video"}, state)
         # The sharer is told too, and stopping shows as well.
         wait_for(lambda: any(m["type"] == "state" and any(p["id"] == customer_id and p["sharing"] is True
                                                           for p in m["participants"])
@@ -278,6 +278,37 @@ class Calls(CallTestMixin, DaemonTestCase):
                          [m for _, m in list(specialist.messages) if m["type"] == "state"][-1]["participants"]),
                  "a state with nobody sharing", timeout=10)
         self.assertNotIn("error", customer.types(), customer.messages)
+
+    def test_microphone_and_camera_show_in_state_with_names(self):
+        appointment_id, customer_token, specialist_token = self.appointment()
+        customer = self.member(customer_token)
+        specialist = self.member(specialist_token)
+        customer_id = customer.first("welcome")[1]["participant"]
+
+        def customer_entry():
+            """The customer as the specialist's latest state shows them."""
+            states = [m for _, m in list(specialist.messages) if m["type"] == "state"]
+            entries = [p for p in states[-1]["participants"] if p["id"] == customer_id] if states else []
+            return entries[0] if entries else None
+
+        wait_for(customer_entry, "a state with the customer", timeout=10)
+        # Until the page says otherwise, both are on; the names are the ones the welcome gave.
+        self.assertEqual((customer_entry()["audio"], customer_entry()["video"]), (True, True))
+        self.assertEqual(customer_entry()["name"], customer.first("welcome")[1]["name"])
+        customer.ws.send(json.dumps({"type": "devices", "audio": False, "video": True}))
+        wait_for(lambda: customer_entry()["audio"] is False, "the specialist told the customer is muted", timeout=10)
+        self.assertIs(customer_entry()["video"], True)
+        customer.ws.send(json.dumps({"type": "devices", "audio": True, "video": False}))
+        wait_for(lambda: customer_entry()["video"] is False and customer_entry()["audio"] is True,
+                 "the specialist told the camera is off", timeout=10)
+        # Malformed: both members are required, and booleans.
+        for bad in ({"type": "devices", "audio": False}, {"type": "devices", "audio": 0, "video": 1}):
+            errors = len([m for _, m in list(customer.messages) if m["type"] == "error"])
+            customer.ws.send(json.dumps(bad))
+            wait_for(lambda: len([m for _, m in list(customer.messages) if m["type"] == "error"]) > errors,
+                     "an error for %s" % bad, timeout=10)
+            self.assertEqual([m for _, m in list(customer.messages) if m["type"] == "error"][-1]["code"], "malformed")
+        self.assertIs(customer_entry()["video"], False)
 
     def test_screen_media_is_forwarded(self):
         appointment_id, customer, specialist = self.appointment()

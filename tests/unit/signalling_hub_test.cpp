@@ -260,7 +260,12 @@ TEST_F(HubHello, CustomerLinkIsWelcomed) {
   EXPECT_EQ(p->sent[0]["type"], "welcome");
   const auto st = p->last("state");
   EXPECT_EQ(st["appointment_state"], "waiting");
-  EXPECT_EQ(st["participants"], json::array({{{"id", p->label()}, {"role", "customer"}, {"sharing", false}}}));
+  EXPECT_EQ(st["participants"], json::array({{{"id", p->label()},
+                                              {"role", "customer"},
+                                              {"name", "Ada"},
+                                              {"sharing", false},
+                                              {"audio", true},
+                                              {"video", true}}}));
   // The call is live: the room has the participant, the database the row.
   EXPECT_EQ(hub->calls(), 1u);
   ASSERT_TRUE(room());
@@ -448,8 +453,10 @@ TEST_F(HubPresence, BothSidesMakeACallOneSideWaits) {
   auto s = join_console(alice, appt.id);
   ASSERT_EQ(s->count("welcome"), 1) << s->dump();
   EXPECT_EQ(state(appt.id), S::in_call);
-  const json both = json::array({{{"id", c->label()}, {"role", "customer"}, {"sharing", false}},
-                                 {{"id", s->label()}, {"role", "specialist"}, {"sharing", false}}});
+  const auto entry = [](const std::string& id, const char* role, const char* name) {
+    return json{{"id", id}, {"role", role}, {"name", name}, {"sharing", false}, {"audio", true}, {"video", true}};
+  };
+  const json both = json::array({entry(c->label(), "customer", "Ada"), entry(s->label(), "specialist", "Alice")});
   for (const auto& p : {c, s}) {
     auto st = p->last("state");
     EXPECT_EQ(st["appointment_state"], "in_call") << p->dump();
@@ -630,6 +637,28 @@ TEST_F(HubRouting, ScreenSharingIsInTheStateEveryoneGets) {
   say(c, {{"type", "screen"}, {"sharing", false}});
   const auto stopped = s->last("state");
   for (const auto& p : stopped["participants"]) EXPECT_FALSE(p["sharing"].get<bool>());
+}
+
+TEST_F(HubRouting, MicrophoneAndCameraAreInTheStateEveryoneGets) {
+  const auto customer_in = [&](const json& st) {
+    for (const auto& p : st["participants"])
+      if (p["id"] == c->label()) return p;
+    return json();
+  };
+  s->forget();
+  say(c, {{"type", "devices"}, {"audio", false}, {"video", true}});
+  auto muted = customer_in(s->last("state"));
+  EXPECT_EQ(muted["audio"], false) << s->dump();
+  EXPECT_EQ(muted["video"], true);
+  s->forget();
+  say(c, {{"type", "devices"}, {"audio", false}, {"video", true}});  // no change: nothing sent
+  EXPECT_EQ(s->count("state"), 0);
+  say(c, {{"type", "devices"}, {"audio", true}, {"video", false}});
+  auto camera_off = customer_in(s->last("state"));
+  EXPECT_EQ(camera_off["audio"], true) << s->dump();
+  EXPECT_EQ(camera_off["video"], false);
+  say(c, {{"type", "devices"}, {"audio", true}});
+  EXPECT_TRUE(got_error(*c, "malformed", false)) << c->dump();
 }
 
 TEST_F(HubRouting, RoomEventsReachTheirParticipantOnly) {
