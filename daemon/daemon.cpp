@@ -226,6 +226,7 @@ int run_daemon(const DaemonOptions& options) {
     return max_request_body;
   });
   boost::asio::co_spawn(io, sweep_forever(workers, hub, current_config), boost::asio::detached);
+  boost::asio::co_spawn(io, forget_lost_forever(hub), boost::asio::detached);
   try {
     if (tls.cert.empty()) tls = ensure_self_signed_certificate(config->data_dir + "/tls");
     for (const auto& address : config->listen) {

@@ -31,4 +31,13 @@ boost::asio::awaitable<void> sweep_forever(WorkerPool& workers, signalling::Hub&
   }
 }
 
+boost::asio::awaitable<void> forget_lost_forever(signalling::Hub& hub) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(5));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    hub.forget_lost(now_seconds());
+  }
+}
+
 }  // namespace assist

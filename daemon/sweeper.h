@@ -23,4 +23,8 @@ class Hub;
 boost::asio::awaitable<void> sweep_forever(WorkerPool& workers, signalling::Hub& hub,
                                            std::function<std::shared_ptr<const Config>()> config);
 
+// Every few seconds, participants shown as reconnecting for too long are shown as gone
+// (Hub::forget_lost). Runs until the io_context stops.
+boost::asio::awaitable<void> forget_lost_forever(signalling::Hub& hub);
+
 }  // namespace assist

@@ -19,6 +19,8 @@ namespace {
 constexpr double rate_per_second = 50;
 constexpr double rate_burst = 200;
 constexpr int violations_before_close = 3;
+// How long a participant whose socket closed without `leave` is shown as reconnecting.
+constexpr std::int64_t lost_grace = 60;
 
 // Why a call ended, as the `ended` message says it: what staff said when they declined or
 // closed the queue, else what the final state means.
@@ -64,12 +66,24 @@ struct Connection {
   bool in_call() const { return greeted && !watcher; }
 };
 
+// A member whose socket closed without `leave` (a network drop, a closed tab): the others see
+// it reconnecting until it joins again, or for lost_grace.
+struct Lost {
+  std::string label;
+  CallRole role;
+  std::string name;
+  std::string actor;
+  bool audio, video;
+  std::int64_t since;
+};
+
 struct Call {
   std::int64_t appointment_id = 0;
   AppointmentState state = AppointmentState::waiting;  // as the last join or leave left it
   std::unique_ptr<MediaRoom> room;
   std::map<std::string, Connection*> members;  // admitted, by participant label
   std::map<std::string, Connection*> lobby;    // customers waiting to be admitted
+  std::vector<Lost> lost;
 
   bool empty() const { return members.empty() && lobby.empty(); }
 };
@@ -122,7 +136,7 @@ Hub::~Hub() {
 }
 
 void Hub::handle(std::string_view type, Handler handler) {
-  if (!find_message(type, Direction::to_server) || type == "hello" || type == "ping")
+  if (!find_message(type, Direction::to_server) || type == "hello" || type == "ping" || type == "leave")
     throw std::logic_error("no feature can handle '" + std::string(type) + "' messages");
   if (!handlers_.emplace(std::string(type), std::move(handler)).second)
     throw std::logic_error("two features handle '" + std::string(type) + "' messages");
@@ -186,6 +200,10 @@ void Hub::route(Connection& c, const Message& m) {
   if (m.type() == "hello") return hello(c, m);
   if (!c.greeted) throw ProtocolError("hello_required", "send hello first");
   if (m.type() == "ping") return c.peer->send(R"({"type":"pong"})");
+  if (m.type() == "leave") {
+    leave(c, LeaveReason::hung_up);
+    return c.peer->close("left the call");
+  }
   auto handler = handlers_.find(m.type());
   if (handler == handlers_.end())
     throw ProtocolError("unknown_type", "no feature handles '" + m.type() + "' messages");
@@ -281,6 +299,7 @@ void Hub::enter(Call& call, Connection& c) {
   c.waiting = false;
   call.lobby.erase(c.participant);
   call.members[c.participant] = &c;
+  std::erase_if(call.lost, [&c](const Lost& l) { return l.actor == c.actor; });  // back
   Context context(*this, c, call);
   for (const auto& hook : join_hooks_) hook(context);  // what the newcomer missed, right after welcome
   call.room->join(c.participant, std::string(to_string(c.role)));
@@ -396,6 +415,8 @@ void Hub::leave(Connection& c, LeaveReason reason) {
   call.members.erase(c.participant);
   call.lobby.erase(c.participant);
   if (!was_waiting) call.room->leave(c.participant);
+  if (reason == LeaveReason::disconnected && !was_waiting)
+    call.lost.push_back({c.participant, c.role, c.name, c.actor, c.audio, c.video, now_seconds()});
   for (const auto& hook : leave_hooks_) hook(c.participant);
   spdlog::info("SIGNAL_LEFT appointment={} participant={} reason=\"{}\"", c.appointment_id, c.participant,
                to_string(reason));
@@ -437,6 +458,12 @@ void Hub::retry_unrecorded_leaves() {
   }
 }
 
+void Hub::forget_lost(std::int64_t now) {
+  for (auto& [id, call] : calls_)
+    if (std::erase_if(call->lost, [now](const Lost& l) { return l.since + lost_grace <= now; }) > 0)
+      broadcast_state(*call);
+}
+
 void Hub::broadcast_state(Call& call) {
   nlohmann::json participants = nlohmann::json::array();
   for (auto [label, m] : call.members)
@@ -445,7 +472,18 @@ void Hub::broadcast_state(Call& call) {
                             {"name", m->name},
                             {"sharing", m->sharing},
                             {"audio", m->audio},
-                            {"video", m->video}});
+                            {"video", m->video},
+                            {"reconnecting", false}});
+  const auto now = now_seconds();
+  for (const auto& l : call.lost)
+    participants.push_back({{"id", l.label},
+                            {"role", to_string(l.role)},
+                            {"name", l.name},
+                            {"sharing", false},
+                            {"audio", l.audio},
+                            {"video", l.video},
+                            {"reconnecting", true},
+                            {"away_seconds", now - l.since}});
   const auto text =
       nlohmann::json{{"type", "state"}, {"appointment_state", to_string(call.state)}, {"participants", participants}}
           .dump();

@@ -105,6 +105,8 @@ class Hub {
 
   // Leaves the database refused earlier (it was locked or read-only) are written again.
   void retry_unrecorded_leaves();
+  // Who is shown as reconnecting since `lost_grace` before `now` is shown as gone.
+  void forget_lost(std::int64_t now);
 
   std::size_t calls() const { return calls_.size(); }
 

@@ -31,6 +31,9 @@ const std::vector<MessageSpec> table = {
      "the participant's microphone (audio) and camera (video) are on (true) or off (false); sent after each "
      "change and after welcome"},
     {"end", in, {}, "staff only: end the call for everyone"},
+    {"leave", in, {},
+     "the participant hangs up: the others see at once that it left (one whose socket closes without it "
+     "is shown as reconnecting for a minute); the socket closes"},
     {"ping", in, {}, "keep-alive; answered by pong"},
     {"chat", in, {{"text", F::text, true, 0, max_chat_bytes}},
      "a chat message to everyone in the call (1 to 2000 characters once trimmed)"},

@@ -66,6 +66,12 @@ export class CallView {
     /** @type {HTMLVideoElement | null} */
     this.video = null;
     this.alone = true;
+    /** whether our own connection is being mended (then the status says so, not the others') */
+    this.troubled = false;
+    /** the name of the last person we were in the call with, to say they left */
+    this.lastPartner = '';
+    /** @type {ReturnType<typeof setInterval> | undefined} counts how long the other side is away */
+    this.awayTimer = undefined;
 
     this.endAll.hidden = !handlers.onEndForAll;
     this.share.hidden = !canShareScreen();
@@ -96,24 +102,49 @@ export class CallView {
     session.addEventListener('remote-gone', () => this.onRemoteGone());
     session.addEventListener('screen', (e) => this.onScreen(/** @type {CustomEvent} */ (e).detail.stream));
     session.addEventListener('sharing', () => this.showControls());
-    session.addEventListener('state', (e) => {
-      const state = /** @type {CustomEvent} */ (e).detail;
-      this.alone = state.participants.length < 2;
-      this.showStatus(this.alone ? 'call.waiting' : 'call.connected');
+    session.addEventListener('state', () => {
+      this.alone = session.others.length === 0;
       this.showPartner();
+      if (!this.troubled) this.showPresence();
     });
     session.addEventListener('status', (e) => {
       const status = /** @type {CustomEvent} */ (e).detail;
+      this.troubled = status === 'reconnecting' || status === 'restarting';
+      if (this.troubled) clearInterval(this.awayTimer);
       if (status === 'reconnecting') this.showStatus('call.reconnecting');
       if (status === 'restarting') this.showStatus('call.restarting');
-      if (status === 'connected') this.showStatus(this.alone ? 'call.waiting' : 'call.connected');
+      if (status === 'connected') this.showPresence();
     });
   }
 
-  /** @param {string} key */
-  showStatus(key) {
-    this.status.textContent = t(key);
+  /**
+   * @param {string} key
+   * @param {Record<string, string>} [vars]
+   */
+  showStatus(key, vars = {}) {
+    this.status.textContent = t(key, vars);
     this.status.dataset.status = key;
+  }
+
+  // While our own connection is fine: whether the other side is here, reconnecting (for how
+  // long) or has left.
+  showPresence() {
+    clearInterval(this.awayTimer);
+    const lost = this.alone ? this.session.lost.find((p) => (p.role === 'customer') !== (this.session.role === 'customer')) : undefined;
+    if (lost) {
+      const show = () => {
+        const away = Math.round((lost.away_seconds ?? 0) + (Date.now() - this.session.stateAt) / 1000);
+        const time = `${Math.floor(away / 60)}:${String(away % 60).padStart(2, '0')}`;
+        this.showStatus('call.partner_reconnecting', { name: lost.name, time });
+      };
+      show();
+      this.awayTimer = setInterval(show, 1000);
+    } else if (this.alone) {
+      if (this.lastPartner) this.showStatus('call.partner_left', { name: this.lastPartner });
+      else this.showStatus('call.waiting');
+    } else {
+      this.showStatus('call.connected');
+    }
   }
 
   showControls() {
@@ -151,6 +182,7 @@ export class CallView {
     this.avatar.hidden = !partner || partner.video !== false || this.section.classList.contains('presenting');
     if (!partner) return;
     const name = partner.name ?? '';
+    this.lastPartner = name;
     this.remoteName.textContent = name;
     this.remoteMuted.hidden = partner.audio !== false;
     this.remoteMuted.textContent = t('call.muted');
@@ -192,6 +224,7 @@ export class CallView {
   }
 
   clear() {
+    clearInterval(this.awayTimer);
     this.onRemoteGone();
     this.onScreen(null);
     for (const track of this.session.local.getTracks()) track.stop();

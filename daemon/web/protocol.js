@@ -19,7 +19,8 @@ const offerProblems = new Set(['offer_not_bundled', 'unsupported_offer', 'malfor
 
 /**
  * @typedef {{token?: string, appointmentId?: number}} Credentials
- * @typedef {{id: string, role: string, name: string, sharing: boolean, audio: boolean, video: boolean}} Participant
+ * @typedef {{id: string, role: string, name: string, sharing: boolean, audio: boolean, video: boolean,
+ *   reconnecting: boolean, away_seconds?: number}} Participant
  * @typedef {{appointment_state: string, participants: Participant[]}} CallState
  * @typedef {{microphone: RTCRtpTransceiver, camera: RTCRtpTransceiver, screen: RTCRtpTransceiver}} Transceivers
  * @typedef {{id: number, name: string, type: string, size: number}} SharedFile
@@ -114,7 +115,11 @@ export class CallSession extends EventTarget {
     this.appointmentId = credentials.appointmentId ?? 0;
     /** whether we are in the call (welcomed and admitted), so that `devices` may be sent */
     this.takingPart = false;
-    /** @type {Participant[]} the others, as the last state said */
+    /** @type {Participant[]} those whose connection dropped, as the last state said */
+    this.lost = [];
+    /** when the last state came (Date.now()), to count how long the lost have been away */
+    this.stateAt = 0;
+    /** @type {Participant[]} the others in the call, as the last state said */
     this.others = [];
     this.role = '';
     /** the participant whose media the server forwards to us */
@@ -146,6 +151,7 @@ export class CallSession extends EventTarget {
   /** Leaves the call; the others stay. */
   leave() {
     this.stopScreen();
+    this.send({ type: 'leave' });  // so the others see at once that we left, not a lost connection
     this.stop();
   }
 
@@ -404,7 +410,9 @@ export class CallSession extends EventTarget {
 
   /** @param {CallState} state */
   onState(state) {
-    this.others = state.participants.filter((p) => p.id !== this.participant);
+    this.others = state.participants.filter((p) => p.id !== this.participant && !p.reconnecting);
+    this.lost = state.participants.filter((p) => p.reconnecting && !this.ownIds.has(p.id));
+    this.stateAt = Date.now();
     this.partner = mediaPartner(this.role, this.others);
     this.emit('state', state);
     this.showRemote();

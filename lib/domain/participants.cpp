@@ -30,6 +30,7 @@ void follow_presence(Db& db, std::int64_t appointment_id, const std::string& act
 std::string_view to_string(LeaveReason reason) {
   switch (reason) {
     case LeaveReason::disconnected: return "disconnected";
+    case LeaveReason::hung_up: return "hung up";
     case LeaveReason::replaced: return "replaced";
     case LeaveReason::call_ended: return "call ended";
     case LeaveReason::error: return "error";

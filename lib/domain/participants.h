@@ -14,7 +14,7 @@
 
 namespace assist {
 
-enum class LeaveReason { disconnected, replaced, call_ended, error, daemon_restart };
+enum class LeaveReason { disconnected, hung_up, replaced, call_ended, error, daemon_restart };
 std::string_view to_string(LeaveReason reason);
 
 struct Joined {

@@ -230,6 +230,40 @@ describe('what each side shows of the other', () => {
   });
 });
 
+describe('whether the other side is still there', () => {
+  test('a customer whose connection dropped is shown reconnecting, counting; one who hangs up, as gone', async () => {
+    const desktop = { locale: 'en-GB', viewport: { width: 1366, height: 768 } };
+    await withPages('partner-presence', { specialist: desktop, customer: desktop }, async ({ specialist, customer }) => {
+      await inCall(specialist, customer, 'Ada Lovelace');
+      await specialist.waitForSelector('#call-status[data-status="call.connected"]');
+      // The customer's network goes: its socket closes and, for now, it cannot join again.
+      await customer.evaluate(() => {
+        const session = window.assistCall;
+        session.connect = () => {};
+        session.socket.close();
+      });
+      await specialist.waitForSelector('#call-status[data-status="call.partner_reconnecting"]', { timeout: 5000 });
+      assert.match(await specialist.textContent('#call-status'), /^Ada Lovelace lost the connection\. Reconnecting… 0:0\d$/);
+      await specialist.waitForFunction(() => /… 0:0[3-9]$/.test(document.querySelector('#call-status').textContent),
+        null, { timeout: 10000 });
+      await screenshot(specialist, 'partner-reconnecting-console-1366x768-en');
+      // The network is back: the page joins again by itself.
+      await customer.evaluate(() => {
+        const session = window.assistCall;
+        delete session.connect;
+        session.connect();
+      });
+      await specialist.waitForSelector('#call-status[data-status="call.connected"]', { timeout: 10000 });
+      await seesVideo(specialist, 'specialist after the customer came back');
+      // Hanging up is not a lost connection: the specialist reads at once that the customer left.
+      await customer.click('#hang-up');
+      await specialist.waitForSelector('#call-status[data-status="call.partner_left"]', { timeout: 2000 });
+      assert.equal(await specialist.textContent('#call-status'), 'Ada Lovelace left the call');
+      assert.ok(daemon.log().includes('reason="hung up"'), 'the leave is recorded as a hang-up');
+    });
+  });
+});
+
 describe('sharing a screen', () => {
   test('each side sees the other\'s screen on its own track, and the camera again when sharing stops', async () => {
     await withPages('screen', { specialist: {}, customer: { locale: 'en-GB' } }, async ({ specialist, customer }) => {

@@ -4,6 +4,7 @@ video through the server's forwarding; the signalling refuses what it must."""
 
 import json
 import signal
+import socket
 import sqlite3
 import time
 import unittest
@@ -267,7 +268,7 @@ class Calls(CallTestMixin, DaemonTestCase):
         self.assertEqual(entries[customer_id]["role"], "customer", state)
         (others,) = [p for p in state["participants"] if p["id"] != customer_id]
         self.assertEqual((others["role"], others["sharing"]), ("specialist", False), state)
-        self.assertEqual(set(entries[customer_id]), {"id", "role", "name", "sharing", "audio", "video"}, state)
+        self.assertEqual(set(entries[customer_id]), {"id", "role", "name", "sharing", "audio", "video", "reconnecting"}, state)
         # The sharer is told too, and stopping shows as well.
         wait_for(lambda: any(m["type"] == "state" and any(p["id"] == customer_id and p["sharing"] is True
                                                           for p in m["participants"])
@@ -309,6 +310,36 @@ class Calls(CallTestMixin, DaemonTestCase):
                      "an error for %s" % bad, timeout=10)
             self.assertEqual([m for _, m in list(customer.messages) if m["type"] == "error"][-1]["code"], "malformed")
         self.assertIs(customer_entry()["video"], False)
+
+    def test_a_dropped_connection_is_reconnecting_and_a_hang_up_is_gone(self):
+        appointment_id, customer_token, specialist_token = self.appointment()
+        specialist = self.member(specialist_token)
+        customer = self.member(customer_token)
+        customer_id = customer.first("welcome")[1]["participant"]
+
+        def last_state():
+            states = [m for _, m in list(specialist.messages) if m["type"] == "state"]
+            return {p["id"]: p for p in states[-1]["participants"]} if states else {}
+
+        wait_for(lambda: customer_id in last_state(), "the customer in the specialist's state", timeout=10)
+        # The TCP connection goes without a close frame, as when a phone loses its network.
+        customer.leaving = True
+        customer.ws.sock.shutdown(socket.SHUT_RDWR)
+        wait_for(lambda: last_state().get(customer_id, {}).get("reconnecting") is True,
+                 "the customer shown reconnecting", timeout=10)
+        self.assertGreaterEqual(last_state()[customer_id]["away_seconds"], 0)
+        self.assertEqual(last_state()[customer_id]["name"], customer.first("welcome")[1]["name"])
+        # Back with the same link: in the call again, and its old self is no longer listed.
+        back = self.member(customer_token)
+        back_id = back.first("welcome")[1]["participant"]
+        wait_for(lambda: back_id in last_state() and customer_id not in last_state(),
+                 "the customer back, once", timeout=10)
+        self.assertIs(last_state()[back_id]["reconnecting"], False)
+        # Hanging up: gone at once, not reconnecting; the socket is closed by the server.
+        back.ws.send(json.dumps({"type": "leave"}))
+        wait_for(lambda: back_id not in last_state(), "the customer gone after hanging up", timeout=10)
+        wait_for(lambda: back.closed_at is not None, "the server closing the customer's socket", timeout=10)
+        self.assertIn('reason="hung up"', self.daemon.log_text())
 
     def test_screen_media_is_forwarded(self):
         appointment_id, customer, specialist = self.appointment()

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -103,10 +104,20 @@ std::shared_ptr<const Config> config_from(const std::string& yaml) {
 }
 
 // The participant ids a `state` message lists.
+// Who is in the call, as `state` says (not those shown as reconnecting).
 std::vector<std::string> ids(const json& state) {
   std::vector<std::string> out;
   if (state.is_null()) return out;
-  for (const auto& p : state["participants"]) out.push_back(p["id"].get<std::string>());
+  for (const auto& p : state["participants"])
+    if (!p["reconnecting"].get<bool>()) out.push_back(p["id"].get<std::string>());
+  return out;
+}
+
+// Those `state` shows as reconnecting, with how long they have been away.
+std::map<std::string, std::int64_t> reconnecting(const json& state) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& p : state["participants"])
+    if (p["reconnecting"].get<bool>()) out[p["id"].get<std::string>()] = p["away_seconds"].get<std::int64_t>();
   return out;
 }
 
@@ -265,7 +276,8 @@ TEST_F(HubHello, CustomerLinkIsWelcomed) {
                                               {"name", "Ada"},
                                               {"sharing", false},
                                               {"audio", true},
-                                              {"video", true}}}));
+                                              {"video", true},
+                                              {"reconnecting", false}}}));
   // The call is live: the room has the participant, the database the row.
   EXPECT_EQ(hub->calls(), 1u);
   ASSERT_TRUE(room());
@@ -454,7 +466,8 @@ TEST_F(HubPresence, BothSidesMakeACallOneSideWaits) {
   ASSERT_EQ(s->count("welcome"), 1) << s->dump();
   EXPECT_EQ(state(appt.id), S::in_call);
   const auto entry = [](const std::string& id, const char* role, const char* name) {
-    return json{{"id", id}, {"role", role}, {"name", name}, {"sharing", false}, {"audio", true}, {"video", true}};
+    return json{{"id", id},       {"role", role},   {"name", name},          {"sharing", false},
+                {"audio", true},  {"video", true},  {"reconnecting", false}};
   };
   const json both = json::array({entry(c->label(), "customer", "Ada"), entry(s->label(), "specialist", "Alice")});
   for (const auto& p : {c, s}) {
@@ -470,6 +483,8 @@ TEST_F(HubPresence, BothSidesMakeACallOneSideWaits) {
   auto st = s->last("state");
   EXPECT_EQ(st["appointment_state"], "waiting");
   EXPECT_EQ(ids(st), std::vector<std::string>{s->label()});
+  // A socket that closed without `leave` may be a network drop: shown as reconnecting.
+  EXPECT_EQ(reconnecting(st), (std::map<std::string, std::int64_t>{{c->label(), 0}})) << s->dump();
   ASSERT_EQ(room()->of("leave").size(), 1u);
   EXPECT_EQ(room()->of("leave")[0].participant, c->label());
   EXPECT_FALSE(room()->closed());
@@ -659,6 +674,37 @@ TEST_F(HubRouting, MicrophoneAndCameraAreInTheStateEveryoneGets) {
   EXPECT_EQ(camera_off["video"], false);
   say(c, {{"type", "devices"}, {"audio", true}});
   EXPECT_TRUE(got_error(*c, "malformed", false)) << c->dump();
+}
+
+TEST_F(HubRouting, ADroppedParticipantIsReconnectingUntilItComesBackOrAMinutePasses) {
+  hub->on_close(c);
+  EXPECT_EQ(reconnecting(s->last("state")).count(c->label()), 1u) << s->dump();
+  // Back on a new socket with the same link: in the call again, no longer reconnecting.
+  auto back = join(customer_token);
+  auto st = s->last("state");
+  EXPECT_TRUE(reconnecting(st).empty()) << s->dump();
+  EXPECT_EQ(ids(st).size(), 2u);
+  // Dropped again, and not back within a minute: gone.
+  hub->on_close(back);
+  s->forget();
+  hub->forget_lost(now_seconds() + 30);
+  EXPECT_EQ(s->count("state"), 0);  // still reconnecting: nothing changed
+  hub->forget_lost(now_seconds() + 61);
+  EXPECT_TRUE(reconnecting(s->last("state")).empty()) << s->dump();
+  EXPECT_EQ(ids(s->last("state")), std::vector<std::string>{s->label()});
+}
+
+TEST_F(HubRouting, OneWhoHangsUpIsGoneAtOnce) {
+  say(c, {{"type", "leave"}});
+  EXPECT_EQ(c->closes.size(), 1u);
+  const auto st = s->last("state");
+  EXPECT_EQ(ids(st), std::vector<std::string>{s->label()}) << s->dump();
+  EXPECT_TRUE(reconnecting(st).empty()) << s->dump();
+  const auto r = rows(appt.id);
+  ASSERT_FALSE(r.empty());
+  EXPECT_EQ(r[0].left_reason, "hung up");
+  hub->on_close(c);  // the socket then closes: nothing more happens
+  EXPECT_TRUE(reconnecting(s->last("state")).empty());
 }
 
 TEST_F(HubRouting, RoomEventsReachTheirParticipantOnly) {
