@@ -28,8 +28,10 @@ const markup = `
     <button id="end-all" type="button" class="danger" hidden></button>
   </div>`;
 
-/** "Ada Lovelace" → "AL"; "jdoe" → "J". */
-/** @param {string} name */
+/**
+ * "Ada Lovelace" → "AL"; "jdoe" → "J".
+ * @param {string} name
+ */
 function initials(name) {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((word) => [...word][0].toUpperCase()).join('');
 }
@@ -126,11 +128,12 @@ export class CallView {
     this.status.dataset.status = key;
   }
 
-  // While our own connection is fine: whether the other side is here, reconnecting (for how
-  // long) or has left.
+  // While our own connection is fine: whether the other side (the customer for staff, staff
+  // for the customer) is here, reconnecting (for how long) or has left.
   showPresence() {
     clearInterval(this.awayTimer);
-    const lost = this.alone ? this.session.lost.find((p) => (p.role === 'customer') !== (this.session.role === 'customer')) : undefined;
+    const otherSide = (/** @type {{role: string}} */ p) => (p.role === 'customer') !== (this.session.role === 'customer');
+    const lost = this.session.partner ? undefined : this.session.lost.find(otherSide);
     if (lost) {
       const show = () => {
         const away = Math.round((lost.away_seconds ?? 0) + (Date.now() - this.session.stateAt) / 1000);
@@ -139,9 +142,10 @@ export class CallView {
       };
       show();
       this.awayTimer = setInterval(show, 1000);
+    } else if (!this.session.partner && this.lastPartner) {
+      this.showStatus('call.partner_left', { name: this.lastPartner });
     } else if (this.alone) {
-      if (this.lastPartner) this.showStatus('call.partner_left', { name: this.lastPartner });
-      else this.showStatus('call.waiting');
+      this.showStatus('call.waiting');
     } else {
       this.showStatus('call.connected');
     }
