@@ -10,6 +10,7 @@ import { canShareScreen } from './protocol.js';
 const markup = `
   <div class="top">
     <p id="call-status" class="status" role="status"></p>
+    <p id="call-timer" class="timer" role="timer" hidden></p>
     <p id="sharing-note" class="sharing-note" role="status" hidden></p>
   </div>
   <div class="stage">
@@ -34,6 +35,16 @@ const markup = `
  */
 function initials(name) {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((word) => [...word][0].toUpperCase()).join('');
+}
+
+/**
+ * 75 → "1:15"; 3725 → "1:02:05".
+ * @param {number} seconds
+ */
+function clock(seconds) {
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
 
 export class CallView {
@@ -65,6 +76,11 @@ export class CallView {
     this.label = byId('remote-label', HTMLElement);
     this.remoteName = byId('remote-name', HTMLElement);
     this.remoteMuted = byId('remote-muted', HTMLElement);
+    this.timer = byId('call-timer', HTMLElement);
+    /** when this page first saw the other side (Date.now()), for the call timer */
+    this.startedAt = 0;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.timerTick = undefined;
     /** @type {HTMLVideoElement | null} */
     this.video = null;
     this.alone = true;
@@ -137,8 +153,7 @@ export class CallView {
     if (lost) {
       const show = () => {
         const away = Math.round((lost.away_seconds ?? 0) + (Date.now() - this.session.stateAt) / 1000);
-        const time = `${Math.floor(away / 60)}:${String(away % 60).padStart(2, '0')}`;
-        this.showStatus('call.partner_reconnecting', { name: lost.name, time });
+        this.showStatus('call.partner_reconnecting', { name: lost.name, time: clock(away) });
       };
       show();
       this.awayTimer = setInterval(show, 1000);
@@ -187,6 +202,7 @@ export class CallView {
     if (!partner) return;
     const name = partner.name ?? '';
     this.lastPartner = name;
+    if (!this.startedAt) this.startTimer();
     this.remoteName.textContent = name;
     this.remoteMuted.hidden = partner.audio !== false;
     this.remoteMuted.textContent = t('call.muted');
@@ -227,8 +243,22 @@ export class CallView {
     if (stream) this.screen.play().catch(() => {});
   }
 
+  // The call's length, from when this page first saw the other side, as m:ss (h:mm:ss past an hour).
+  startTimer() {
+    this.startedAt = Date.now();
+    const show = () => {
+      this.timer.textContent = clock(Math.floor((Date.now() - this.startedAt) / 1000));
+      this.timer.setAttribute('aria-label', t('call.duration', { time: this.timer.textContent }));
+    };
+    show();
+    this.timer.hidden = false;
+    this.timerTick = setInterval(show, 1000);
+  }
+
   clear() {
     clearInterval(this.awayTimer);
+    clearInterval(this.timerTick);
+    this.timer.hidden = true;
     this.onRemoteGone();
     this.onScreen(null);
     for (const track of this.session.local.getTracks()) track.stop();

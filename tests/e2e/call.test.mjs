@@ -236,6 +236,11 @@ describe('whether the other side is still there', () => {
     await withPages('partner-presence', { specialist: desktop, customer: desktop }, async ({ specialist, customer }) => {
       await inCall(specialist, customer, 'Ada Lovelace');
       await specialist.waitForSelector('#call-status[data-status="call.connected"]');
+      // Both count the call's length.
+      for (const page of [specialist, customer]) {
+        await page.waitForFunction(() => /^0:0[1-9]$/.test(document.querySelector('#call-timer').textContent));
+        assert.match(await page.getAttribute('#call-timer', 'aria-label'), /^Call time 0:0\d$/);
+      }
       // The customer's network goes: its socket closes and, for now, it cannot join again.
       await customer.evaluate(() => {
         const session = window.assistCall;
