@@ -205,6 +205,18 @@ describe('what each side shows of the other', () => {
           }
           await inCall(specialist, customer, w.name);
           assert.equal(await customer.textContent('#remote-name'), w.staff, 'the customer sees who serves them');
+          // The other side's whole picture is in the window, and the call screen covers the page's header.
+          for (const [role, page] of [['console', specialist], ['join', customer]]) {
+            const fit = await page.evaluate(() => {
+              const r = document.querySelector('#remotes video').getBoundingClientRect();
+              const top = document.elementFromPoint(innerWidth / 2, 2);
+              return { inside: r.top >= -1 && r.left >= -1 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1,
+                height: r.height, header: !document.querySelector('#call').contains(top) };
+            });
+            assert.deepEqual({ inside: fit.inside, header: fit.header }, { inside: true, header: false },
+              `${role} ${size} ${language}: ${JSON.stringify(fit)}`);
+            assert.ok(fit.height > 200, `${role} ${size} ${language}: the picture is ${fit.height} px high`);
+          }
           await customer.click('#mute');
           await customer.click('#camera');
           await specialist.waitForSelector('#remote-avatar:not([hidden])', { timeout: 2000 });
