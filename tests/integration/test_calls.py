@@ -35,6 +35,12 @@ def offer_sdp(lines=(("audio", "111", OPUS), ("video", "96", VP8)), mids=None, b
     return "\r\n".join(sdp) + "\r\n"
 
 
+def latest_participants(member):
+    """{participant id: entry} of the latest state the member was sent ({} before any)."""
+    states = [m for _, m in list(member.messages) if m["type"] == "state"]
+    return {p["id"]: p for p in states[-1]["participants"]} if states else {}
+
+
 class Calls(CallTestMixin, DaemonTestCase):
     extra_yaml = ICE_YAML
 
@@ -288,9 +294,7 @@ class Calls(CallTestMixin, DaemonTestCase):
 
         def customer_entry():
             """The customer as the specialist's latest state shows them."""
-            states = [m for _, m in list(specialist.messages) if m["type"] == "state"]
-            entries = [p for p in states[-1]["participants"] if p["id"] == customer_id] if states else []
-            return entries[0] if entries else None
+            return latest_participants(specialist).get(customer_id)
 
         wait_for(customer_entry, "a state with the customer", timeout=10)
         # Until the page says otherwise, both are on; the names are the ones the welcome gave.
@@ -318,8 +322,7 @@ class Calls(CallTestMixin, DaemonTestCase):
         customer_id = customer.first("welcome")[1]["participant"]
 
         def last_state():
-            states = [m for _, m in list(specialist.messages) if m["type"] == "state"]
-            return {p["id"]: p for p in states[-1]["participants"]} if states else {}
+            return latest_participants(specialist)
 
         wait_for(lambda: customer_id in last_state(), "the customer in the specialist's state", timeout=10)
         # The TCP connection goes without a close frame, as when a phone loses its network.
