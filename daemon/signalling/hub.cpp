@@ -56,6 +56,7 @@ struct Connection {
   std::int64_t participant_id = 0;  // its participants row
   bool sharing = false;             // a screen
   bool audio = true, video = true;  // microphone and camera on, as the page last said
+  std::string quality;              // "good", "fair", "poor"; "" until the page measured
   bool waiting = false;             // a customer in the waiting room, not admitted yet
   nlohmann::json last_place;        // the last `waiting` message it was sent
   // Flood control.
@@ -111,6 +112,12 @@ void Context::set_devices(bool audio, bool video) {
   if (from_.audio == audio && from_.video == video) return;
   from_.audio = audio;
   from_.video = video;
+  hub_.broadcast_state(call_);
+}
+
+void Context::set_quality(const std::string& grade) {
+  if (from_.quality == grade) return;
+  from_.quality = grade;
   hub_.broadcast_state(call_);
 }
 
@@ -473,6 +480,7 @@ void Hub::broadcast_state(Call& call) {
                             {"sharing", m->sharing},
                             {"audio", m->audio},
                             {"video", m->video},
+                            {"quality", m->quality.empty() ? nlohmann::json() : nlohmann::json(m->quality)},
                             {"reconnecting", false}});
   const auto now = now_seconds();
   for (const auto& l : call.lost)
@@ -482,6 +490,7 @@ void Hub::broadcast_state(Call& call) {
                             {"sharing", false},
                             {"audio", l.audio},
                             {"video", l.video},
+                            {"quality", nullptr},
                             {"reconnecting", true},
                             {"away_seconds", now - l.since}});
   const auto text =

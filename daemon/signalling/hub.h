@@ -58,6 +58,8 @@ class Context {
   void set_sharing(bool sharing);
   // Whether its microphone and camera are on, as `state` tells everyone.
   void set_devices(bool audio, bool video);
+  // How well its browser receives the call ("good", "fair", "poor"), as `state` tells everyone.
+  void set_quality(const std::string& grade);
   // Ends the call for everyone: the appointment becomes ended, each participant is told.
   void end_call_for_all();
 

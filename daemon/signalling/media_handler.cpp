@@ -22,6 +22,13 @@ void screen(Context& c, const Message& m) { c.set_sharing(m.flag("sharing")); }
 
 void devices(Context& c, const Message& m) { c.set_devices(m.flag("audio"), m.flag("video")); }
 
+void quality(Context& c, const Message& m) {
+  const auto grade = m.text("grade");
+  if (grade != "good" && grade != "fair" && grade != "poor")
+    throw ProtocolError("malformed", "'grade' must be good, fair or poor");
+  c.set_quality(grade);
+}
+
 }  // namespace
 
 void add_media_handler(Hub& hub) {
@@ -29,6 +36,7 @@ void add_media_handler(Hub& hub) {
   hub.handle("ice", ice);
   hub.handle("screen", screen);
   hub.handle("devices", devices);
+  hub.handle("quality", quality);
 }
 
 }  // namespace assist::signalling

@@ -30,6 +30,8 @@ const std::vector<MessageSpec> table = {
     {"devices", in, {{"audio", F::boolean, true}, {"video", F::boolean, true}},
      "the participant's microphone (audio) and camera (video) are on (true) or off (false); sent after each "
      "change and after welcome"},
+    {"quality", in, {{"grade", F::text, true, 0, 8}},
+     "how well the participant's browser receives the call: good, fair or poor; sent when it changes"},
     {"end", in, {}, "staff only: end the call for everyone"},
     {"leave", in, {},
      "the participant hangs up: the others see at once that it left (one whose socket closes without it "
@@ -61,7 +63,7 @@ const std::vector<MessageSpec> table = {
     {"state", out,
      {{"appointment_state", F::text, true, 0, 16}, {"participants", F::array, true}},
      "who is in the call, after every change: for each, its id, role, name, sharing, audio and video "
-     "(microphone and camera on)"},
+     "(microphone and camera on), quality and reconnecting"},
     {"appointment", out,
      {{"id", F::integer, true, 1, big},
       {"state", F::text, true, 0, 16},

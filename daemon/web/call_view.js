@@ -6,19 +6,23 @@
 import { byId } from './dom.js';
 import { t } from './i18n.js';
 import { canShareScreen } from './protocol.js';
+import { QualityWatch } from './network_quality.js';
 
 const markup = `
   <div class="top">
     <p id="call-status" class="status" role="status"></p>
     <p id="call-timer" class="timer" role="timer" hidden></p>
+    <button id="own-quality" type="button" class="quality" aria-expanded="false" aria-controls="quality-figures" hidden></button>
+    <p id="quality-figures" class="quality-figures" hidden></p>
     <p id="sharing-note" class="sharing-note" role="status" hidden></p>
   </div>
   <div class="stage">
     <video id="remote-screen" class="shared-screen" autoplay playsinline muted hidden></video>
     <div id="remotes" class="remotes"></div>
     <div id="remote-avatar" class="avatar" hidden><span id="remote-initials" class="initials" aria-hidden="true"></span><span id="remote-avatar-name"></span></div>
-    <p id="remote-label" class="remote-label" hidden><span id="remote-name"></span><span id="remote-muted" class="muted-badge" hidden></span></p>
+    <p id="remote-label" class="remote-label" hidden><span id="remote-name"></span><span id="remote-muted" class="muted-badge" hidden></span><span id="remote-quality" class="quality" hidden></span></p>
     <video id="self-view" class="self" autoplay playsinline muted></video>
+    <p id="self-off" class="self self-off" hidden></p>
     <button id="sound-prompt" type="button" class="sound" hidden></button>
   </div>
   <div class="controls">
@@ -62,6 +66,7 @@ export class CallView {
     this.remotes = byId('remotes', HTMLElement);
     this.screen = byId('remote-screen', HTMLVideoElement);
     this.self = byId('self-view', HTMLVideoElement);
+    this.selfOff = byId('self-off', HTMLElement);
     this.status = byId('call-status', HTMLElement);
     this.sharingNote = byId('sharing-note', HTMLElement);
     this.mute = byId('mute', HTMLButtonElement);
@@ -77,6 +82,15 @@ export class CallView {
     this.remoteName = byId('remote-name', HTMLElement);
     this.remoteMuted = byId('remote-muted', HTMLElement);
     this.timer = byId('call-timer', HTMLElement);
+    this.ownQuality = byId('own-quality', HTMLButtonElement);
+    this.qualityFigures = byId('quality-figures', HTMLElement);
+    this.remoteQuality = byId('remote-quality', HTMLElement);
+    this.ownQuality.onclick = () => {
+      const open = this.qualityFigures.hidden;
+      this.qualityFigures.hidden = !open;
+      this.ownQuality.setAttribute('aria-expanded', String(open));
+    };
+    this.qualityWatch = new QualityWatch(session, (grade, figures) => this.showOwnQuality(grade, figures));
     /** when this page first saw the other side (Date.now()), for the call timer */
     this.startedAt = 0;
     /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -176,6 +190,8 @@ export class CallView {
     this.camera.textContent = t(video && !video.enabled ? 'call.camera_on' : 'call.camera_off');
     this.camera.setAttribute('aria-pressed', String(Boolean(video && !video.enabled)));
     this.camera.disabled = !video;
+    this.selfOff.hidden = !video || video.enabled;
+    this.selfOff.textContent = t('call.own_camera_off');
     this.share.textContent = t(sharing ? 'call.stop_sharing' : 'call.share_screen');
     this.share.setAttribute('aria-pressed', String(sharing));
     this.sharingNote.textContent = t('call.sharing');
@@ -208,6 +224,28 @@ export class CallView {
     this.remoteMuted.textContent = t('call.muted');
     this.avatarName.textContent = partner.video === false ? t('call.camera_is_off', { name }) : '';
     this.initials.textContent = initials(name);
+    this.remoteQuality.hidden = !partner.quality;
+    if (partner.quality) {
+      this.remoteQuality.dataset.grade = partner.quality;
+      this.remoteQuality.textContent = t(`call.partner_quality_${partner.quality}`);
+    }
+  }
+
+  /**
+   * How well we receive the call: the grade, and the figures behind it on hover or tap.
+   * @param {import('./network_quality.js').Grade} grade
+   * @param {import('./network_quality.js').Figures} figures
+   */
+  showOwnQuality(grade, { rttMs, lossPercent, kbps }) {
+    this.ownQuality.hidden = false;
+    this.ownQuality.dataset.grade = grade;
+    this.ownQuality.textContent = t(`call.quality_${grade}`);
+    this.qualityFigures.textContent = t('call.quality_figures', {
+      rtt: rttMs === null ? '?' : String(rttMs),
+      loss: lossPercent.toLocaleString(document.documentElement.lang || undefined),
+      kbps: kbps.toLocaleString(document.documentElement.lang || undefined),
+    });
+    this.ownQuality.title = this.qualityFigures.textContent;
   }
 
   /** @param {{participant: string, stream: MediaStream}} remote */
@@ -256,6 +294,7 @@ export class CallView {
   }
 
   clear() {
+    this.qualityWatch.stop();
     clearInterval(this.awayTimer);
     clearInterval(this.timerTick);
     this.timer.hidden = true;

@@ -20,7 +20,7 @@ const offerProblems = new Set(['offer_not_bundled', 'unsupported_offer', 'malfor
 /**
  * @typedef {{token?: string, appointmentId?: number}} Credentials
  * @typedef {{id: string, role: string, name: string, sharing: boolean, audio: boolean, video: boolean,
- *   reconnecting: boolean, away_seconds?: number}} Participant
+ *   quality: 'good' | 'fair' | 'poor' | null, reconnecting: boolean, away_seconds?: number}} Participant
  * @typedef {{appointment_state: string, participants: Participant[]}} CallState
  * @typedef {{microphone: RTCRtpTransceiver, camera: RTCRtpTransceiver, screen: RTCRtpTransceiver}} Transceivers
  * @typedef {{id: number, name: string, type: string, size: number}} SharedFile
@@ -115,6 +115,8 @@ export class CallSession extends EventTarget {
     this.appointmentId = credentials.appointmentId ?? 0;
     /** whether we are in the call (welcomed and admitted), so that `devices` may be sent */
     this.takingPart = false;
+    /** @type {string} how well we receive the call, as we last told the server ('' until measured) */
+    this.quality = '';
     /** @type {Participant[]} those whose connection dropped, as the last state said */
     this.lost = [];
     /** when the last state came (Date.now()), to count how long the lost have been away */
@@ -231,6 +233,16 @@ export class CallSession extends EventTarget {
     if (!this.takingPart) return;  // the waiting room: sent once admitted
     const on = (/** @type {MediaStreamTrack[]} */ tracks) => tracks.some((track) => track.enabled);
     this.send({ type: 'devices', audio: on(this.local.getAudioTracks()), video: on(this.local.getVideoTracks()) });
+  }
+
+  /**
+   * Tells the others how well we receive the call, when that changes.
+   * @param {'good' | 'fair' | 'poor'} grade
+   */
+  sendQuality(grade) {
+    if (grade === this.quality) return;
+    this.quality = grade;
+    if (this.takingPart) this.send({ type: 'quality', grade });
   }
 
   stopScreen() {
@@ -445,6 +457,7 @@ export class CallSession extends EventTarget {
     this.openConnection();
     if (this.screenTrack) this.send({ type: 'screen', sharing: true });
     this.sendDevices();
+    if (this.quality) this.send({ type: 'quality', grade: this.quality });
   }
 
   openConnection() {

@@ -186,8 +186,12 @@ describe('a call between the console and the customer page', () => {
 describe('what each side shows of the other', () => {
   test('the name, a muted badge and the name in place of a camera that is off, on a desktop and a phone, in English and French', async () => {
     const words = {
-      en: { name: 'Ada Lovelace', muted: 'Muted', off: 'Ada Lovelace turned the camera off', staff: 'Alice Martin' },
-      fr: { name: 'Jeanne Durand', muted: 'Micro coupé', off: 'Jeanne Durand a coupé sa caméra', staff: 'Alice Martin' },
+      en: { name: 'Ada Lovelace', muted: 'Muted', off: 'Ada Lovelace turned the camera off', staff: 'Alice Martin',
+            selfOff: 'Your camera is off', own: /^Your connection: (good|fair|poor)$/, partner: /^(Good|Fair|Poor) connection$/,
+            figures: /^Round trip \d+ ms · [\d.]+ % lost · [\d,]+ kb\/s received$/ },
+      fr: { name: 'Jeanne Durand', muted: 'Micro coupé', off: 'Jeanne Durand a coupé sa caméra', staff: 'Alice Martin',
+            selfOff: 'Votre caméra est coupée', own: /^Votre connexion : (bonne|moyenne|faible)$/, partner: /^(Bonne connexion|Connexion moyenne|Connexion faible)$/,
+            figures: /^Aller-retour \d+ ms · [\d,]+ % perdus · [\d\s]+ kb\/s reçus$/ },
     };
     const devices = {
       '1366x768': { viewport: { width: 1366, height: 768 } },
@@ -217,14 +221,31 @@ describe('what each side shows of the other', () => {
               `${role} ${size} ${language}: ${JSON.stringify(fit)}`);
             assert.ok(fit.height > 200, `${role} ${size} ${language}: the picture is ${fit.height} px high`);
           }
+          // Each side grades its own connection (the figures on a tap) and sees the other's grade,
+          // the one the other page last measured.
+          for (const [role, page] of [['console', specialist], ['join', customer]]) {
+            await page.waitForSelector('#own-quality:not([hidden])');
+            assert.match(await page.textContent('#own-quality'), w.own, role);
+            assert.match(await page.getAttribute('#own-quality', 'title'), w.figures, role);
+            await page.click('#own-quality');
+            assert.match(await page.textContent('#quality-figures'), w.figures, role);
+            assert.equal(await page.getAttribute('#own-quality', 'aria-expanded'), 'true', role);
+          }
+          await eventually('the console shows the grade the customer page measured', async () => {
+            const measured = await customer.evaluate(() => window.assistCall.quality);
+            const shown = await specialist.getAttribute('#remote-quality', 'data-grade');
+            assert.ok(measured && measured === shown, `measured ${measured}, shown ${shown}`);
+          });
+          assert.match(await specialist.textContent('#remote-quality'), w.partner);
           await customer.click('#mute');
           await customer.click('#camera');
           await specialist.waitForSelector('#remote-avatar:not([hidden])', { timeout: 2000 });
           await specialist.waitForSelector('#remote-muted:not([hidden])', { timeout: 2000 });
           assert.equal(await specialist.textContent('#remote-muted'), w.muted);
           assert.equal(await specialist.textContent('#remote-avatar-name'), w.off);
+          assert.equal(await customer.textContent('#self-off:not([hidden])'), w.selfOff, 'the customer sees its camera is off');
           for (const [role, page] of [['console', specialist], ['join', customer]]) {
-            const { sideways, cut } = await cutOff(page, ['#remote-label', '.controls', '#self-view']);
+            const { sideways, cut } = await cutOff(page, ['#remote-label', '.controls', '#self-view', '.top']);
             assert.deepEqual(cut, [], `${role} ${size} ${language}: cut off`);
             assert.ok(!sideways, `${role} ${size} ${language}: the page scrolls sideways`);
             const overlap = await page.evaluate(() => {

@@ -274,7 +274,7 @@ class Calls(CallTestMixin, DaemonTestCase):
         self.assertEqual(entries[customer_id]["role"], "customer", state)
         (others,) = [p for p in state["participants"] if p["id"] != customer_id]
         self.assertEqual((others["role"], others["sharing"]), ("specialist", False), state)
-        self.assertEqual(set(entries[customer_id]), {"id", "role", "name", "sharing", "audio", "video", "reconnecting"}, state)
+        self.assertEqual(set(entries[customer_id]), {"id", "role", "name", "sharing", "audio", "video", "quality", "reconnecting"}, state)
         # The sharer is told too, and stopping shows as well.
         wait_for(lambda: any(m["type"] == "state" and any(p["id"] == customer_id and p["sharing"] is True
                                                           for p in m["participants"])

@@ -277,6 +277,7 @@ TEST_F(HubHello, CustomerLinkIsWelcomed) {
                                               {"sharing", false},
                                               {"audio", true},
                                               {"video", true},
+                                              {"quality", nullptr},
                                               {"reconnecting", false}}}));
   // The call is live: the room has the participant, the database the row.
   EXPECT_EQ(hub->calls(), 1u);
@@ -466,8 +467,8 @@ TEST_F(HubPresence, BothSidesMakeACallOneSideWaits) {
   ASSERT_EQ(s->count("welcome"), 1) << s->dump();
   EXPECT_EQ(state(appt.id), S::in_call);
   const auto entry = [](const std::string& id, const char* role, const char* name) {
-    return json{{"id", id},       {"role", role},   {"name", name},          {"sharing", false},
-                {"audio", true},  {"video", true},  {"reconnecting", false}};
+    return json{{"id", id},      {"role", role},  {"name", name},      {"sharing", false},
+                {"audio", true}, {"video", true}, {"quality", nullptr}, {"reconnecting", false}};
   };
   const json both = json::array({entry(c->label(), "customer", "Ada"), entry(s->label(), "specialist", "Alice")});
   for (const auto& p : {c, s}) {
@@ -674,6 +675,21 @@ TEST_F(HubRouting, MicrophoneAndCameraAreInTheStateEveryoneGets) {
   EXPECT_EQ(camera_off["video"], false);
   say(c, {{"type", "devices"}, {"audio", true}});
   EXPECT_TRUE(got_error(*c, "malformed", false)) << c->dump();
+}
+
+TEST_F(HubRouting, ConnectionQualityIsInTheStateEveryoneGets) {
+  say(c, {{"type", "quality"}, {"grade", "fair"}});
+  const auto state = s->last("state");
+  std::string seen;
+  for (const auto& p : state["participants"])
+    if (p["id"] == c->label()) seen = p["quality"].get<std::string>();
+  EXPECT_EQ(seen, "fair") << s->dump();
+  s->forget();
+  say(c, {{"type", "quality"}, {"grade", "fair"}});  // no change: nothing sent
+  EXPECT_EQ(s->count("state"), 0);
+  say(c, {{"type", "quality"}, {"grade", "great"}});
+  EXPECT_TRUE(got_error(*c, "malformed", false)) << c->dump();
+  EXPECT_EQ(s->count("state"), 0);
 }
 
 TEST_F(HubRouting, ADroppedParticipantIsReconnectingUntilItComesBackOrAMinutePasses) {

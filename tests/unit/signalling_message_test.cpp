@@ -69,7 +69,7 @@ TEST(SignallingMessageTable, EachTypeAndDirectionIsDescribedOnce) {
       }
     }
   }
-  for (auto type : {"hello", "offer", "ice", "screen", "devices", "end", "leave", "ping"})
+  for (auto type : {"hello", "offer", "ice", "screen", "devices", "quality", "end", "leave", "ping"})
     EXPECT_NE(find_message(type, Direction::to_server), nullptr) << type;
   for (auto type : {"welcome", "state", "appointment", "answer", "ice", "media", "ended", "error", "pong"})
     EXPECT_NE(find_message(type, Direction::to_client), nullptr) << type;
@@ -90,7 +90,7 @@ TEST(SignallingMessage, EveryClientTypeParsesWithItsRequiredMembers) {
     EXPECT_EQ(refusal(m), "") << m.dump();
     EXPECT_EQ(Message::parse(m.dump()).type(), spec.type);
   }
-  EXPECT_EQ(checked, 10);
+  EXPECT_EQ(checked, 11);
 }
 
 TEST(SignallingMessage, WhatThePagesSendParses) {
