@@ -9,6 +9,7 @@ import { canShareScreen } from './protocol.js';
 import { QualityWatch } from './network_quality.js';
 
 const markup = `
+  <h1 id="call-heading" class="sr-only"></h1>
   <div class="top">
     <p id="call-status" class="status" role="status"></p>
     <p id="call-timer" class="timer" role="timer" hidden></p>
@@ -197,6 +198,7 @@ export class CallView {
     this.sharingNote.textContent = t('call.sharing');
     this.sharingNote.hidden = !sharing;
     this.hangUp.textContent = t('call.hang_up');
+    byId('call-heading', HTMLElement).textContent = t('call.heading');
     this.hangUp.classList.toggle('danger', this.endAll.hidden);
     this.endAll.textContent = t('call.end_for_all');
     this.soundPrompt.textContent = t('call.tap_for_sound');

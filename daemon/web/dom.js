@@ -15,12 +15,22 @@ export function byId(id, type) {
 }
 
 /**
- * Shows exactly one of the page's screens (sections with class "screen").
+ * Shows exactly one of the page's screens (sections with class "screen") and, when it was
+ * hidden, moves the focus to its heading.
  * @param {string} id
  */
 export function showScreen(id) {
+  let opened = null;
   for (const screen of document.querySelectorAll('.screen')) {
-    if (screen instanceof HTMLElement) screen.hidden = screen.id !== id;
+    if (!(screen instanceof HTMLElement)) continue;
+    if (screen.id === id && screen.hidden) opened = screen;
+    screen.hidden = screen.id !== id;
+  }
+  // Keyboard and screen-reader users start on the new screen, not on a button now hidden.
+  const heading = opened?.querySelector('h1, h2');
+  if (heading instanceof HTMLElement) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { ChatView } from './chat_view.js';
 import { byId, showScreen } from './dom.js';
 import { formatTime, formatWaited, hasText, startLanguage, t } from './i18n.js';
 import { CallSession } from './protocol.js';
+import { MicrophoneLevel, deviceProblem, playTestSound } from './device_check.js';
 
 /**
  * @typedef {{status: string, language: string, role?: string, customer_name?: string,
@@ -76,19 +77,29 @@ function showConsent() {
 
 /** @type {MediaStream | null} */
 let preview = null;
+/** @type {MicrophoneLevel | null} */
+let level = null;
 
 /**
+ * The camera and microphone; with no camera (or none that works), the microphone alone, and
+ * the call goes on with sound only.
  * @param {string} [cameraId]
  * @param {string} [microphoneId]
  */
 async function openDevices(cameraId, microphoneId) {
-  return navigator.mediaDevices.getUserMedia({
-    audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
-    video: {
-      width: { ideal: 640 }, height: { ideal: 480 },
-      ...(cameraId ? { deviceId: { exact: cameraId } } : { facingMode: 'user' }),
-    },
-  });
+  const audio = microphoneId ? { deviceId: { exact: microphoneId } } : true;
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio,
+      video: {
+        width: { ideal: 640 }, height: { ideal: 480 },
+        ...(cameraId ? { deviceId: { exact: cameraId } } : { facingMode: 'user' }),
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof DOMException) || !['NotFoundError', 'NotReadableError', 'OverconstrainedError'].includes(e.name)) throw e;
+    return navigator.mediaDevices.getUserMedia({ audio });
+  }
 }
 
 /**
@@ -106,28 +117,63 @@ function fillChoices(select, devices, kind, current) {
   }
 }
 
+/**
+ * Shows the text `key` in `element`, and again in the new language after a switch.
+ * @param {HTMLElement} element
+ * @param {string} key
+ */
+function say(element, key) {
+  element.dataset.text = key;
+  element.textContent = t(key);
+}
+
+// The preview's tracks follow the "join with … off" boxes, and the call starts with them so.
+function applyJoinChoices() {
+  for (const track of preview?.getAudioTracks() ?? []) track.enabled = !byId('join-muted', HTMLInputElement).checked;
+  for (const track of preview?.getVideoTracks() ?? []) track.enabled = !byId('join-camera-off', HTMLInputElement).checked;
+}
+
 async function showPreview() {
   showScreen('preview');
   const video = byId('preview-video', HTMLVideoElement);
   const cameras = byId('camera-choice', HTMLSelectElement);
   const microphones = byId('microphone-choice', HTMLSelectElement);
   const problem = byId('preview-error', HTMLElement);
+  const note = byId('preview-note', HTMLElement);
+  const choices = byId('preview-devices', HTMLElement);
   const join = byId('join', HTMLButtonElement);
+  const speaker = byId('speaker-test', HTMLButtonElement);
+  const speakerNote = byId('speaker-note', HTMLElement);
   const open = async () => {
+    level?.stop();
+    level = null;
     preview?.getTracks().forEach((track) => track.stop());
     preview = null;
     try {
       preview = await openDevices(cameras.value || undefined, microphones.value || undefined);
       problem.hidden = true;
+      choices.hidden = false;
       join.textContent = t('preview.join');
       join.onclick = () => startCall();
-      video.srcObject = preview;
+      const hasCamera = preview.getVideoTracks().length > 0;
+      video.hidden = !hasCamera;
+      video.srcObject = hasCamera ? preview : null;
+      note.hidden = hasCamera;
+      say(note, 'preview.sound_only');
+      byId('camera-label', HTMLElement).hidden = !hasCamera;
+      byId('join-camera-off-label', HTMLElement).hidden = !hasCamera;
+      applyJoinChoices();
+      level = new MicrophoneLevel(preview, byId('mic-level', HTMLMeterElement));
       const devices = await navigator.mediaDevices.enumerateDevices();
       fillChoices(cameras, devices, 'videoinput', preview.getVideoTracks()[0]);
       fillChoices(microphones, devices, 'audioinput', preview.getAudioTracks()[0]);
     } catch (e) {
       console.warn('camera or microphone refused', e);
-      problem.textContent = t('preview.denied');
+      // Empty drop-downs would only puzzle: what to do instead, in this browser's terms.
+      choices.hidden = true;
+      video.hidden = true;
+      note.hidden = true;
+      say(problem, deviceProblem(e, navigator.userAgent, navigator.maxTouchPoints));
       problem.hidden = false;
       join.textContent = t('preview.retry');
       join.onclick = () => open();
@@ -135,12 +181,24 @@ async function showPreview() {
   };
   cameras.onchange = open;
   microphones.onchange = open;
+  byId('join-muted', HTMLInputElement).onchange = applyJoinChoices;
+  byId('join-camera-off', HTMLInputElement).onchange = applyJoinChoices;
+  speaker.onclick = () => {
+    speaker.disabled = true;
+    say(speakerNote, 'preview.speaker_playing');
+    playTestSound()
+      .then(() => say(speakerNote, 'preview.speaker_done'))
+      .catch(() => say(speakerNote, 'preview.speaker_failed'))
+      .finally(() => { speaker.disabled = false; });
+  };
   await open();
 }
 
 async function startCall() {
   let local = preview;
   preview = null;
+  level?.stop();
+  level = null;
   if (!local) {
     try {
       local = await openDevices();
