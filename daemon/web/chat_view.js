@@ -13,7 +13,9 @@ const panelMarkup = `
     <h2 id="chat-title"></h2>
     <button id="chat-close" type="button" class="chat-close"><span aria-hidden="true">×</span></button>
   </div>
-  <ol id="chat-messages" class="chat-messages" role="log" aria-labelledby="chat-title" tabindex="0"></ol>
+  <div class="chat-log" role="log" aria-labelledby="chat-title">
+    <ol id="chat-messages" class="chat-messages" aria-labelledby="chat-title" tabindex="0"></ol>
+  </div>
   <p id="chat-empty" class="chat-empty"></p>
   <ul id="chat-uploads" class="chat-uploads"></ul>
   <p id="chat-typing" class="chat-typing" aria-live="polite"></p>
