@@ -1,6 +1,7 @@
 #include "web_pages.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +11,8 @@
 #include "domain/admission.h"
 #include "domain/join_tokens.h"
 #include "domain/queues.h"
+#include "domain/users.h"
+#include "util/logo.h"
 #include "util/time.h"
 #include "web_assets.h"
 
@@ -106,6 +109,27 @@ std::string with_page_data(std::string_view html, const std::string& id, const n
   return body;
 }
 
+// What the customer pages show of the company: name, colour, whether there is a logo.
+nlohmann::json branding_json(const Config& config) {
+  return {{"name", config.branding_name}, {"color", config.branding_color}, {"logo", !config.branding_logo.empty()}};
+}
+
+// The logo of branding.logo, checked again as it is read (the file may have changed).
+HttpResponse logo(const Config& config) {
+  if (config.branding_logo.empty()) return not_found();
+  auto file = read_logo(config.branding_logo);
+  if (!file.error.empty()) {
+    spdlog::warn("BRAND_LOGO_UNUSABLE path={} error=\"{}\"", config.branding_logo, file.error);
+    return not_found();
+  }
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = file.media_type;
+  r.body = std::move(file.bytes);
+  add_security_headers(r);
+  return r;
+}
+
 HttpResponse join_page(const std::string& token, const HttpRequest& request, const Config& config, Db& db) {
   const auto* html = find_asset("join.html");
   if (!html) return not_found();
@@ -128,7 +152,11 @@ HttpResponse join_page(const std::string& token, const HttpRequest& request, con
     info["valid_from"] = format_iso8601(r.valid_from);
     info["valid_until"] = format_iso8601(r.valid_until);
     info["appointment_state"] = std::string(to_string(a.state));
+    if (a.specialist_id)
+      if (auto specialist = find_user(db, *a.specialist_id); specialist && !specialist->display_name.empty())
+        info["specialist_name"] = specialist->display_name;
   }
+  info["branding"] = branding_json(config);
   if (r.check == JoinCheck::ok) {
     info["terms"] = config.consent_terms;
     info["privacy"] = config.consent_privacy;
@@ -138,7 +166,7 @@ HttpResponse join_page(const std::string& token, const HttpRequest& request, con
 
 // The entry page of a queue: its public status, or for an unknown slug a 404 that says so in
 // the customer's language.
-HttpResponse queue_page(const std::string& slug, const HttpRequest& request, Db& db) {
+HttpResponse queue_page(const std::string& slug, const HttpRequest& request, const Config& config, Db& db) {
   const auto* html = find_asset("queue.html");
   if (!html) return not_found();
   auto queue = slug_problem(slug).empty() ? find_queue_by_slug(db, slug) : std::nullopt;
@@ -146,6 +174,7 @@ HttpResponse queue_page(const std::string& slug, const HttpRequest& request, Db&
   info["status"] = queue ? "ok" : "unknown";
   info["language"] = negotiate_language(request.header("accept-language"), "en");
   if (queue) info["queue"] = public_queue_json(db, *queue, now_seconds());
+  info["branding"] = branding_json(config);
   return page(queue ? 200 : 404, "queue.html", with_page_data(html->text, "queue-info", info));
 }
 
@@ -154,7 +183,7 @@ HttpResponse queue_page(const std::string& slug, const HttpRequest& request, Db&
 std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Config& config, Db& db) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   const bool is_page = path == "/" || path == "/console" || path.rfind("/j/", 0) == 0 || path.rfind("/q/", 0) == 0 ||
-                       path.rfind("/web/", 0) == 0;
+                       path.rfind("/web/", 0) == 0 || path == "/brand/logo";
   if (!is_page) return std::nullopt;
   if (request.method != "GET") {
     HttpResponse r;
@@ -175,8 +204,9 @@ std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Con
     const auto* html = find_asset("console.html");
     return html ? page(200, "console.html", std::string(html->text)) : not_found();
   }
+  if (path == "/brand/logo") return logo(config);
   if (path.rfind("/j/", 0) == 0) return join_page(path.substr(3), request, config, db);
-  if (path.rfind("/q/", 0) == 0) return queue_page(path.substr(3), request, db);
+  if (path.rfind("/q/", 0) == 0) return queue_page(path.substr(3), request, config, db);
   // The pages themselves are served only at their own paths, with their data.
   const auto name = path.substr(5);
   const auto* asset = name.ends_with(".html") ? nullptr : find_asset(name);

@@ -9,6 +9,7 @@ import { byId, translatePage } from './dom.js';
 const strings = {
   en: {
     'app.name': 'Video call',
+    'app.logo': 'Logo',
     'lang.switch': 'Français',
     'unsupported.title': 'This browser cannot make video calls',
     'unsupported.text': 'Please open the link in a recent version of Chrome, Firefox, Safari or Edge.',
@@ -85,6 +86,9 @@ const strings = {
     'ended.queue_closed.title': 'The waiting line has closed',
     'ended.queue_closed.text': 'Sorry, we cannot take more calls now. Please come back later.',
     'waiting.title': 'You are in the waiting room',
+    'waiting.host_company': '{name} from {company} will see you.',
+    'waiting.host': '{name} will see you.',
+    'waiting.company': 'A specialist from {company} will see you.',
     'waiting.next': 'You are next in line.',
     'waiting.position': 'You are number {position} in line.',
     'waiting.estimate': 'Estimated wait: about {minutes} min.',
@@ -207,6 +211,7 @@ const strings = {
   },
   fr: {
     'app.name': 'Appel vidéo',
+    'app.logo': 'Logo',
     'lang.switch': 'English',
     'unsupported.title': 'Ce navigateur ne permet pas les appels vidéo',
     'unsupported.text': 'Ouvrez le lien dans une version récente de Chrome, Firefox, Safari ou Edge.',
@@ -283,6 +288,9 @@ const strings = {
     'ended.queue_closed.title': 'La file d’attente est fermée',
     'ended.queue_closed.text': 'Désolé, nous ne pouvons plus prendre d’appels pour le moment. Revenez plus tard.',
     'waiting.title': 'Vous êtes dans la salle d’attente',
+    'waiting.host_company': '{name}, de {company}, va vous recevoir.',
+    'waiting.host': '{name} va vous recevoir.',
+    'waiting.company': 'Un spécialiste de {company} va vous recevoir.',
     'waiting.next': 'Vous êtes le prochain.',
     'waiting.position': 'Vous êtes en position {position} dans la file.',
     'waiting.estimate': 'Attente estimée : environ {minutes} min.',

@@ -8,10 +8,12 @@ import { byId, showScreen } from './dom.js';
 import { formatTime, formatWaited, hasText, startLanguage, t } from './i18n.js';
 import { CallSession } from './protocol.js';
 import { MicrophoneLevel, deviceProblem, playTestSound } from './device_check.js';
+import { applyBranding } from './branding.js';
 
 /**
  * @typedef {{status: string, language: string, role?: string, customer_name?: string,
- *   starts_at?: string, valid_from?: string, terms?: string, privacy?: string}} LinkInfo
+ *   starts_at?: string, valid_from?: string, terms?: string, privacy?: string, specialist_name?: string,
+ *   branding?: import('./branding.js').Branding}} LinkInfo
  */
 
 /** @type {LinkInfo} */
@@ -287,6 +289,13 @@ class WaitingRoom {
   translate() {
     if (!this.place) return;
     const { position, estimate } = this.place;
+    // Who will take the call: the appointment's specialist, of the company.
+    const name = link.specialist_name ?? '';
+    const company = link.branding?.name ?? '';
+    const host = byId('waiting-host', HTMLElement);
+    host.hidden = !name && !company;
+    host.textContent = name && company ? t('waiting.host_company', { name, company })
+      : name ? t('waiting.host', { name }) : t('waiting.company', { company });
     byId('waiting-position', HTMLElement).textContent =
       position === 1 ? t('waiting.next') : t('waiting.position', { position: String(position) });
     byId('waiting-estimate', HTMLElement).textContent = estimate === null
@@ -298,7 +307,11 @@ class WaitingRoom {
 }
 
 function start() {
-  startLanguage(link.language, () => render());
+  const title = applyBranding(link.branding);
+  startLanguage(link.language, () => {
+    title();
+    render();
+  });
   if (link.status !== 'ok') return linkNotice(link.status);
   if (!browserSupported()) return notice('unsupported.title', () => t('unsupported.text'));
   if (inCall()) return startCall();

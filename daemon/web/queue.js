@@ -4,11 +4,13 @@
 // (closed, outside its hours, full) says so, with when it opens next, instead of the form.
 import { byId, showScreen } from './dom.js';
 import { currentLanguage, formatInZone, hasText, startLanguage, t } from './i18n.js';
+import { applyBranding } from './branding.js';
 
 /**
  * @typedef {{slug: string, name: string, description: string, timezone: string, state: string,
  *   next_opening: string | null}} PublicQueue
- * @typedef {{status: string, language: string, queue?: PublicQueue}} QueueInfo
+ * @typedef {{status: string, language: string, queue?: PublicQueue,
+ *   branding?: import('./branding.js').Branding}} QueueInfo
  */
 
 /** @type {QueueInfo} */
@@ -164,10 +166,14 @@ function showForm(queue, language) {
 }
 
 function start() {
-  startLanguage(info.language, () => render());
+  const title = applyBranding(info.branding);
   const queue = info.queue;
+  startLanguage(info.language, () => {
+    title();
+    if (queue) document.title = [queue.name, info.branding?.name].filter(Boolean).join(' · ');
+    render();
+  });
   if (info.status !== 'ok' || !queue) return showUnknown();
-  document.title = queue.name;
   if (queue.state !== 'open') return showNotTaking(queue, queue.state, queue.next_opening);
   showForm(queue, currentLanguage);
 }

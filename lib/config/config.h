@@ -23,6 +23,9 @@ struct Config {
   std::string phone_region;  // ISO 3166-1 alpha-2 for national phone numbers; "" = international only
   std::string consent_terms;    // "" = built-in text
   std::string consent_privacy;  // "" = built-in text
+  std::string branding_name;    // the company, on customer pages and in emails; "" = none
+  std::string branding_logo;    // absolute path of a PNG/JPEG/WebP; "" = none
+  std::string branding_color;   // "#RRGGBB": buttons and links
   std::vector<std::string> ice_addresses;  // empty: every non-loopback address
   std::string ice_port_range;              // "MIN-MAX" or ""
   std::string stun_server;                 // "stun://host:port" or ""

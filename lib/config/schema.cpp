@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 
+#include "util/color.h"
+#include "util/logo.h"
 #include "util/phone.h"
 #include "util/quiet_hours.h"
 #include "util/timezone.h"
@@ -130,6 +133,27 @@ std::string check_header(const std::string& v) {
   return "";
 }
 
+std::string check_brand_name(const std::string& v) {
+  if (v.size() > 80) return "must be at most 80 bytes";
+  if (std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    return "must be one line";
+  return "";
+}
+
+std::string check_logo(const std::string& v) { return v.empty() ? "" : read_logo(v).error; }
+
+// White text sits on this colour (buttons) and it colours links on white: both must read.
+std::string check_brand_color(const std::string& v) {
+  const auto color = parse_hex_color(v);
+  if (!color) return "must be a colour written #RRGGBB, such as #0b62d6";
+  const double ratio = contrast_ratio(*color, {255, 255, 255});
+  if (ratio >= 4.5) return "";
+  char shown[16];
+  std::snprintf(shown, sizeof shown, "%.1f", ratio);
+  return "is too light: white text on it has a contrast of " + std::string(shown) +
+         ":1 and WCAG AA needs 4.5:1; choose a darker shade";
+}
+
 std::string sms_countries_yaml() {
   std::string out = "[";
   for (const auto& c : default_sms_countries()) out += (out.size() > 1 ? ", \"" : "\"") + c + "\"";
@@ -229,6 +253,19 @@ const std::vector<ConfigKey> schema = {
      .description = "Privacy notice shown with the terms on the join page. Empty: built-in text "
                     "in the customer's language.",
      .reload = Reload::live, .text_field = &Config::consent_privacy},
+    {.path = "branding.name", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "The company's name, at the top of the customer pages, on the waiting screen "
+                    "and as the signature of emails. Empty: the pages say \"Video call\".",
+     .reload = Reload::live, .check = check_brand_name, .text_field = &Config::branding_name},
+    {.path = "branding.logo", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Absolute path of the company's logo (PNG, JPEG or WebP, at most 256 KiB), shown "
+                    "beside the name on the customer pages and at the top of HTML emails. Empty: none.",
+     .reload = Reload::live, .check = check_logo, .text_field = &Config::branding_logo},
+    {.path = "branding.color", .type = KeyType::text, .default_yaml = "\"#0b62d6\"",
+     .description = "The company's colour (#RRGGBB) for buttons and links on the customer pages and "
+                    "the band at the top of HTML emails. It must be dark enough for white text "
+                    "(contrast of at least 4.5:1).",
+     .reload = Reload::live, .check = check_brand_color, .text_field = &Config::branding_color},
     {.path = "notify.timezone", .type = KeyType::text, .default_yaml = "UTC",
      .description = "Time zone of customers (IANA name): times in messages and quiet hours use it.",
      .reload = Reload::live, .check = check_timezone, .text_field = &Config::notify_timezone},

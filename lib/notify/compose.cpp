@@ -66,10 +66,14 @@ std::string render_payload(Db& db, const Config& c, const Appointment& a, Notify
                        {"when", format_local_time(a.starts_at, zone, a.locale)},
                        {"timezone", zone.name()},
                        {"duration_minutes", std::to_string(a.duration / 60)},
-                       {"join_url", join_url}};
+                       {"join_url", join_url},
+                       {"company", c.branding_name}};
+  const EmailBranding brand{.name = c.branding_name,
+                            .logo_url = c.branding_logo.empty() ? "" : c.public_url + "/brand/logo",
+                            .color = c.branding_color};
   RenderedMessage m;
   try {
-    m = Templates(c.notify_templates_dir).render(kind, a.locale, vars);
+    m = Templates(c.notify_templates_dir, brand).render(kind, a.locale, vars);
   } catch (const TemplateError& e) {
     throw DomainError(ErrorKind::invalid, "template_invalid", e.what());
   }

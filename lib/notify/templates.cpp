@@ -32,15 +32,24 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-// The built-in HTML part: the text part, escaped, with the join link made clickable.
-std::string html_from_text(const std::string& text, const TemplateVars& vars) {
+// The built-in HTML part: the text part, escaped, with the join link made clickable, under a
+// band in the company's colour with its logo and name (when it has either).
+std::string html_from_text(const std::string& text, const TemplateVars& vars, const EmailBranding& brand) {
+  const auto color = html_escape(brand.color);
   std::string body = html_escape(text);
   if (auto url = vars.find("join_url"); url != vars.end() && !url->second.empty()) {
     const auto escaped = html_escape(url->second);
     if (auto at = body.find(escaped); at != std::string::npos)
-      body.replace(at, escaped.size(), "<a href=\"" + escaped + "\">" + escaped + "</a>");
+      body.replace(at, escaped.size(), "<a href=\"" + escaped + "\" style=\"color:" + color + "\">" + escaped + "</a>");
   }
-  std::string out = "<!DOCTYPE html>\n<html><body><p>";
+  std::string out = "<!DOCTYPE html>\n<html><body>\n";
+  if (!brand.name.empty() || !brand.logo_url.empty()) {
+    out += "<div style=\"background:" + color + ";color:#ffffff;padding:12px 16px;font-weight:bold\">";
+    if (!brand.logo_url.empty())
+      out += "<img src=\"" + html_escape(brand.logo_url) + "\" alt=\"\" height=\"32\" style=\"vertical-align:middle\"> ";
+    out += html_escape(brand.name) + "</div>\n";
+  }
+  out += "<p>";
   for (char c : body) {
     if (c == '\n') out += "<br>\n";
     else out += c;
@@ -114,10 +123,11 @@ RenderedMessage Templates::render(NotifyKind kind, const std::string& locale,
   if (m.subject.find_first_of("\r\n") != std::string::npos)
     throw TemplateError("template " + name + ": a subject must be one line");
   m.text = expand_template(source(kind, locale, TemplatePart::text, name), vars, name, false);
+  if (name.rfind("built-in ", 0) == 0 && !branding_.name.empty()) m.text += "\n-- \n" + branding_.name + "\n";
   m.sms = expand_template(source(kind, locale, TemplatePart::sms, name), vars, name, false);
   while (!m.sms.empty() && m.sms.back() == '\n') m.sms.pop_back();
   const auto html = source(kind, locale, TemplatePart::html, name);
-  m.html = html.empty() ? html_from_text(m.text, vars) : expand_template(html, vars, name, true);
+  m.html = html.empty() ? html_from_text(m.text, vars, branding_) : expand_template(html, vars, name, true);
   return m;
 }
 

@@ -28,9 +28,18 @@ struct RenderedMessage {
   std::string sms;
 };
 
+// What emails show of the company (branding.*): its name signs the built-in texts; name, logo
+// and colour head the HTML derived from them.
+struct EmailBranding {
+  std::string name;      // "" = no signature, no band
+  std::string logo_url;  // "" = no logo
+  std::string color = "#0b62d6";
+};
+
 class Templates {
  public:
-  explicit Templates(std::string override_dir) : dir_(std::move(override_dir)) {}
+  explicit Templates(std::string override_dir, EmailBranding branding = {})
+      : dir_(std::move(override_dir)), branding_(std::move(branding)) {}
   // Throws TemplateError naming the template when it is malformed or uses an unknown variable.
   RenderedMessage render(NotifyKind kind, const std::string& locale, const TemplateVars& vars) const;
 
@@ -38,6 +47,7 @@ class Templates {
   std::string source(NotifyKind kind, const std::string& locale, TemplatePart part,
                      std::string& name) const;
   std::string dir_;
+  EmailBranding branding_;
 };
 
 // Substitutes {{name}}; `escape_html` escapes the values. Throws TemplateError.

@@ -19,6 +19,22 @@ ASSISTD = os.environ.get("ASSISTD", os.path.join(BUILD_DIR, "daemon", "assistd")
 ASSISTCTL = os.environ.get("ASSISTCTL", os.path.join(BUILD_DIR, "cmd", "assistctl", "assistctl"))
 
 
+def write_png(path, width=4, height=2, rgb=(123, 31, 162)):
+    """Writes a real PNG (a block of one colour), as a company's logo would be."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    rows = b"".join(b"\0" + bytes(rgb) * width for _ in range(height))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    with open(path, "wb") as f:
+        f.write(png)
+    return png
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

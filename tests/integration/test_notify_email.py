@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from call_helpers import hello
 from fake_smtp import FakeSmtp, calendar_part, ics_fields, text_part
-from harness import SOURCE_DIR, Daemon, wait_for
+import tempfile
+
+from harness import SOURCE_DIR, Daemon, wait_for, write_png
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "tools"))
 from wsclient import WebSocket  # noqa: E402
@@ -30,7 +32,11 @@ class EmailNotifications(unittest.TestCase):
     def setUpClass(cls):
         cls.smtp = FakeSmtp().start()
         cls.addClassCleanup(cls.smtp.stop)
+        logo_dir = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(logo_dir.cleanup)
+        write_png(os.path.join(logo_dir.name, "logo.png"))
         cls.daemon = Daemon(
+            "branding: {name: 'Dupont & Fils', color: '#7b1fa2', logo: '%s/logo.png'}\n" % logo_dir.name +
             "notify:\n"
             "  timezone: Europe/Paris\n"
             "  retry: {base: 1s}\n"
@@ -130,6 +136,18 @@ class EmailNotifications(unittest.TestCase):
         events = [e["action"] for e in d.ctl_json("audit", "list", "--object-type", "notification")]
         self.assertIn("notification.sent", events)
         self.assertEqual(d.ctl("audit", "verify").returncode, 0)
+
+    def test_the_company_signs_and_heads_the_email(self):
+        d = self.daemon
+        a = d.ctl_json("appointment", "create", "--customer-name", "Ada", "--email", "ada@example.org")
+        before = len(self.smtp.received())
+        d.ctl_json("appointment", "send-link", str(a["id"]), "--via", "email")
+        _, _, message = self.wait_mails(before + 1)[before]
+        self.assertTrue(text_part(message).endswith("\n-- \nDupont & Fils\n"), text_part(message))
+        (html,) = [p.get_content() for p in message.walk() if p.get_content_type() == "text/html"]
+        self.assertIn('<div style="background:#7b1fa2;color:#ffffff;', html)
+        self.assertIn('<img src="%s/brand/logo" alt=""' % d.public_url, html)
+        self.assertIn("Dupont &amp; Fils</div>", html)
 
     def test_refusals(self):
         d = self.daemon

@@ -8,7 +8,12 @@ import signal
 import sqlite3
 import unittest
 
-from harness import DaemonTestCase, wait_for
+import os
+
+from harness import DaemonTestCase, wait_for, write_png
+
+
+UNBRANDED = {"name": "", "color": "#0b62d6", "logo": False}
 
 
 class WebPages(DaemonTestCase):
@@ -69,7 +74,7 @@ class WebPages(DaemonTestCase):
         _, _, body = self.get(path, {"Accept-Language": "de-DE, en;q=0.8, fr;q=0.5"})
         self.assertEqual(self.link_info(body)["language"], "en")
         status, _, body = self.get("/j/" + "x" * 5000)
-        self.assertEqual((status, self.link_info(body)), (404, {"status": "invalid_token", "language": "en"}))
+        self.assertEqual((status, self.link_info(body)), (404, {"status": "invalid_token", "language": "en", "branding": UNBRANDED}))
 
     def test_queue_entry_page_carries_the_queue_status_in_the_customers_language(self):
         self.daemon.ctl_json("queue", "create", "Roadside help", "--slug", "roadside",
@@ -79,7 +84,7 @@ class WebPages(DaemonTestCase):
         self.assert_page_headers(headers, "/q/roadside")
         self.assertIn('src="/web/queue.js"', body)
         self.assertEqual(self.page_data(body, "queue-info"), {
-            "status": "ok", "language": "fr",
+            "status": "ok", "language": "fr", "branding": UNBRANDED,
             "queue": {"slug": "roadside", "name": "Roadside help", "description": "Broken down? We help.",
                       "timezone": "Europe/Paris", "state": "open", "next_opening": None}})
         self.assertEqual(self.page_data(self.get("/q/roadside")[2], "queue-info")["language"], "en")
@@ -95,7 +100,7 @@ class WebPages(DaemonTestCase):
             status, headers, body = self.get(path, {"Accept-Language": "fr"})
             self.assertEqual(status, 404, path)
             self.assert_page_headers(headers, path)
-            self.assertEqual(self.page_data(body, "queue-info"), {"status": "unknown", "language": "fr"}, path)
+            self.assertEqual(self.page_data(body, "queue-info"), {"status": "unknown", "language": "fr", "branding": UNBRANDED}, path)
         status, _ = self.daemon.https("POST", "/q/no-such-queue", {"customer_name": "Ada"})
         self.assertEqual(status, 405)
 
@@ -119,6 +124,50 @@ class WebPages(DaemonTestCase):
         _, _, body = self.get("/j/" + created["join_url"].rsplit("/", 1)[1])
         self.assertNotIn("<script>alert", body)
         self.assertEqual(self.link_info(body)["customer_name"], name)
+
+    def logo(self):
+        conn = self.daemon.connection()
+        try:
+            conn.request("GET", "/brand/logo")
+            response = conn.getresponse()
+            return response.status, response.getheader("Content-Type"), response.read()
+        finally:
+            conn.close()
+
+    def reload(self, extra_yaml):
+        reloads = self.daemon.log_text().count("CONFIG_RELOAD")
+        self.daemon.write_config(extra_yaml)
+        self.daemon.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.daemon.log_text().count("CONFIG_RELOAD") > reloads, "the reload")
+
+    def test_branding_comes_from_the_configuration_and_a_bad_logo_is_refused(self):
+        self.assertEqual(self.logo()[0], 404, "no logo configured")
+        logo = os.path.join(self.daemon.dir, "logo.png")
+        png = write_png(logo)
+        self.addCleanup(self.reload, "")
+        self.reload('branding:\n  name: "Dupont & Fils"\n  logo: "%s"\n  color: "#7b1fa2"\n' % logo)
+        self.assertEqual(self.logo(), (200, "image/png", png))
+        self.daemon.ctl("user", "add", "bob", "--display-name", "Bob Stone", "--password", stdin="correct horse battery\n")
+        created = self.daemon.ctl_json("appointment", "create", "--customer-name", "Ada", "--specialist", "bob")
+        _, _, body = self.get("/j/" + created["join_url"].rsplit("/", 1)[1])
+        info = self.link_info(body)
+        self.assertEqual(info["branding"], {"name": "Dupont & Fils", "color": "#7b1fa2", "logo": True})
+        self.assertEqual(info["specialist_name"], "Bob Stone")
+        queue = self.daemon.ctl_json("queue", "create", "Brand help", "--slug", "brand-help")
+        _, _, body = self.get("/q/" + queue["slug"])
+        self.assertEqual(self.page_data(body, "queue-info")["branding"]["name"], "Dupont & Fils")
+        # An SVG (which could carry a script) is refused: the reload fails and the old logo stays.
+        svg = os.path.join(self.daemon.dir, "logo.svg")
+        with open(svg, "w") as f:
+            f.write('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n')
+        self.reload('branding:\n  logo: "%s"\n' % svg)
+        self.assertIn("must be a PNG, JPEG or WebP image", self.daemon.log_text())
+        self.assertEqual(self.logo()[0], 200)
+        # A logo that goes bad after the reload is not served either.
+        with open(logo, "w") as f:
+            f.write("<html>not a picture</html>\n")
+        self.assertEqual(self.logo()[0], 404)
+        self.assertIn("BRAND_LOGO_UNUSABLE", self.daemon.log_text())
 
     def test_consent_text_comes_from_the_configuration(self):
         # Live keys: a reload applies them to the next page.

@@ -2,6 +2,10 @@
 
 #include "config/config.h"
 #include "config_errors.h"
+#include "temp_db.h"
+#include "util/color.h"
+
+#include <fstream>
 
 namespace assist {
 namespace {
@@ -145,6 +149,38 @@ TEST(Config, PhoneRegionIsACountryWithPhoneNumbers) {
   r = load_config_text("appointments:\n  phone_region: XX\n", "t");
   EXPECT_EQ(errors_of(r),
             "t:2: 'appointments.phone_region': 'XX' is not a country with phone numbers that libphonenumber knows\n");
+}
+
+TEST(Config, BrandingNeedsAReadableColourAndARealImage) {
+  testing::TempDir dir;
+  const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+  std::ofstream(dir.file("logo.png"), std::ios::binary).write(png, sizeof png - 1);
+  std::ofstream(dir.file("logo.svg")) << "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>\n";
+  std::ofstream(dir.file("big.png"), std::ios::binary) << std::string(png, sizeof png - 1) << std::string(300 * 1024, '\0');
+  auto ok = load_config_text("branding:\n  name: Acme\n  logo: " + dir.file("logo.png") + "\n  color: \"#7B1FA2\"\n", "a.yaml");
+  ASSERT_TRUE(ok.config) << errors_of(ok);
+  EXPECT_EQ(ok.config->branding_name, "Acme");
+  EXPECT_EQ(load_config_text("", "a.yaml").config->branding_color, "#0b62d6");
+
+  const auto error = [](const std::string& yaml) { return errors_of(load_config_text(yaml, "a.yaml")); };
+  EXPECT_NE(error("branding:\n  color: \"#ffcc00\"\n").find("too light: white text on it has a contrast of 1.5:1"),
+            std::string::npos) << error("branding:\n  color: \"#ffcc00\"\n");
+  EXPECT_NE(error("branding:\n  color: purple\n").find("#RRGGBB"), std::string::npos);
+  EXPECT_NE(error("branding:\n  logo: " + dir.file("logo.svg") + "\n").find("must be a PNG, JPEG or WebP"), std::string::npos)
+      << error("branding:\n  logo: " + dir.file("logo.svg") + "\n");
+  EXPECT_NE(error("branding:\n  logo: " + dir.file("big.png") + "\n").find("at most 256 KiB"), std::string::npos);
+  EXPECT_NE(error("branding:\n  logo: " + dir.file("none.png") + "\n").find("cannot read"), std::string::npos);
+  EXPECT_NE(error("branding:\n  logo: logo.png\n").find("absolute path"), std::string::npos);
+  EXPECT_NE(error("branding:\n  name: " + std::string(81, 'x') + "\n").find("at most 80 bytes"), std::string::npos);
+}
+
+TEST(Colour, ContrastIsWcags) {
+  EXPECT_NEAR(contrast_ratio({0, 0, 0}, {255, 255, 255}), 21.0, 1e-9);
+  EXPECT_NEAR(contrast_ratio({255, 255, 255}, {255, 255, 255}), 1.0, 1e-9);
+  EXPECT_NEAR(contrast_ratio(*parse_hex_color("#767676"), {255, 255, 255}), 4.54, 0.01);  // the lightest AA grey
+  EXPECT_FALSE(parse_hex_color("#12345"));
+  EXPECT_FALSE(parse_hex_color("#12345g"));
+  EXPECT_FALSE(parse_hex_color("123456"));
 }
 
 }  // namespace

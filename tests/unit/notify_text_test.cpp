@@ -98,7 +98,9 @@ TEST(NotifyTemplates, RendersPerLocaleInTheCustomersZone) {
   EXPECT_EQ(m.sms, "Rappel : rendez-vous vidéo le mardi. Lien : https://x/j/T");
   EXPECT_NE(m.text.find("Bonjour Zoë <Z>"), std::string::npos);
   EXPECT_NE(m.html.find("Zoë &lt;Z&gt;"), std::string::npos);
-  EXPECT_NE(m.html.find("<a href=\"https://x/j/T\">"), std::string::npos);
+  EXPECT_NE(m.html.find("<a href=\"https://x/j/T\" style=\"color:#0b62d6\">"), std::string::npos);
+  EXPECT_EQ(m.html.find("<div"), std::string::npos) << "no company, no band";
+  EXPECT_EQ(m.text.find("\n-- \n"), std::string::npos) << "no company, no signature";
   EXPECT_NE(templates.render(NotifyKind::invitation, "en", vars).subject.find("mardi"), std::string::npos);
 }
 
@@ -126,6 +128,25 @@ TEST(NotifyTemplates, TheInvitationReadsAsAPersonWouldWriteIt) {
         EXPECT_EQ(part.find("America/New_York"), std::string::npos) << part;
       }
     }
+}
+
+TEST(NotifyTemplates, TheCompanySignsBuiltInEmailsAndHeadsTheirHtmlInItsColour) {
+  Templates templates("", {.name = "Dupont & Fils", .logo_url = "https://assist.example/brand/logo", .color = "#7b1fa2"});
+  TemplateVars vars = {{"customer_name", "Ada"}, {"when", "w"}, {"timezone", "UTC"}, {"duration_minutes", "30"},
+                       {"join_url", "https://x/j/T"}, {"company", "Dupont & Fils"}};
+  const auto m = templates.render(NotifyKind::invitation, "fr", vars);
+  EXPECT_TRUE(m.text.ends_with("\n-- \nDupont & Fils\n")) << m.text;
+  EXPECT_NE(m.html.find("<div style=\"background:#7b1fa2;color:#ffffff;"), std::string::npos) << m.html;
+  EXPECT_NE(m.html.find("<img src=\"https://assist.example/brand/logo\" alt=\"\""), std::string::npos) << m.html;
+  EXPECT_NE(m.html.find("Dupont &amp; Fils</div>"), std::string::npos) << m.html;
+  EXPECT_NE(m.html.find("style=\"color:#7b1fa2\">https://x/j/T</a>"), std::string::npos) << m.html;
+  EXPECT_EQ(m.sms.find("Dupont"), std::string::npos) << "an SMS has no room for a signature";
+  // An operator's own text is theirs: no signature added, {{company}} where they want it.
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("fr"));
+  std::ofstream(dir.file("fr/invitation.txt")) << "{{company}} vous attend : {{join_url}}\n";
+  const auto own = Templates(dir.path(), {.name = "Dupont & Fils", .logo_url = "", .color = "#0b62d6"}).render(NotifyKind::invitation, "fr", vars);
+  EXPECT_EQ(own.text, "Dupont & Fils vous attend : https://x/j/T\n");
 }
 
 TEST(NotifyTemplates, OverridesFromADirectoryAndRefusesMalformedOnes) {
