@@ -49,7 +49,8 @@ class WebPages(DaemonTestCase):
         self.assertEqual(headers["Referrer-Policy"], "no-referrer")
         self.assertIn('src="/web/console.js"', body)
         for name in ("console.js", "join.js", "queue.js", "protocol.js", "call_view.js", "chat_view.js", "i18n.js",
-                     "dom.js", "console_api.js", "waiting_list.js", "arrival_alert.js"):
+                     "dom.js", "console_api.js", "waiting_list.js", "arrival_alert.js", "branding.js", "device_check.js",
+                     "network_quality.js"):
             status, headers, body = self.get("/web/" + name)
             self.assertEqual((status, headers["Content-Type"]), (200, "text/javascript; charset=utf-8"), name)
             self.assertIn("// @ts-check", body)
