@@ -1,7 +1,8 @@
-// assistctl user add|list|disable|enable|passwd and apikey create|list|revoke
+// assistctl user add|list|disable|enable|set|passwd and apikey create|list|revoke
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 
 #include "context.h"
 #include "password_input.h"
@@ -12,7 +13,8 @@ namespace {
 
 const std::vector<Column> user_columns = {{"username", "USERNAME"}, {"role", "ROLE"},
                                           {"display_name", "NAME"},  {"disabled", "DISABLED"},
-                                          {"has_password", "PASSWORD"}, {"created_at", "CREATED"}};
+                                          {"has_password", "PASSWORD"}, {"language", "LANGUAGE"},
+                                          {"timezone", "TIMEZONE"},  {"created_at", "CREATED"}};
 
 const std::vector<Column> key_columns = {{"id", "ID"},           {"name", "NAME"},
                                          {"role", "ROLE"},       {"user", "USER"},
@@ -72,6 +74,26 @@ void add_user_commands(CLI::App& app, Context& ctx) {
       };
     });
   }
+
+  auto language = std::make_shared<std::optional<std::string>>();
+  auto timezone = std::make_shared<std::optional<std::string>>();
+  auto* set = group->add_subcommand("set", "Set a user's console language and time zone");
+  set->add_option("USERNAME", *name, "Sign-in name")->required();
+  set->add_option("--language", *language, "en or fr; \"\" for the browser's")
+      ->check(CLI::IsMember({"", "en", "fr"}));
+  set->add_option("--timezone", *timezone, "IANA time zone the console shows times in, e.g. Europe/Paris; "
+                                           "\"\" for notify.timezone");
+  set->callback([&ctx, name, language, timezone] {
+    if (!*language && !*timezone) throw CLI::ValidationError("user set", "give --language, --timezone or both");
+    ctx.action = [&ctx, name, language, timezone] {
+      nlohmann::json body = nlohmann::json::object();
+      if (*language) body["language"] = **language;
+      if (*timezone) body["timezone"] = **timezone;
+      auto answer = ctx.call("PATCH", "/api/v1/users/" + percent_encode(*name), body);
+      if (!ctx.quiet) print_object(std::cout, ctx.format, answer, user_columns);
+      return 0;
+    };
+  });
 
   auto* passwd = group->add_subcommand(
       "passwd", "Set a user's password, read from a prompt or from standard input; ends their sessions");

@@ -14,9 +14,11 @@ namespace {
 
 const std::string cookie_name = "assist_session";
 
-nlohmann::json session_json(const User& user, const std::string& token) {
+// With the time zone the console shows times in: the user's own, else the operator's.
+nlohmann::json session_json(const User& user, const std::string& token, const Config& config) {
   return {{"user", {{"username", user.username}, {"display_name", user.display_name},
-                    {"role", to_string(user.role)}}},
+                    {"role", to_string(user.role)}, {"language", user.language}, {"timezone", user.timezone}}},
+          {"timezone", user.timezone.empty() ? config.notify_timezone : user.timezone},
           {"csrf_token", csrf_token_for(token)}};
 }
 
@@ -39,7 +41,7 @@ HttpResponse sign_in(Call& call) {
     tx.commit();
   }
   spdlog::info("AUTH_LOGIN peer={} username={}", call.request.peer, user->username);
-  auto r = json_response(201, session_json(*user, token).dump());
+  auto r = json_response(201, session_json(*user, token, *call.config).dump());
   r.headers.emplace_back("Set-Cookie", cookie_name + "=" + token + "; Path=/; Max-Age=" +
                                            std::to_string(session_lifetime) +
                                            "; HttpOnly; Secure; SameSite=Strict");
@@ -51,7 +53,7 @@ HttpResponse current(Call& call) {
   if (!call.principal.cookie_session || token.empty())
     throw ApiError(404, "no_session", "this request is not authenticated by a session cookie");
   auto user = find_user(call.db, *call.principal.user_id);
-  return json_response(200, session_json(*user, token).dump());
+  return json_response(200, session_json(*user, token, *call.config).dump());
 }
 
 HttpResponse sign_out(Call& call) {

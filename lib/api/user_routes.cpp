@@ -17,7 +17,9 @@ nlohmann::json to_json(const User& u) {
           {"role", to_string(u.role)},
           {"disabled", u.disabled},
           {"has_password", u.has_password},
-          {"created_at", format_iso8601(u.created_at)}};
+          {"created_at", format_iso8601(u.created_at)},
+          {"language", u.language},
+          {"timezone", u.timezone}};
 }
 
 User named_user(const Call& call) {
@@ -72,16 +74,21 @@ HttpResponse update(Call& call) {
   if (!self && !call.principal.sees_everything())
     throw ApiError(404, "user_not_found", "no user '" + user.username + "'");
   if (!self) require_role(call, {Role::admin});
-  JsonInput in(call.request.body, {"disabled", "password"});
+  JsonInput in(call.request.body, {"disabled", "password", "language", "timezone"});
   auto disabled = in.boolean("disabled");
   if (disabled && *disabled && self)
     throw ApiError(409, "self_disable", "you cannot disable your own account", "disabled");
   std::optional<std::string> password;
   if (in.text("password", 1024)) password = checked_password(in);
+  const auto language = in.text_or_empty("language", 2);
+  const auto timezone = in.text_or_empty("timezone", 64);
   auto& db = call.db;
   Transaction tx(db);
   if (disabled && *disabled != user.disabled) set_user_disabled(db, user, *disabled, call.principal);
   if (password) set_user_password(db, user, *password, call.principal);
+  if (language || timezone)
+    user = set_user_preferences(db, user, language.value_or(user.language), timezone.value_or(user.timezone),
+                                call.principal);
   tx.commit();
   return json_response(200, to_json(*find_user(db, user.id)).dump());
 }

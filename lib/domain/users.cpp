@@ -8,17 +8,18 @@
 #include "domain/errors.h"
 #include "util/crypto.h"
 #include "util/time.h"
+#include "util/timezone.h"
 
 namespace assist {
 namespace {
 
 constexpr const char* select_user =
-    "SELECT id, username, display_name, role, disabled, password_hash IS NOT NULL, created_at "
+    "SELECT id, username, display_name, role, disabled, password_hash IS NOT NULL, created_at, language, timezone "
     "FROM users ";
 
 User read_user(const Stmt& s) {
   return {s.integer(0), s.text(1), s.text(2), parse_role(s.text(3)).value_or(Role::specialist),
-          s.integer(4) != 0, s.integer(5) != 0, s.integer(6)};
+          s.integer(4) != 0, s.integer(5) != 0, s.integer(6), s.text(7), s.text(8)};
 }
 
 // A fixed argon2id hash to verify against when the user does not exist, so a login for an
@@ -79,6 +80,22 @@ void set_user_password(Db& db, const User& user, const std::string& password, co
       .run();
   db.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user.id).run();
   audit_append(db, by.actor, "user.password", "user", user.username, {});
+}
+
+User set_user_preferences(Db& db, const User& user, const std::string& language, const std::string& timezone,
+                          const Principal& by) {
+  if (language != "" && language != "en" && language != "fr")
+    throw DomainError(ErrorKind::invalid, "invalid_language", "language must be en or fr (or empty: the browser's)");
+  if (!timezone.empty() && !TimeZone::find(timezone))
+    throw DomainError(ErrorKind::invalid, "invalid_timezone",
+                      "'" + timezone + "' is not a known time zone, e.g. Europe/Paris or UTC");
+  db.prepare("UPDATE users SET language = ?, timezone = ? WHERE id = ?")
+      .bind(1, language)
+      .bind(2, timezone)
+      .bind(3, user.id)
+      .run();
+  audit_append(db, by.actor, "user.preferences", "user", user.username, {{"language", language}, {"timezone", timezone}});
+  return *find_user(db, user.id);
 }
 
 std::optional<User> find_user(Db& db, const std::string& username) {

@@ -19,6 +19,8 @@ struct User {
   bool disabled = false;
   bool has_password = false;
   std::int64_t created_at = 0;
+  std::string language;  // the console's: "en", "fr"; "" = the browser's
+  std::string timezone;  // IANA; "" = notify.timezone
 };
 
 // Inside the caller's transaction; audited. Throws DomainError(conflict) for a taken name.
@@ -26,6 +28,10 @@ User create_user(Db& db, const std::string& username, const std::string& display
                  const std::optional<std::string>& password, const Principal& by);
 void set_user_disabled(Db& db, const User& user, bool disabled, const Principal& by);
 void set_user_password(Db& db, const User& user, const std::string& password, const Principal& by);
+// The console's language ("", "en", "fr") and time zone ("" or an IANA name); audited. Throws
+// DomainError(invalid) naming the field.
+User set_user_preferences(Db& db, const User& user, const std::string& language, const std::string& timezone,
+                          const Principal& by);
 
 std::optional<User> find_user(Db& db, const std::string& username);
 std::optional<User> find_user(Db& db, std::int64_t id);

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 8> migrations = {
+constexpr std::array<std::string_view, 9> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -215,6 +215,12 @@ CREATE TABLE installation (
 );
 INSERT INTO installation (singleton, id, first_appointment_id)
   SELECT 1, lower(hex(randomblob(16))), coalesce(max(id), 0) + 1 FROM appointments;
+)sql",
+    // 9: a user's own console language and time zone ('' = the browser's language, the
+    // operator's notify.timezone).
+    R"sql(
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '' CHECK (language IN ('', 'en', 'fr'));
+ALTER TABLE users ADD COLUMN timezone TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -143,6 +143,36 @@ class AssistctlFlow(DaemonTestCase):
         self.assertEqual(dup.returncode, 65)
         self.assertIn("already exists", dup.stderr)
 
+    def test_each_user_sets_their_console_language_and_time_zone(self):
+        d = self.daemon
+        self.assertEqual(d.ctl("user", "add", "frank", "--password", stdin="frank's long password\n").returncode, 0)
+        set_ = d.ctl_json("user", "set", "frank", "--language", "fr", "--timezone", "Europe/Paris")
+        self.assertEqual((set_["language"], set_["timezone"]), ("fr", "Europe/Paris"))
+        status, session = d.https("POST", "/api/v1/session", {"username": "frank", "password": "frank's long password"})
+        self.assertEqual(status, 201, session)
+        self.assertEqual((session["user"]["language"], session["timezone"]), ("fr", "Europe/Paris"))
+        # "" gives the choice back: the browser's language, the operator's zone (notify.timezone, UTC here).
+        d.ctl_json("user", "set", "frank", "--language", "", "--timezone", "")
+        _, session = d.https("POST", "/api/v1/session", {"username": "frank", "password": "frank's long password"})
+        self.assertEqual((session["user"]["language"], session["user"]["timezone"], session["timezone"]), ("", "", "UTC"))
+        bad = d.ctl("user", "set", "frank", "--timezone", "Mars/Olympus")
+        self.assertEqual(bad.returncode, 65)
+        self.assertIn("'Mars/Olympus' is not a known time zone", bad.stderr)
+        self.assertEqual(d.ctl("user", "set", "frank", "--language", "de").returncode, 64)
+        nothing = d.ctl("user", "set", "frank")
+        self.assertEqual(nothing.returncode, 64)
+        self.assertIn("give --language, --timezone or both", nothing.stderr)
+        # Users set their own; another's answers as missing to a specialist.
+        self.assertEqual(d.ctl("user", "add", "gina").returncode, 0)
+        key = d.ctl_json("apikey", "create", "--name", "frank", "--user", "frank")["key"]
+        self.assertEqual(d.https("PATCH", "/api/v1/users/frank", {"timezone": "Asia/Tokyo"}, key=key)[0], 200)
+        self.assertEqual(d.https("PATCH", "/api/v1/users/gina", {"timezone": "Asia/Tokyo"}, key=key)[0], 404)
+        status, problem = d.https("PATCH", "/api/v1/users/frank", {"language": "de"}, key=key)
+        self.assertEqual((status, problem["code"]), (422, "invalid_language"))
+        events = d.ctl_json("audit", "list", "--action", "user.preferences")
+        self.assertEqual(events[-1]["object_id"], "frank")
+        self.assertEqual({u["username"]: u["timezone"] for u in d.ctl_json("user", "list")}["frank"], "Asia/Tokyo")
+
     def test_specialists_are_isolated_over_https(self):
         d = self.daemon
         keys = {}
@@ -166,7 +196,7 @@ class AssistctlFlow(DaemonTestCase):
     def test_status_and_audit_verify(self):
         d = self.daemon
         status = d.ctl_json("status")
-        self.assertEqual(status["schema_version"], 8)
+        self.assertEqual(status["schema_version"], 9)
         verify = d.ctl("audit", "verify")
         self.assertEqual(verify.returncode, 0, verify.stderr)
         self.assertIn("audit chain intact", verify.stdout)
