@@ -7,11 +7,18 @@ import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
 import { ApiProblem, api, csrfHeaders, setCsrfToken } from './console_api.js';
 import { byId, showScreen, translatePage } from './dom.js';
-import { hasText, initLanguage, t } from './i18n.js';
+import { hasText, initLanguage, t, useLanguage } from './i18n.js';
+import { dateIn, rangeFor } from './appointment_days.js';
+import { SettingsDialog } from './settings_dialog.js';
 import { CallSession, protocolVersion } from './protocol.js';
 import { WaitingList } from './waiting_list.js';
 
-/** @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string}} Appointment */
+/**
+ * @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string,
+ *   customer_phone?: string | null, customer_email?: string | null}} Appointment
+ * @typedef {{user: {username: string, display_name: string, role: string, language: string, timezone: string},
+ *   timezone: string, csrf_token: string}} Session
+ */
 
 const waiting = new WaitingList((id) => startCall(id));
 
@@ -22,9 +29,23 @@ function isoSeconds(date) {
 
 // ---- signing in ----
 
-/** @param {{user: {username: string, display_name: string, role: string}, csrf_token: string}} session */
+/** what the list shows: a day (today unless one was picked), the upcoming or the past ones */
+const listing = { view: /** @type {import('./appointment_days.js').DayView} */ ('day'), day: '', zone: 'UTC', query: '' };
+/** @type {Appointment[]} the appointments of the view, as last loaded */
+let loaded = [];
+
+/** @param {Session} session */
 function signedIn(session) {
   setCsrfToken(session.csrf_token);
+  // The user's own language and zone, else the browser's language and the organisation's zone.
+  if (session.user.language) useLanguage(session.user.language);
+  else initLanguage(navigator.language.slice(0, 2));
+  translatePage(t);
+  listing.zone = session.timezone || 'UTC';
+  listing.day = dateIn(new Date(), listing.zone);
+  listing.view = 'day';
+  settings.user = session;
+  byId('settings', HTMLButtonElement).hidden = false;
   byId('who', HTMLElement).textContent = session.user.display_name || session.user.username;
   byId('sign-out', HTMLButtonElement).hidden = false;
   showDashboard();
@@ -38,6 +59,7 @@ function showSignIn() {
   waiting.stop();
   byId('who', HTMLElement).textContent = '';
   byId('sign-out', HTMLButtonElement).hidden = true;
+  byId('settings', HTMLButtonElement).hidden = true;
   showScreen('sign-in');
   const form = byId('sign-in-form', HTMLFormElement);
   const problem = byId('sign-in-error', HTMLElement);
@@ -111,21 +133,68 @@ function refresh() {
 }
 
 async function refreshAppointments() {
-  const start = new Date();
-  start.setHours(0, 0, 0, 0);
-  const end = new Date(start);
-  end.setDate(end.getDate() + 1);
+  const { from, to } = rangeFor(listing.view, listing.day, listing.zone);
   /** @type {{items: Appointment[]}} */
   let page;
   try {
-    page = await api('GET', `/api/v1/appointments?from=${isoSeconds(start)}&to=${isoSeconds(end)}&limit=500`);
+    page = await api('GET', `/api/v1/appointments?from=${isoSeconds(from)}&to=${isoSeconds(to)}&limit=500`);
   } catch (e) {
     if (e instanceof ApiProblem && e.status === 401) return showSignIn();
     throw e;
   }
-  const body = byId('appointments', HTMLElement);
-  body.replaceChildren(...page.items.map(appointmentRow));
-  byId('no-appointments', HTMLElement).hidden = page.items.length > 0;
+  loaded = page.items.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id);
+  if (listing.view === 'past') loaded.reverse();  // the latest first
+  showAppointments();
+}
+
+// The loaded appointments that match the search, with the view's title and what an empty
+// list means.
+function showAppointments() {
+  const query = listing.query.trim().toLocaleLowerCase();
+  // Phone numbers are stored as +33612345678: "06 12 34" matches without its national 0.
+  const digits = query.replace(/[^\d]/g, '').replace(/^0+/, '');
+  const matches = (/** @type {Appointment} */ a) => !query || a.customer_name.toLocaleLowerCase().includes(query) ||
+    (a.customer_email ?? '').toLocaleLowerCase().includes(query) ||
+    (digits.length >= 3 && (a.customer_phone ?? '').replace(/[^\d]/g, '').includes(digits));
+  const shown = loaded.filter(matches);
+  byId('appointments', HTMLElement).replaceChildren(...shown.map(appointmentRow));
+  const today = listing.day === dateIn(new Date(), listing.zone);
+  const title = byId('appointments-title', HTMLElement);
+  if (listing.view === 'day' && !today) {
+    delete title.dataset.text;
+    title.textContent = formatDay(listing.day);
+  } else {
+    title.dataset.text = listing.view === 'day' ? 'console.today' : `console.${listing.view}`;
+    title.textContent = t(title.dataset.text);
+  }
+  for (const button of document.querySelectorAll('.views button')) {
+    if (!(button instanceof HTMLButtonElement)) continue;
+    const view = button.dataset.view === 'today' ? 'day' : button.dataset.view;
+    button.setAttribute('aria-pressed', String(view === listing.view && (view !== 'day' || today)));
+  }
+  byId('day-choice', HTMLInputElement).value = listing.view === 'day' ? listing.day : '';
+  byId('times-in', HTMLElement).textContent = t('console.times_in', { zone: listing.zone });
+  const none = byId('no-appointments', HTMLElement);
+  none.hidden = shown.length > 0;
+  none.textContent = query ? t('console.no_match', { query: listing.query.trim() })
+    : listing.view === 'upcoming' ? t('console.none_upcoming') : listing.view === 'past' ? t('console.none_past')
+    : today ? t('console.no_appointments') : t('console.none_on', { day: formatDay(listing.day) });
+}
+
+/** "Tuesday 1 December" / "mardi 1er décembre" for a calendar date. */
+function formatDay(/** @type {string} */ day) {
+  const [y, m, d] = day.split('-').map(Number);
+  const text = new Intl.DateTimeFormat(document.documentElement.lang, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+  return document.documentElement.lang === 'fr' ? text.replace(/^(\S+) 1 /, '$1 1er ') : text;
+}
+
+/** The start as the list shows it: the time on a day's list, the date and time otherwise. */
+function formatStart(/** @type {string} */ iso) {
+  /** @type {Intl.DateTimeFormatOptions} */
+  const options = listing.view === 'day' ? { hour: '2-digit', minute: '2-digit' }
+    : { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat(document.documentElement.lang, { ...options, timeZone: listing.zone }).format(new Date(iso));
 }
 
 /** @param {Appointment} a */
@@ -133,7 +202,7 @@ function appointmentRow(a) {
   const row = document.createElement('tr');
   row.dataset.appointment = String(a.id);
   const time = document.createElement('td');
-  time.textContent = new Date(a.starts_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  time.textContent = formatStart(a.starts_at);
   const name = document.createElement('td');
   name.textContent = a.customer_name;
   const state = document.createElement('td');
@@ -223,6 +292,7 @@ async function startCall(appointmentId) {
   } catch (e) {
     return showDashboard(t('console.devices_refused', { reason: e instanceof Error ? e.message : String(e) }));
   }
+  byId('new-link', HTMLElement).hidden = true;  // that link was for the call we go to, or another
   const session = new CallSession({ appointmentId }, local);
   /** @type {any} */ (window).assistCall = session;
   const view = new CallView(session, {
@@ -251,9 +321,35 @@ async function startCall(appointmentId) {
   session.join();
 }
 
+/** @param {Partial<typeof listing>} change */
+function showListing(change) {
+  Object.assign(listing, change);
+  refreshAppointments().catch((e) => console.warn('appointments', e));
+}
+
+const settings = new SettingsDialog((session) => {
+  signedIn(session);
+});
+
 async function start() {
   initLanguage(navigator.language.slice(0, 2));
   translatePage(t);
+  for (const button of document.querySelectorAll('.views button')) {
+    if (!(button instanceof HTMLButtonElement)) continue;
+    button.onclick = () => {
+      const view = button.dataset.view;
+      showListing(view === 'today' ? { view: 'day', day: dateIn(new Date(), listing.zone) }
+        : { view: view === 'past' ? 'past' : 'upcoming', day: dateIn(new Date(), listing.zone) });
+    };
+  }
+  const dayChoice = byId('day-choice', HTMLInputElement);
+  dayChoice.onchange = () => { if (dayChoice.value) showListing({ view: 'day', day: dayChoice.value }); };
+  const search = byId('appointment-search', HTMLInputElement);
+  search.oninput = () => {
+    listing.query = search.value;
+    showAppointments();
+  };
+  byId('settings', HTMLButtonElement).onclick = () => settings.open();
   prepareSound();
   byId('sign-out', HTMLButtonElement).onclick = async () => {
     await api('DELETE', '/api/v1/session').catch(() => {});

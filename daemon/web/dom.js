@@ -35,11 +35,15 @@ export function showScreen(id) {
 }
 
 /**
- * Fills every element carrying data-text="key" with its text in the current language.
+ * Fills every element carrying data-text="key" with its text in the current language, and
+ * labels those carrying data-aria-label="key".
  * @param {(key: string) => string} t
  */
 export function translatePage(t) {
   for (const element of document.querySelectorAll('[data-text]')) {
     if (element instanceof HTMLElement && element.dataset.text) element.textContent = t(element.dataset.text);
+  }
+  for (const element of document.querySelectorAll('[data-aria-label]')) {
+    if (element instanceof HTMLElement && element.dataset.ariaLabel) element.setAttribute('aria-label', t(element.dataset.ariaLabel));
   }
 }

@@ -172,6 +172,24 @@ const strings = {
     'console.copied': 'Copied',
     'console.copy_failed': 'Copy failed: select the link',
     'console.today': 'Today',
+    'console.upcoming': 'Upcoming',
+    'console.past': 'Past',
+    'console.views': 'Which appointments',
+    'console.day': 'Day',
+    'console.search': 'Search a name, phone or email',
+    'console.times_in': 'Times in {zone}.',
+    'console.no_match': 'No appointment matches “{query}”.',
+    'console.none_upcoming': 'No appointments in the next 60 days.',
+    'console.none_past': 'No appointments in the last 60 days.',
+    'console.none_on': 'No appointments on {day}.',
+    'console.settings': 'Settings',
+    'settings.title': 'Your settings',
+    'settings.language': 'Language of the console',
+    'settings.language_browser': 'As the browser prefers',
+    'settings.timezone': 'Time zone of the times shown',
+    'settings.timezone_default': 'The organisation’s ({zone})',
+    'settings.cancel': 'Cancel',
+    'settings.save': 'Save',
     'console.live': 'live',
     'console.reconnecting': 'reconnecting',
     'console.time': 'Time',
@@ -374,6 +392,24 @@ const strings = {
     'console.copied': 'Copié',
     'console.copy_failed': 'Copie impossible : sélectionnez le lien',
     'console.today': 'Aujourd’hui',
+    'console.upcoming': 'À venir',
+    'console.past': 'Passés',
+    'console.views': 'Quels rendez-vous',
+    'console.day': 'Jour',
+    'console.search': 'Chercher un nom, un téléphone ou un e-mail',
+    'console.times_in': 'Heures de {zone}.',
+    'console.no_match': 'Aucun rendez-vous ne correspond à « {query} ».',
+    'console.none_upcoming': 'Aucun rendez-vous dans les 60 prochains jours.',
+    'console.none_past': 'Aucun rendez-vous dans les 60 derniers jours.',
+    'console.none_on': 'Aucun rendez-vous le {day}.',
+    'console.settings': 'Réglages',
+    'settings.title': 'Vos réglages',
+    'settings.language': 'Langue de la console',
+    'settings.language_browser': 'Comme le navigateur le préfère',
+    'settings.timezone': 'Fuseau horaire des heures affichées',
+    'settings.timezone_default': 'Celui de l’organisation ({zone})',
+    'settings.cancel': 'Annuler',
+    'settings.save': 'Enregistrer',
     'console.live': 'en direct',
     'console.reconnecting': 'reconnexion',
     'console.time': 'Heure',
@@ -434,6 +470,16 @@ export function initLanguage(fromServer) {
   current = isLanguage(stored) ? stored : isLanguage(fromServer) ? fromServer : 'en';
   document.documentElement.lang = current;
   return current;
+}
+
+/**
+ * Speaks `language` from now on (a user's own setting), without remembering it in the browser.
+ * @param {string} language
+ */
+export function useLanguage(language) {
+  if (!isLanguage(language)) return;
+  current = language;
+  document.documentElement.lang = current;
 }
 
 /** Switches between English and French and remembers the choice. */
