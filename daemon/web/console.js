@@ -5,7 +5,7 @@
 import { askNotificationPermissionOnce, prepareSound } from './arrival_alert.js';
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
-import { ApiProblem, api, csrfHeaders, setCsrfToken } from './console_api.js';
+import { ApiProblem, api, csrfHeaders, problemText, setCsrfToken } from './console_api.js';
 import { byId, showScreen, translatePage } from './dom.js';
 import { hasText, initLanguage, t, useLanguage } from './i18n.js';
 import { dateIn, rangeFor } from './appointment_days.js';
@@ -74,7 +74,7 @@ function showSignIn() {
       problem.hidden = true;
       signedIn(session);
     } catch (e) {
-      problem.textContent = e instanceof Error ? e.message : String(e);
+      problem.textContent = problemText(e);
       problem.hidden = false;
     }
   };
@@ -275,7 +275,7 @@ function showDashboard(message = '') {
       byId('join-new', HTMLButtonElement).onclick = () => startCall(created.id);
       refreshAppointments();
     } catch (e) {
-      problem.textContent = e instanceof Error ? e.message : String(e);
+      problem.textContent = problemText(e);
       problem.hidden = false;
     }
   };

@@ -1,6 +1,8 @@
 // @ts-check
 // The console's REST calls: the session cookie goes with each, writes carry the CSRF token,
-// and a refusal is an ApiProblem with the server's status and stable code.
+// and a refusal is an ApiProblem with the server's status and stable code, which problemText()
+// puts in the user's words.
+import { hasText, t } from './i18n.js';
 
 export class ApiProblem extends Error {
   /**
@@ -43,4 +45,19 @@ export async function api(method, path, body) {
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiProblem(response.status, data?.code ?? '', data?.detail ?? response.statusText);
   return data;
+}
+
+/**
+ * What went wrong, as the console says it in the user's language: the words for the server's
+ * code where the page has them, else the server's own detail.
+ * @param {unknown} error
+ */
+export function problemText(error) {
+  if (error instanceof ApiProblem) {
+    if (hasText(`problem.${error.code}`)) return t(`problem.${error.code}`);
+    if (error.status >= 500) return t('problem.server');
+    return error.message;
+  }
+  if (error instanceof TypeError) return t('problem.network');  // fetch() could not reach the server
+  return error instanceof Error ? error.message : String(error);
 }

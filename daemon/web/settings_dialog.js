@@ -1,7 +1,7 @@
 // @ts-check
 // The signed-in user's own settings: the console's language and the time zone of the times it
 // shows (PATCH /api/v1/users/{username}).
-import { ApiProblem, api } from './console_api.js';
+import { api, problemText } from './console_api.js';
 import { byId } from './dom.js';
 import { t } from './i18n.js';
 
@@ -48,7 +48,7 @@ export class SettingsDialog {
       this.dialog.close();
       this.onSaved(await api('GET', '/api/v1/session'));
     } catch (e) {
-      this.problem.textContent = e instanceof ApiProblem || e instanceof Error ? e.message : String(e);
+      this.problem.textContent = problemText(e);
       this.problem.hidden = false;
     }
   }

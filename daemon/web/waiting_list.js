@@ -5,7 +5,7 @@
 // signalling socket says an appointment changed; someone new in it chimes and raises a
 // notification.
 import { chime, notify } from './arrival_alert.js';
-import { ApiProblem, api } from './console_api.js';
+import { ApiProblem, api, problemText } from './console_api.js';
 import { byId } from './dom.js';
 import { formatWaited, t } from './i18n.js';
 
@@ -16,10 +16,7 @@ import { formatWaited, t } from './i18n.js';
  * @typedef {{username: string, role: string}} User
  */
 
-/** @param {unknown} e */
-function reasonOf(e) {
-  return e instanceof Error ? e.message : String(e);
-}
+const reasonOf = problemText;
 
 export class WaitingList {
   /** @param {(appointmentId: number) => void} join enters the call, as a row's Join does */

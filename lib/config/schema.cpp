@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "util/color.h"
 #include "util/logo.h"
@@ -21,6 +22,12 @@ std::string check_url(const std::string& v) {
   if (v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0)
     return "must start with https:// or http://";
   if (v.size() < 9 || v.back() == '/') return "must be a base URL without a trailing '/'";
+  const auto host = v.substr(v.find("//") + 2);
+  for (const char* any : {"0.0.0.0", "[::]"})
+    if (host.rfind(any, 0) == 0 && (host.size() == std::strlen(any) || host[std::strlen(any)] == ':' ||
+                                    host[std::strlen(any)] == '/'))
+      return std::string("names ") + any + ", which listens on every address but is none a browser can open; "
+             "give this machine's name or address";
   return "";
 }
 

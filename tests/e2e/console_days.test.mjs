@@ -48,6 +48,12 @@ describe('the console\'s appointments', () => {
       assert.equal(await specialist.textContent('#no-appointments'), 'Aucun rendez-vous ne correspond à « zzz ».');
       await specialist.fill('#appointment-search', '');
       await screenshot(specialist, 'console-days-1366x768-fr');
+      // A refusal is said in the console's language, not in the server's words.
+      await specialist.fill('#customer-name', 'Typo');
+      await specialist.fill('#customer-phone', '12');
+      await specialist.click('#on-demand-form button[type=submit]');
+      await specialist.waitForSelector('#on-demand-error:not([hidden])');
+      assert.match(await specialist.textContent('#on-demand-error'), /^Ce numéro de mobile n’est pas utilisable\./);
 
       // The user's own settings: English and Tokyo, kept on the server.
       await specialist.click('#settings');

@@ -135,7 +135,10 @@ export async function signIn(page) {
   await page.fill('#username', 'alice');
   await page.fill('#password', 'not the password');
   await page.click('#sign-in-form button[type=submit]');
-  await page.waitForSelector('#sign-in-error:text("wrong username or password")');
+  // Said in the console's language, not in the server's words.
+  const refused = await page.waitForSelector('#sign-in-error:not([hidden])');
+  const words = { en: 'Wrong username or password.', fr: 'Identifiant ou mot de passe incorrect.' };
+  assert.equal(await refused.textContent(), words[await page.evaluate(() => document.documentElement.lang)]);
   await page.fill('#password', 'correct horse battery');
   await page.click('#sign-in-form button[type=submit]');
   await page.waitForSelector('#dashboard:not([hidden])');

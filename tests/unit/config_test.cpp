@@ -174,6 +174,15 @@ TEST(Config, BrandingNeedsAReadableColourAndARealImage) {
   EXPECT_NE(error("branding:\n  name: " + std::string(81, 'x') + "\n").find("at most 80 bytes"), std::string::npos);
 }
 
+TEST(Config, APublicUrlOnTheAnyAddressIsRefused) {
+  for (const char* url : {"https://0.0.0.0:8443", "https://0.0.0.0", "https://[::]:8443"}) {
+    const auto r = load_config_text(std::string("server:\n  public_url: \"") + url + "\"\n", "a.yaml");
+    EXPECT_FALSE(r.config) << url;
+    EXPECT_NE(errors_of(r).find("none a browser can open"), std::string::npos) << errors_of(r);
+  }
+  EXPECT_TRUE(load_config_text("server:\n  public_url: \"https://0.0.0.0.example.org\"\n", "a.yaml").config);
+}
+
 TEST(Colour, ContrastIsWcags) {
   EXPECT_NEAR(contrast_ratio({0, 0, 0}, {255, 255, 255}), 21.0, 1e-9);
   EXPECT_NEAR(contrast_ratio({255, 255, 255}, {255, 255, 255}), 1.0, 1e-9);
