@@ -41,6 +41,8 @@ function signedIn(session) {
   if (session.user.language) useLanguage(session.user.language);
   else initLanguage(navigator.language.slice(0, 2));
   translatePage(t);
+  const live = byId('live', HTMLElement);
+  if (live.dataset.state) live.textContent = t(live.dataset.state === 'in_call' ? 'console.live' : 'console.reconnecting');
   listing.zone = session.timezone || 'UTC';
   listing.day = dateIn(new Date(), listing.zone);
   listing.view = 'day';

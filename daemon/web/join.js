@@ -60,6 +60,12 @@ function linkNotice(code) {
   const known = hasText(`refused.${code}.title`) ? code : 'invalid_token';
   notice(`refused.${known}.title`,
     () => t(`refused.${known}.text`, { time: link.valid_from ? formatTime(link.valid_from) : '' }));
+  // Too early: the page opens by itself once the link works (checking again at least every
+  // few hours, which also keeps within what setTimeout can wait).
+  if (code === 'too_early' && link.valid_from) {
+    const wait = Date.parse(link.valid_from) - Date.now();
+    setTimeout(() => location.reload(), Math.min(Math.max(0, wait) + 1000, 6 * 3600 * 1000));
+  }
 }
 
 function showConsent() {

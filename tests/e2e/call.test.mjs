@@ -430,7 +430,7 @@ describe('links that cannot be used', () => {
     });
   });
 
-  test('a cancelled appointment and a link opened too early say so', async () => {
+  test('a cancelled appointment and a link opened too early say so; a page opened early opens when the time comes', async () => {
     const cancelled = daemon.ctlJson(['appointment', 'create', '--customer-name', 'Grace Hopper']);
     daemon.ctl(['appointment', 'cancel', String(cancelled.id)]);
     const later = new Date(Date.now() + 3 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -443,6 +443,13 @@ describe('links that cannot be used', () => {
       assert.equal(response.status(), 403);
       assert.equal(await customer.textContent('#notice-title'), 'It is a bit early');
       assert.match(await customer.textContent('#notice-text'), /This link works from .+\d/);
+      // Left open, the page goes on by itself when the link starts to work (15 minutes ahead).
+      const soon = new Date(Date.now() + (15 * 60 + 5) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const nearly = daemon.ctlJson(['appointment', 'create', '--customer-name', 'Ada Byron', '--at', soon]);
+      response = await customer.goto(nearly.join_url);
+      assert.equal(response.status(), 403);
+      await customer.waitForSelector('#consent:not([hidden])', { timeout: 20000 });
+      assert.equal(await customer.textContent('#greeting'), 'Hello Ada Byron');
     });
   });
 });
