@@ -15,7 +15,7 @@ import { WaitingList } from './waiting_list.js';
 
 /**
  * @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string,
- *   customer_phone?: string | null, customer_email?: string | null}} Appointment
+ *   customer_phone?: string | null, customer_email?: string | null, connected?: number}} Appointment
  * @typedef {{user: {username: string, display_name: string, role: string, language: string, timezone: string},
  *   timezone: string, csrf_token: string}} Session
  */
@@ -210,8 +210,10 @@ function appointmentRow(a) {
   const state = document.createElement('td');
   const badge = document.createElement('span');
   badge.className = 'state';
-  badge.dataset.state = a.state;
-  badge.textContent = hasText(`console.state.${a.state}`) ? t(`console.state.${a.state}`) : a.state;
+  // "waiting" with nobody connected is a call everyone left: it says so rather than "waiting".
+  const shown = a.state === 'waiting' && a.connected === 0 ? 'nobody' : a.state;
+  badge.dataset.state = shown;
+  badge.textContent = hasText(`console.state.${shown}`) ? t(`console.state.${shown}`) : shown;
   state.append(badge);
   const actions = document.createElement('td');
   actions.className = 'actions';

@@ -9,6 +9,7 @@
 #include "domain/appointments.h"
 #include "domain/contact.h"
 #include "domain/join_tokens.h"
+#include "domain/participants.h"
 #include "domain/queues.h"
 #include "domain/users.h"
 #include "notify/compose.h"
@@ -27,7 +28,14 @@ nlohmann::json optional_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-nlohmann::json to_json(const Appointment& a) { return appointment_json(a); }
+// With how many participants are connected now: "waiting" with nobody there is a call everyone
+// left, not someone waiting.
+nlohmann::json to_json(Db& db, const Appointment& a) {
+  auto j = appointment_json(a);
+  const auto p = presence(db, a.id);
+  j["connected"] = p.customers + p.staff;
+  return j;
+}
 
 }  // namespace
 
@@ -156,7 +164,7 @@ HttpResponse create(Call& call) {
   auto token = issue_join_token(db, a, JoinRole::customer, call.config->lead_time, call.principal);
   tx.commit();
   announce_change(call, a.id);
-  auto body = to_json(a);
+  auto body = to_json(db, a);
   add_link(body, call, token, "customer");
   auto r = json_response(201, body.dump());
   r.headers.emplace_back("Location", "/api/v1/appointments/" + std::to_string(a.id));
@@ -194,11 +202,11 @@ HttpResponse list(Call& call) {
   f.after_id = page_cursor(call);
   const auto limit = page_limit(call);
   f.limit = static_cast<int>(limit) + 1;
-  return json_response(200, page_json(list_appointments(db, f), limit, to_json,
-                                      [](const Appointment& a) { return a.id; }));
+  const auto item = [&db](const Appointment& a) { return to_json(db, a); };
+  return json_response(200, page_json(list_appointments(db, f), limit, item, [](const Appointment& a) { return a.id; }));
 }
 
-HttpResponse show(Call& call) { return json_response(200, to_json(visible_appointment(call)).dump()); }
+HttpResponse show(Call& call) { return json_response(200, to_json(call.db, visible_appointment(call)).dump()); }
 
 HttpResponse cancel(Call& call) {
   auto a = visible_appointment(call);
@@ -211,7 +219,7 @@ HttpResponse cancel(Call& call) {
                             now_seconds());
   tx.commit();
   announce_change(call, a.id);
-  return json_response(200, to_json(a).dump());
+  return json_response(200, to_json(db, a).dump());
 }
 
 HttpResponse reschedule(Call& call) {
@@ -227,7 +235,7 @@ HttpResponse reschedule(Call& call) {
                             now_seconds());
   tx.commit();
   announce_change(call, a.id);
-  return json_response(200, to_json(a).dump());
+  return json_response(200, to_json(db, a).dump());
 }
 
 HttpResponse issue_link(Call& call) {

@@ -267,7 +267,7 @@ describe('whether the other side is still there', () => {
   test('a customer whose connection dropped is shown reconnecting, counting; one who hangs up, as gone', async () => {
     const desktop = { locale: 'en-GB', viewport: { width: 1366, height: 768 } };
     await withPages('partner-presence', { specialist: desktop, customer: desktop }, async ({ specialist, customer }) => {
-      await inCall(specialist, customer, 'Ada Lovelace');
+      const appointment = await inCall(specialist, customer, 'Ada Lovelace');
       await specialist.waitForSelector('#call-status[data-status="call.connected"]');
       // Both count the call's length.
       for (const page of [specialist, customer]) {
@@ -298,6 +298,9 @@ describe('whether the other side is still there', () => {
       await specialist.waitForSelector('#call-status[data-status="call.partner_left"]', { timeout: 2000 });
       assert.equal(await specialist.textContent('#call-status'), 'Ada Lovelace left the call');
       assert.ok(daemon.log().includes('reason="hung up"'), 'the leave is recorded as a hang-up');
+      // Once the specialist hangs up too, the console says nobody is there, not "waiting".
+      await specialist.click('#hang-up');
+      await rowState(specialist, appointment.id).filter({ hasText: 'nobody connected' }).waitFor({ timeout: 10000 });
     });
   });
 });

@@ -71,6 +71,9 @@ class Calls(CallTestMixin, DaemonTestCase):
         self.assertEqual(report_a["role"], "customer")
         self.assertEqual(report_b["role"], "specialist")
         wait_for(lambda: self.state(appointment_id) == "waiting", "the call to be left")
+        # "waiting" with nobody connected: the API says so, as the console shows it.
+        wait_for(lambda: self.daemon.ctl_json("appointment", "show", str(appointment_id))["connected"] == 0,
+                 "nobody to be connected")
         with sqlite3.connect(self.daemon.database) as db:
             rows = db.execute("SELECT role, joined_at IS NOT NULL, left_at IS NOT NULL FROM participants "
                               "WHERE appointment_id = ?", (appointment_id,)).fetchall()
@@ -81,12 +84,13 @@ class Calls(CallTestMixin, DaemonTestCase):
 
     def test_a_killed_participant_is_detected(self):
         appointment_id, customer, specialist = self.appointment()
-        staying = self.peer(specialist, "--seconds", "12")
+        staying = self.peer(specialist, "--seconds", "16")
         leaving = self.peer(customer, "--seconds", "30")
         wait_for(lambda: self.state(appointment_id) == "in_call", "the call to start")
         leaving.send_signal(signal.SIGKILL)
         leaving.communicate()
         wait_for(lambda: self.state(appointment_id) == "waiting", "the server to notice the lost participant")
+        self.assertEqual(self.daemon.ctl_json("appointment", "show", str(appointment_id))["connected"], 1)
         code, report = self.report(staying)
         self.assertEqual(report["states"][-1], "waiting", report)
         events = self.daemon.ctl_json("audit", "list", "--object-id", str(appointment_id), "--action",
