@@ -48,6 +48,11 @@ describe('accessibility', () => {
 
         await signIn(specialist);
         await noViolations(specialist, 'the console');
+        await specialist.click('#settings');
+        await specialist.waitForSelector('#settings-dialog[open]');
+        await noViolations(specialist, 'the settings dialog');
+        await specialist.keyboard.press('Escape');
+        await specialist.waitForSelector('#settings-dialog:not([open])', { state: 'attached' });
         await entersQueue(customer, `help-${language}`, 'Ada Lovelace', 'A flat tyre');
         await noViolations(customer, 'the waiting room');
         await specialist.waitForSelector('#waiting-list li');
