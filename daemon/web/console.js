@@ -7,7 +7,7 @@ import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
 import { ApiProblem, api, csrfHeaders, problemText, setCsrfToken } from './console_api.js';
 import { byId, showScreen, translatePage } from './dom.js';
-import { hasText, initLanguage, t, useLanguage } from './i18n.js';
+import { formatDay, hasText, initLanguage, t, useLanguage } from './i18n.js';
 import { dateIn, rangeFor } from './appointment_days.js';
 import { SettingsDialog } from './settings_dialog.js';
 import { CallSession, protocolVersion } from './protocol.js';
@@ -181,14 +181,6 @@ function showAppointments() {
   none.textContent = query ? t('console.no_match', { query: listing.query.trim() })
     : listing.view === 'upcoming' ? t('console.none_upcoming') : listing.view === 'past' ? t('console.none_past')
     : today ? t('console.no_appointments') : t('console.none_on', { day: formatDay(listing.day) });
-}
-
-/** "Tuesday 1 December" / "mardi 1er décembre" for a calendar date. */
-function formatDay(/** @type {string} */ day) {
-  const [y, m, d] = day.split('-').map(Number);
-  const text = new Intl.DateTimeFormat(document.documentElement.lang, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
-  return document.documentElement.lang === 'fr' ? text.replace(/^(\S+) 1 /, '$1 1er ') : text;
 }
 
 /** The start as the list shows it: the time on a day's list, the date and time otherwise. */

@@ -572,7 +572,25 @@ function locale() {
  * @param {string} iso
  */
 export function formatTime(iso) {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
+  return firstOfMonth(new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso)));
+}
+
+/**
+ * French writes the first of a month "1er" ("mardi 1er décembre"); Intl writes "1".
+ * @param {string} text a date Intl formatted in the current language
+ */
+function firstOfMonth(text) {
+  return current === 'fr' ? text.replace(/(^|\s)1(?= \p{L})/u, (_, space) => `${space}1er`) : text;
+}
+
+/**
+ * A calendar date ("2026-12-01") as people read it: "Tuesday 1 December", "mardi 1er décembre".
+ * @param {string} day
+ */
+export function formatDay(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return firstOfMonth(new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d))));
 }
 
 /**
@@ -587,9 +605,9 @@ export function formatInZone(iso, timeZone) {
   const options = { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit',
     timeZoneName: 'short' };
   try {
-    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
+    return firstOfMonth(new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso)));
   } catch {
-    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+    return firstOfMonth(new Intl.DateTimeFormat(locale(), options).format(new Date(iso)));
   }
 }
 

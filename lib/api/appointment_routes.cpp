@@ -30,11 +30,15 @@ nlohmann::json optional_json(const std::optional<std::string>& v) {
 
 // With how many participants are connected now: "waiting" with nobody there is a call everyone
 // left, not someone waiting.
-nlohmann::json to_json(Db& db, const Appointment& a) {
+nlohmann::json to_json(const Appointment& a, int connected) {
   auto j = appointment_json(a);
-  const auto p = presence(db, a.id);
-  j["connected"] = p.customers + p.staff;
+  j["connected"] = connected;
   return j;
+}
+
+nlohmann::json to_json(Db& db, const Appointment& a) {
+  const auto p = presence(db, a.id);
+  return to_json(a, p.customers + p.staff);
 }
 
 }  // namespace
@@ -202,7 +206,11 @@ HttpResponse list(Call& call) {
   f.after_id = page_cursor(call);
   const auto limit = page_limit(call);
   f.limit = static_cast<int>(limit) + 1;
-  const auto item = [&db](const Appointment& a) { return to_json(db, a); };
+  const auto connected = connected_participants(db);  // one query for the whole page
+  const auto item = [&connected](const Appointment& a) {
+    const auto found = connected.find(a.id);
+    return to_json(a, found == connected.end() ? 0 : found->second);
+  };
   return json_response(200, page_json(list_appointments(db, f), limit, item, [](const Appointment& a) { return a.id; }));
 }
 

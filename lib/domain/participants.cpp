@@ -48,6 +48,13 @@ Presence presence(Db& db, std::int64_t appointment_id) {
   return {static_cast<int>(stmt.integer(0)), static_cast<int>(stmt.integer(1))};
 }
 
+std::map<std::int64_t, int> connected_participants(Db& db) {
+  auto stmt = db.prepare("SELECT appointment_id, count(*) FROM participants WHERE left_at IS NULL GROUP BY appointment_id");
+  std::map<std::int64_t, int> out;
+  while (stmt.step()) out[stmt.integer(0)] = static_cast<int>(stmt.integer(1));
+  return out;
+}
+
 Joined join_call(Db& db, const Admission& admission, const std::string& label, const std::string& peer,
                  std::int64_t now) {
   const auto id = admission.appointment.id;

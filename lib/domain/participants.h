@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,5 +49,7 @@ struct Presence {
   int staff = 0;
 };
 Presence presence(Db& db, std::int64_t appointment_id);
+// How many participants are connected now, per appointment that has any (one query).
+std::map<std::int64_t, int> connected_participants(Db& db);
 
 }  // namespace assist
