@@ -81,4 +81,32 @@ describe('the console\'s appointments', () => {
       await screenshot(specialist, 'console-past-390x844-en', { fullPage: true });
     });
   });
+
+  test('the lists and the settings fit a desktop and a phone, in English and French', async () => {
+    const devices = {
+      '1366x768': { viewport: { width: 1366, height: 768 } },
+      '390x844': { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    };
+    for (const [language, locale] of [['en', 'en-GB'], ['fr', 'fr-FR']]) {
+      for (const [size, device] of Object.entries(devices)) {
+        await withPages(`console-${size}-${language}`, { specialist: { locale, ...device } }, async ({ specialist }) => {
+          await signIn(specialist);
+          await specialist.click('.views button[data-view="upcoming"]');
+          await specialist.waitForSelector('#appointments tr');
+          const { sideways, cut } = await cutOff(specialist, ['.day-controls', '.day-controls label', '.views button', '#appointments td']);
+          assert.deepEqual(cut, [], `${size} ${language}`);
+          assert.ok(!sideways, `${size} ${language}: the console scrolls sideways`);
+          await screenshot(specialist, `console-upcoming-${size}-${language}`, { fullPage: true });
+          await specialist.click('#settings');
+          await specialist.waitForSelector('#settings-dialog[open]');
+          const fits = await specialist.evaluate(() => {
+            const r = document.querySelector('#settings-dialog').getBoundingClientRect();
+            return r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight;
+          });
+          assert.ok(fits, `${size} ${language}: the settings dialog is cut off`);
+          await screenshot(specialist, `console-settings-${size}-${language}`);
+        });
+      }
+    }
+  });
 });

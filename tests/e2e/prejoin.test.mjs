@@ -122,11 +122,12 @@ describe('devices the browser will not give', () => {
       });
     }
     // Once the user allowed access, Try again opens the devices.
-    await withPages('blocked-then-allowed', { customer: { locale: 'fr-FR', userAgent: agents.firefox } }, async ({ customer }) => {
+    await withPages('blocked-then-allowed', { customer: { locale: 'fr-FR', userAgent: agents.firefox, ...devices['1366x768'] } }, async ({ customer }) => {
       await customer.addInitScript(failing, refuse('NotAllowedError'));
       await atPreview(customer, 'Ada Lovelace');
       await customer.waitForSelector('#preview-error:not([hidden])');
       assert.match(await customer.textContent('#preview-error'), /^Firefox bloque la caméra ou le micro\. .*icône de caméra barrée/);
+      await screenshot(customer, 'blocked-firefox-1366x768-fr', { fullPage: true });
       await customer.evaluate(() => { delete navigator.mediaDevices.getUserMedia; });  // the prototype's again
       await customer.click('#join');
       await customer.waitForFunction(() => document.querySelector('#preview-video').videoWidth > 0);
