@@ -7,6 +7,7 @@
 
 #include "forwarder.h"
 #include "gst_ptr.h"
+#include "receive_shortcut.h"
 #include "webrtc_peer.h"
 
 namespace assist::media {
@@ -14,11 +15,12 @@ namespace {
 
 constexpr Role roles[] = {Role::microphone, Role::camera, Role::screen};
 
-// webrtcbin puts a clocksync in front of each sink pad: forwarded packets already waited in the
-// sender's jitter buffer, and waiting again for their timestamps would add its latency twice.
-void on_element_added(GstBin*, GstBin*, GstElement* element, gpointer) {
+// webrtcbin puts a clocksync in front of each sink pad: forwarded packets are sent on as they
+// arrive, and waiting for their timestamps would add the pipeline's latency to each.
+void on_element_added(GstBin*, GstBin* parent, GstElement* element, gpointer) {
   GstElementFactory* factory = gst_element_get_factory(element);
   if (factory && std::string(GST_OBJECT_NAME(factory)) == "clocksync") g_object_set(element, "sync", FALSE, nullptr);
+  if (is_receive_queue(parent, element)) shortcut_receive_queue(element);
 }
 
 // Senders need the pipeline's latency to stamp RTCP sender reports, and it changes as

@@ -9,6 +9,7 @@
 
 #include "candidate_rewrite.h"
 #include "media_engine.h"
+#include "rtp_passthrough.h"
 
 namespace assist::media {
 namespace {
@@ -75,6 +76,13 @@ void shorten_rtcp_interval(GstElement* webrtc) {
   if (!session) return;
   g_object_set(session, "rtcp-min-interval", guint64(GST_SECOND / 2), nullptr);
   g_object_unref(session);
+}
+
+// Packets are forwarded as they arrive; the receiving browser's jitter buffer reorders them.
+void forward_without_jitter_buffer(GstElement* webrtc) {
+  GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
+  g_signal_connect(rtpbin.get(), "request-jitterbuffer",
+                   G_CALLBACK(+[](GstElement*, guint) { return make_rtp_passthrough(); }), nullptr);
 }
 
 void configure_ice(GstElement* webrtc, const IceSettings& ice, const std::string& name) {
@@ -156,9 +164,9 @@ WebrtcPeer::WebrtcPeer(Engine& engine, GstElement* pipeline, std::string name, P
 
 void WebrtcPeer::start() {
   webrtc_.reset(GST_ELEMENT(gst_object_ref_sink(make("webrtcbin", "webrtc-" + name_))));
-  // Reordering needs a little room; latency 0 would turn it into loss.
-  g_object_set(webrtc_.get(), "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency", 50, nullptr);
+  g_object_set(webrtc_.get(), "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, nullptr);
   configure_ice(webrtc_.get(), engine_.ice(), name_);
+  forward_without_jitter_buffer(webrtc_.get());
   auto link = [this] { return new Link{weak_from_this(), &engine_}; };
   g_signal_connect_data(
       webrtc_.get(), "on-ice-candidate",

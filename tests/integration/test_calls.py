@@ -3,9 +3,11 @@ bundled connection that it offers and the server answers (protocol v2), exchange
 video through the server's forwarding; the signalling refuses what it must."""
 
 import json
+import os
 import signal
 import socket
 import sqlite3
+import threading
 import time
 import unittest
 
@@ -35,6 +37,20 @@ def offer_sdp(lines=(("audio", "111", OPUS), ("video", "96", VP8)), mids=None, b
     return "\r\n".join(sdp) + "\r\n"
 
 
+def thread_names_while(process, running):
+    """The names of `process`'s threads, sampled every 100 ms while `running()` is true."""
+    seen = set()
+    while running():
+        try:
+            for task in os.listdir("/proc/%d/task" % process.pid):
+                with open("/proc/%d/task/%s/comm" % (process.pid, task)) as comm:
+                    seen.add(comm.read().strip())
+        except FileNotFoundError:
+            pass  # a thread that ended while it was being read
+        time.sleep(0.1)
+    return seen
+
+
 def latest_participants(member):
     """{participant id: entry} of the latest state the member was sent ({} before any)."""
     states = [m for _, m in list(member.messages) if m["type"] == "state"]
@@ -56,9 +72,18 @@ class Calls(CallTestMixin, DaemonTestCase):
         appointment_id, customer, specialist = self.appointment()
         a = self.peer(customer, "--seconds", "8", "--expect-media")
         b = self.peer(specialist, "--seconds", "8", "--expect-media")
+        threads = []
+        sampler = threading.Thread(target=lambda: threads.append(
+            thread_names_while(self.daemon.process, lambda: a.poll() is None or b.poll() is None)))
+        sampler.start()
         wait_for(lambda: self.state(appointment_id) == "in_call", "the call to start")
         code_a, report_a = self.report(a)
         code_b, report_b = self.report(b)
+        sampler.join()
+        # Media is forwarded as it arrives: no jitter buffer (two threads per received stream,
+        # "rtpjitterbuffer" and "timer") holds it on the way.
+        self.assertTrue(any(name.startswith("nicesrc") for name in threads[0]), threads)
+        self.assertFalse({"rtpjitterbuffer", "timer"} & threads[0], threads)
         for code, report, other in ((code_a, report_a, report_b), (code_b, report_b, report_a)):
             self.assertEqual(code, 0, report)
             self.assertEqual(report["errors"], [])

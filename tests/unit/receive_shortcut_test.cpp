@@ -1,0 +1,131 @@
+// The receive shortcut on a real queue without the network: the test's thread pushes into a
+// queue → appsink, as nicesrc's thread pushes into webrtcbin's receive queue, and a blocking
+// probe on the queue's output stands for webrtcbin holding the transport back.
+#include "receive_shortcut.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <vector>
+
+#include "gst_ptr.h"
+
+namespace assist::media {
+namespace {
+
+struct Delivery {
+  guint8 mark;
+  GThread* thread;
+};
+
+class ReceiveShortcutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gst_init(nullptr, nullptr);
+    pipeline_ = gst_pipeline_new(nullptr);
+    queue_ = gst_element_factory_make("queue", nullptr);
+    sink_ = gst_element_factory_make("appsink", nullptr);
+    g_object_set(sink_, "sync", FALSE, "async", FALSE, nullptr);
+    gst_bin_add_many(GST_BIN(pipeline_), queue_, sink_, nullptr);
+    gst_element_link(queue_, sink_);
+    shortcut_receive_queue(queue_);
+    GstPtr<GstPad> sink_pad(gst_element_get_static_pad(sink_, "sink"));
+    gst_pad_add_probe(sink_pad.get(), GST_PAD_PROBE_TYPE_BUFFER, on_delivery, this, nullptr);
+
+    upstream_.reset(GST_PAD(gst_object_ref_sink(gst_pad_new("upstream", GST_PAD_SRC))));
+    GstPtr<GstPad> queue_sink(gst_element_get_static_pad(queue_, "sink"));
+    gst_pad_set_active(upstream_.get(), TRUE);
+    ASSERT_EQ(gst_pad_link(upstream_.get(), queue_sink.get()), GST_PAD_LINK_OK);
+    gst_element_set_state(pipeline_, GST_STATE_PLAYING);
+    gst_pad_push_event(upstream_.get(), gst_event_new_stream_start("test"));
+    GstPtr<GstCaps> caps(gst_caps_new_empty_simple("application/x-rtp"));
+    gst_pad_push_event(upstream_.get(), gst_event_new_caps(caps.get()));
+    GstSegment segment;
+    gst_segment_init(&segment, GST_FORMAT_TIME);
+    gst_pad_push_event(upstream_.get(), gst_event_new_segment(&segment));
+  }
+
+  void TearDown() override {
+    gst_element_set_state(pipeline_, GST_STATE_NULL);
+    gst_pad_set_active(upstream_.get(), FALSE);
+    upstream_.reset();
+    gst_object_unref(pipeline_);
+  }
+
+  static GstPadProbeReturn on_delivery(GstPad*, GstPadProbeInfo* info, gpointer data) {
+    auto* self = static_cast<ReceiveShortcutTest*>(data);
+    guint8 mark = 0;
+    gst_buffer_extract(GST_PAD_PROBE_INFO_BUFFER(info), 0, &mark, 1);
+    std::lock_guard lock(self->mutex_);
+    self->deliveries_.push_back({mark, g_thread_self()});
+    return GST_PAD_PROBE_OK;
+  }
+
+  GstFlowReturn push(guint8 mark) { return gst_pad_push(upstream_.get(), gst_buffer_new_memdup(&mark, 1)); }
+
+  std::vector<Delivery> deliveries() {
+    std::lock_guard lock(mutex_);
+    return deliveries_;
+  }
+
+  // Waits until `count` packets reached the sink (those that took the queue arrive later).
+  std::vector<Delivery> wait_for(std::size_t count) {
+    for (int i = 0; i < 500 && deliveries().size() < count; ++i) g_usleep(10000);
+    return deliveries();
+  }
+
+  GstElement* pipeline_ = nullptr;
+  GstElement* queue_ = nullptr;
+  GstElement* sink_ = nullptr;
+  GstPtr<GstPad> upstream_;
+  std::mutex mutex_;
+  std::vector<Delivery> deliveries_;
+};
+
+TEST_F(ReceiveShortcutTest, AnOpenEmptyQueueIsSkippedInTheArrivingThread) {
+  // The first packet may wait for the stream's events to get through the queue.
+  ASSERT_EQ(push(1), GST_FLOW_OK);
+  ASSERT_EQ(wait_for(1).size(), 1u);
+  for (guint8 mark = 2; mark <= 5; ++mark) {
+    ASSERT_EQ(push(mark), GST_FLOW_OK);
+    // Delivered before the push returned, by the thread that pushed.
+    auto seen = deliveries();
+    ASSERT_EQ(seen.size(), mark);
+    EXPECT_EQ(seen.back().mark, mark);
+    EXPECT_EQ(seen.back().thread, g_thread_self());
+  }
+}
+
+TEST_F(ReceiveShortcutTest, ABlockedQueueHoldsPacketsAndReleasesThemInOrder) {
+  ASSERT_EQ(push(1), GST_FLOW_OK);
+  ASSERT_EQ(wait_for(1).size(), 1u);
+  GstPtr<GstPad> queue_src(gst_element_get_static_pad(queue_, "src"));
+  gulong block = gst_pad_add_probe(
+      queue_src.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM),
+      +[](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_OK; }, nullptr, nullptr);
+  for (guint8 mark = 2; mark <= 4; ++mark) ASSERT_EQ(push(mark), GST_FLOW_OK);
+  g_usleep(50000);
+  EXPECT_EQ(deliveries().size(), 1u) << "a packet got past the block";
+
+  gst_pad_remove_probe(queue_src.get(), block);
+  auto seen = wait_for(4);
+  ASSERT_EQ(seen.size(), 4u);
+  for (guint8 i = 0; i < 4; ++i) EXPECT_EQ(seen[i].mark, i + 1);
+  EXPECT_NE(seen[3].thread, g_thread_self()) << "held packets come out of the queue's own thread";
+
+  ASSERT_EQ(push(5), GST_FLOW_OK);  // drained: the shortcut again
+  seen = deliveries();
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen.back().mark, 5);
+  EXPECT_EQ(seen.back().thread, g_thread_self());
+}
+
+TEST_F(ReceiveShortcutTest, OnlyWebrtcbinsReceiveQueueIsRecognised) {
+  EXPECT_FALSE(is_receive_queue(GST_BIN(pipeline_), queue_));
+  EXPECT_FALSE(is_receive_queue(GST_BIN(pipeline_), sink_));
+}
+
+}  // namespace
+}  // namespace assist::media
