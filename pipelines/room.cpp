@@ -15,11 +15,25 @@ namespace {
 
 constexpr Role roles[] = {Role::microphone, Role::camera, Role::screen};
 
+// webrtcbin sends a sticky "GstWebRtcBinUpdateTos" event (the DSCP mark for a transceiver's
+// priority, which we leave at its default) down each sink pad. Audio and video then meet in one
+// rtpfunnel, which re-sends the sticky events of whichever pad it takes a packet from: the two
+// marks (same name, another mid) replace each other at every switch between audio and video and
+// travel down some ten pads each time, about a tenth of the forwarding cost. Dropped here.
+GstPadProbeReturn drop_tos_update(GstPad*, GstPadProbeInfo* info, gpointer) {
+  const GstStructure* s = gst_event_get_structure(GST_PAD_PROBE_INFO_EVENT(info));
+  return s && gst_structure_has_name(s, "GstWebRtcBinUpdateTos") ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
 // webrtcbin puts a clocksync in front of each sink pad: forwarded packets are sent on as they
 // arrive, and waiting for their timestamps would add the pipeline's latency to each.
 void on_element_added(GstBin*, GstBin* parent, GstElement* element, gpointer) {
   GstElementFactory* factory = gst_element_get_factory(element);
-  if (factory && std::string(GST_OBJECT_NAME(factory)) == "clocksync") g_object_set(element, "sync", FALSE, nullptr);
+  if (factory && std::string(GST_OBJECT_NAME(factory)) == "clocksync") {
+    g_object_set(element, "sync", FALSE, nullptr);
+    GstPtr<GstPad> sink(gst_element_get_static_pad(element, "sink"));
+    gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, drop_tos_update, nullptr, nullptr);
+  }
   if (is_receive_queue(parent, element)) shortcut_receive_queue(element);
 }
 
