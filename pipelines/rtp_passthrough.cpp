@@ -1,5 +1,7 @@
 #include "rtp_passthrough.h"
 
+#include <gst/rtp/gstrtpbuffer.h>
+
 namespace assist::media {
 namespace {
 
@@ -8,7 +10,10 @@ struct RtpPassthrough {
   GstPad* sink;
   GstPad* src;
   guint latency_ms;
-  gboolean do_retransmission;
+  gint do_retransmission;  // read in the streaming thread, set from others: g_atomic_int
+  // Streaming-thread state: the highest sequence number seen.
+  bool started;
+  guint16 highest_seq;
 };
 
 struct RtpPassthroughClass {
@@ -39,8 +44,35 @@ void stamp_arrival(GstElement* element, GstBuffer* buffer) {
   if (now >= base) GST_BUFFER_PTS(buffer) = GST_BUFFER_DTS(buffer) = now - base;
 }
 
+// A jump this far, either way, is a new start (a sender that restarted), not loss to ask for.
+constexpr int max_requested_gap = 32;
+
+// Packets missing between the highest sequence number seen and this one are asked for again
+// at once (a NACK from our session to the sender), as rtpjitterbuffer would with
+// do-retransmission: the sender's browser resends them and they are forwarded when they come.
+// A packet that was only reordered arrives twice; the receiver drops the copy.
+void request_missing(RtpPassthrough* self, GstBuffer* buffer) {
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  if (!gst_rtp_buffer_map(buffer, GST_MAP_READ, &rtp)) return;
+  guint16 seq = gst_rtp_buffer_get_seq(&rtp);
+  guint32 ssrc = gst_rtp_buffer_get_ssrc(&rtp);
+  gst_rtp_buffer_unmap(&rtp);
+  int ahead = static_cast<gint16>(seq - self->highest_seq);
+  if (self->started && ahead <= 0 && ahead > -max_requested_gap) return;  // late, or a copy
+  if (self->started && ahead > 0 && ahead < max_requested_gap) {
+    for (guint16 missing = self->highest_seq + 1; missing != seq; ++missing) {
+      GstStructure* request = gst_structure_new("GstRTPRetransmissionRequest", "seqnum", G_TYPE_UINT, guint(missing),
+                                                "ssrc", G_TYPE_UINT, ssrc, nullptr);
+      gst_pad_push_event(self->sink, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, request));
+    }
+  }
+  self->started = true;
+  self->highest_seq = seq;
+}
+
 GstFlowReturn chain(GstPad*, GstObject* parent, GstBuffer* buffer) {
   RtpPassthrough* self = cast(parent);
+  if (g_atomic_int_get(&self->do_retransmission)) request_missing(self, buffer);
   if (!GST_BUFFER_PTS_IS_VALID(buffer) && !GST_BUFFER_DTS_IS_VALID(buffer)) {
     buffer = gst_buffer_make_writable(buffer);
     stamp_arrival(GST_ELEMENT(parent), buffer);
@@ -87,7 +119,7 @@ void set_property(GObject* object, guint id, const GValue* value, GParamSpec* sp
   RtpPassthrough* self = cast(object);
   switch (id) {
     case PROP_LATENCY: self->latency_ms = g_value_get_uint(value); break;
-    case PROP_DO_RETRANSMISSION: self->do_retransmission = g_value_get_boolean(value); break;
+    case PROP_DO_RETRANSMISSION: g_atomic_int_set(&self->do_retransmission, g_value_get_boolean(value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, spec);
   }
 }
@@ -96,7 +128,7 @@ void get_property(GObject* object, guint id, GValue* value, GParamSpec* spec) {
   RtpPassthrough* self = cast(object);
   switch (id) {
     case PROP_LATENCY: g_value_set_uint(value, self->latency_ms); break;
-    case PROP_DO_RETRANSMISSION: g_value_set_boolean(value, self->do_retransmission); break;
+    case PROP_DO_RETRANSMISSION: g_value_set_boolean(value, g_atomic_int_get(&self->do_retransmission)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, spec);
   }
 }
@@ -112,7 +144,8 @@ void class_init(gpointer klass, gpointer) {
   g_object_class_install_property(
       object_class, PROP_DO_RETRANSMISSION,
       g_param_spec_boolean("do-retransmission", "Do retransmission",
-                           "Set by webrtcbin; the receivers ask the sender for retransmissions themselves", FALSE,
+                           "Ask the sender again for packets that went missing (set by webrtcbin where NACK "
+                           "is negotiated)", FALSE,
                            flags));
   auto* element_class = GST_ELEMENT_CLASS(klass);
   gst_element_class_add_static_pad_template(element_class, &sink_template);

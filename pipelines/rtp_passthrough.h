@@ -7,7 +7,9 @@
 //
 // It keeps the contract rtpbin and webrtcbin expect of a jitter buffer: "sink" and "src" pads,
 // a "sink_rtcp" request pad (RTCP for the stream, dropped: forwarding needs no lip-sync
-// offsets), and the "latency" and "do-retransmission" properties they set (kept, not acted on).
+// offsets), and the "latency" property rtpbin sets (kept; nothing is buffered). With
+// "do-retransmission" (webrtcbin sets it where NACK is negotiated) a gap in sequence numbers
+// asks the sender for the missing packets at once, as the jitter buffer would have.
 // Packets that arrive without a timestamp are stamped with their arrival time, as the jitter
 // buffer would, so the receiving session's sender reports map RTP time to wall-clock time.
 #pragma once
