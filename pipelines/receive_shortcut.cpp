@@ -1,6 +1,5 @@
 #include "receive_shortcut.h"
 
-#include <atomic>
 #include <cstring>
 #include <mutex>
 
@@ -13,8 +12,9 @@ struct Shortcut {
   GstPtr<GstPad> queue_src;
   std::once_flag found;
   GstPtr<GstPad> target;  // what the queue feeds (dtlssrtpdec's sink pad), once linked
-  std::atomic<bool> queued{false};  // packets may still be in the queue
-  std::atomic<bool> started{false};  // the queue has passed on the stream's first events
+  // Touched only by the thread that pushes into the queue.
+  bool queued = false;   // packets may still be in the queue
+  bool started = false;  // the queue has passed on the stream's first events
 
   GstPad* resolve() {
     std::call_once(found, [this] { target.reset(gst_pad_get_peer(queue_src.get())); });
@@ -23,19 +23,19 @@ struct Shortcut {
 
   // Empty and open: what the queue would do with the packet, it can do now. Not before the
   // stream's first events are through, or a packet would arrive ahead of its segment.
-  bool may_skip(GstPad* target) {
+  bool may_skip() {
     if (gst_pad_is_blocked(queue_src.get())) return false;
-    if (!started.load(std::memory_order_acquire)) {
-      GstEvent* segment = gst_pad_get_sticky_event(target, GST_EVENT_SEGMENT, 0);
+    if (!started) {
+      GstEvent* segment = gst_pad_get_sticky_event(target.get(), GST_EVENT_SEGMENT, 0);
       if (!segment) return false;
       gst_event_unref(segment);
-      started.store(true, std::memory_order_release);
+      started = true;
     }
-    if (queued.load(std::memory_order_relaxed)) {
+    if (queued) {
       guint level = 0;
       g_object_get(GST_PAD_PARENT(queue_src.get()), "current-level-buffers", &level, nullptr);
       if (level > 0) return false;
-      queued.store(false, std::memory_order_relaxed);
+      queued = false;
     }
     return true;
   }
@@ -44,8 +44,8 @@ struct Shortcut {
 GstPadProbeReturn on_buffer(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* shortcut = static_cast<Shortcut*>(data);
   GstPad* target = shortcut->resolve();
-  if (!target || !shortcut->may_skip(target)) {
-    shortcut->queued.store(true, std::memory_order_relaxed);
+  if (!target || !shortcut->may_skip()) {
+    shortcut->queued = true;
     return GST_PAD_PROBE_OK;
   }
   GST_PAD_PROBE_INFO_FLOW_RETURN(info) = gst_pad_chain(target, GST_PAD_PROBE_INFO_BUFFER(info));
