@@ -7,9 +7,9 @@
 // answers ICE connectivity checks, must never block. The rest of the time the hand-off costs
 // a wake-up and a context switch per packet for nothing.
 //
-// So a probe on the queue's input passes each packet straight to what the queue feeds, in the
-// thread it arrived on, when the queue is empty and its output not blocked; otherwise the packet
-// goes into the queue as before. Nothing skips ahead of the stream's first events (stream-start,
+// So a probe on the queue's input passes each packet straight to what the queue feeds (past
+// dtlssrtpdec's ghost pad: see pad_shortcut.h), in the thread it arrived on, when the queue is
+// empty and its output not blocked; otherwise the packet goes into the queue as before. Nothing skips ahead of the stream's first events (stream-start,
 // caps, segment), and events always take the queue. A packet that arrives just as the queue hands
 // on its last one may pass it, once per unblocking; RTP, SRTP and DTLS all allow for reordering.
 #pragma once

@@ -7,6 +7,7 @@
 
 #include "forwarder.h"
 #include "gst_ptr.h"
+#include "pad_shortcut.h"
 #include "receive_shortcut.h"
 #include "webrtc_peer.h"
 
@@ -25,11 +26,17 @@ GstPadProbeReturn drop_tos_update(GstPad*, GstPadProbeInfo* info, gpointer) {
   return s && gst_structure_has_name(s, "GstWebRtcBinUpdateTos") ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
-// webrtcbin puts a clocksync in front of each sink pad: forwarded packets are sent on as they
-// arrive, and waiting for their timestamps would add the pipeline's latency to each.
-void on_element_added(GstBin*, GstBin* parent, GstElement* element, gpointer) {
+bool factory_is(GstElement* element, const char* name) {
   GstElementFactory* factory = gst_element_get_factory(element);
-  if (factory && std::string(GST_OBJECT_NAME(factory)) == "clocksync") {
+  return factory && std::string(GST_OBJECT_NAME(factory)) == name;
+}
+
+// webrtcbin puts a clocksync in front of each sink pad: forwarded packets are sent on as they
+// arrive, and waiting for their timestamps would add the pipeline's latency to each. Tee branches
+// get their shortcut after their forwarder (Room::link), which must see each packet first.
+void on_element_added(GstBin*, GstBin* parent, GstElement* element, gpointer) {
+  if (!factory_is(element, "tee")) add_shortcuts(element);
+  if (factory_is(element, "clocksync")) {
     g_object_set(element, "sync", FALSE, nullptr);
     GstPtr<GstPad> sink(gst_element_get_static_pad(element, "sink"));
     gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, drop_tos_update, nullptr, nullptr);
@@ -247,6 +254,7 @@ void Room::link(const std::string& from, const std::string& to, Role role) {
   }
   Branch branch{from, to, role, GstPtr<GstPad>(gst_element_request_pad_simple(tee, "src_%u")), nullptr};
   branch.forwarder = std::make_unique<Forwarder>(branch.tee_pad.get(), receiver->target(role));
+  add_shortcut(branch.tee_pad.get());
   if (gst_pad_link(branch.tee_pad.get(), sink) != GST_PAD_LINK_OK) {
     spdlog::warn("MEDIA_LINK_FAILED room={} from={} to={} role={}", name_, from, to, role_name(role));
     branch.forwarder.reset();

@@ -79,10 +79,17 @@ void shorten_rtcp_interval(GstElement* webrtc) {
 }
 
 // Packets are forwarded as they arrive; the receiving browser's jitter buffer reorders them.
+// Nor are they kept for FEC recovery, which our answers never negotiate: webrtcbin has each
+// session's packet store hold the last jitter buffer latency's worth (200 ms) of them, which then
+// goes unused. Run after webrtcbin's own "new-storage" handler, this one has the last word.
 void forward_without_jitter_buffer(GstElement* webrtc) {
   GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
   g_signal_connect(rtpbin.get(), "request-jitterbuffer",
                    G_CALLBACK(+[](GstElement*, guint) { return make_rtp_passthrough(); }), nullptr);
+  g_signal_connect(rtpbin.get(), "new-storage", G_CALLBACK(+[](GstElement*, GstElement* storage, guint) {
+                     g_object_set(storage, "size-time", guint64(0), nullptr);
+                   }),
+                   nullptr);
 }
 
 void configure_ice(GstElement* webrtc, const IceSettings& ice, const std::string& name) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gst_ptr.h"
+#include "test_stream.h"
 
 namespace assist::media {
 namespace {
@@ -34,17 +35,11 @@ class ReceiveShortcutTest : public ::testing::Test {
     GstPtr<GstPad> sink_pad(gst_element_get_static_pad(sink_, "sink"));
     gst_pad_add_probe(sink_pad.get(), GST_PAD_PROBE_TYPE_BUFFER, on_delivery, this, nullptr);
 
-    upstream_.reset(GST_PAD(gst_object_ref_sink(gst_pad_new("upstream", GST_PAD_SRC))));
+    upstream_ = make_test_source();
     GstPtr<GstPad> queue_sink(gst_element_get_static_pad(queue_, "sink"));
-    gst_pad_set_active(upstream_.get(), TRUE);
     ASSERT_EQ(gst_pad_link(upstream_.get(), queue_sink.get()), GST_PAD_LINK_OK);
     gst_element_set_state(pipeline_, GST_STATE_PLAYING);
-    gst_pad_push_event(upstream_.get(), gst_event_new_stream_start("test"));
-    GstPtr<GstCaps> caps(gst_caps_new_empty_simple("application/x-rtp"));
-    gst_pad_push_event(upstream_.get(), gst_event_new_caps(caps.get()));
-    GstSegment segment;
-    gst_segment_init(&segment, GST_FORMAT_TIME);
-    gst_pad_push_event(upstream_.get(), gst_event_new_segment(&segment));
+    send_stream_start(upstream_.get(), "application/x-rtp");
   }
 
   void TearDown() override {
