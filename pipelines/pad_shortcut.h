@@ -26,7 +26,7 @@
 // way is looked for again after a skipped link changes or a skipped element's settings do; an
 // element once found doing work is not skipped again. Data
 // probes on skipped pads are not run: webrtcbin has one, on its sink pads, which only acts before a
-// transceiver has an m-line (see room.cpp); nothing else in the media graph probes buffers.
+// transceiver has an m-line (see Room::link); nothing else in the media graph probes buffers.
 #pragma once
 
 #include <gst/gst.h>

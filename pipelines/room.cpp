@@ -254,6 +254,8 @@ void Room::link(const std::string& from, const std::string& to, Role role) {
   }
   Branch branch{from, to, role, GstPtr<GstPad>(gst_element_request_pad_simple(tee, "src_%u")), nullptr};
   branch.forwarder = std::make_unique<Forwarder>(branch.tee_pad.get(), receiver->target(role));
+  // Past the receiver's sink pad too: webrtcbin's buffer probe there only looks for an SSRC while
+  // the transceiver has no m-line, and ours have theirs from the offer.
   add_shortcut(branch.tee_pad.get());
   if (gst_pad_link(branch.tee_pad.get(), sink) != GST_PAD_LINK_OK) {
     spdlog::warn("MEDIA_LINK_FAILED room={} from={} to={} role={}", name_, from, to, role_name(role));
