@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "element_kind.h"
 #include "gst_ptr.h"
 
 namespace assist::media {
@@ -14,11 +15,6 @@ namespace {
 constexpr guint32 long_way_flags = GST_PAD_FLAG_FLUSHING | GST_PAD_FLAG_EOS | GST_PAD_FLAG_BLOCKED;
 constexpr std::size_t max_links = 32;
 constexpr guint no_fec_payload = 255;  // rtpulpfecenc's "pt" until FEC is negotiated
-
-bool factory_is(GstElement* element, const char* name) {
-  GstElementFactory* factory = gst_element_get_factory(element);
-  return factory && std::strcmp(GST_OBJECT_NAME(factory), name) == 0;
-}
 
 // The elements a shortcut may skip, whatever their settings.
 bool may_pass_buffers_unchanged(GstElement* element) {

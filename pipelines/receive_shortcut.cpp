@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "element_kind.h"
 #include "gst_ptr.h"
 #include "pad_shortcut.h"
 
@@ -46,9 +47,7 @@ GstPadProbeReturn on_buffer(GstPad*, GstPadProbeInfo* info, gpointer data) {
 }  // namespace
 
 bool is_receive_queue(GstBin* parent, GstElement* element) {
-  GstElementFactory* factory = gst_element_get_factory(element);
-  return factory && std::strcmp(GST_OBJECT_NAME(factory), "queue") == 0 &&
-         std::strcmp(G_OBJECT_TYPE_NAME(parent), "TransportReceiveBin") == 0;
+  return factory_is(element, "queue") && std::strcmp(G_OBJECT_TYPE_NAME(parent), "TransportReceiveBin") == 0;
 }
 
 void shortcut_receive_queue(GstElement* queue) {

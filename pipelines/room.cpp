@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "element_kind.h"
 #include "forwarder.h"
 #include "gst_ptr.h"
 #include "pad_shortcut.h"
@@ -24,11 +25,6 @@ constexpr Role roles[] = {Role::microphone, Role::camera, Role::screen};
 GstPadProbeReturn drop_tos_update(GstPad*, GstPadProbeInfo* info, gpointer) {
   const GstStructure* s = gst_event_get_structure(GST_PAD_PROBE_INFO_EVENT(info));
   return s && gst_structure_has_name(s, "GstWebRtcBinUpdateTos") ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
-}
-
-bool factory_is(GstElement* element, const char* name) {
-  GstElementFactory* factory = gst_element_get_factory(element);
-  return factory && std::string(GST_OBJECT_NAME(factory)) == name;
 }
 
 // webrtcbin puts a clocksync in front of each sink pad: forwarded packets are sent on as they
