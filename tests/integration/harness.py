@@ -63,6 +63,7 @@ class Daemon:
         self.write_config(extra_yaml, read_timeout)
         self.process = None
         self.admin_password = None
+        self.final_log = None
 
     def write_config(self, extra_yaml="", read_timeout="10s"):
         with open(self.config, "w") as f:
@@ -113,6 +114,9 @@ class Daemon:
             return False
 
     def log_text(self):
+        """The log so far; after close(), what it held when the data directory was removed."""
+        if self.final_log is not None:
+            return self.final_log
         with open(self.log_path) as f:
             return f.read()
 
@@ -136,6 +140,8 @@ class Daemon:
         try:
             self.stop()
         finally:
+            if os.path.exists(self.log_path):
+                self.final_log = self.log_text()
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def tls_context(self):
