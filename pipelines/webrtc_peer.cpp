@@ -92,6 +92,18 @@ void forward_without_jitter_buffer(GstElement* webrtc) {
                    nullptr);
 }
 
+// libnice asks the local network's router by UPnP (SSDP multicast) to forward a port to every new
+// connection. A server's ports are opened by its operator, not by a router on request; and until
+// the request times out (200 ms) the server's candidate gathering does not end.
+void disable_upnp(GstObject* ice) {
+  if (!g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent")) return;
+  GObject* nice = nullptr;
+  g_object_get(ice, "agent", &nice, nullptr);
+  if (!nice) return;
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(nice), "upnp")) g_object_set(nice, "upnp", FALSE, nullptr);
+  g_object_unref(nice);
+}
+
 void configure_ice(GstElement* webrtc, const IceSettings& ice, const std::string& name) {
   if (!ice.stun_server.empty()) g_object_set(webrtc, "stun-server", ice.stun_server.c_str(), nullptr);
   for (const auto& turn : ice.turn_servers) {
@@ -111,6 +123,7 @@ void configure_ice(GstElement* webrtc, const IceSettings& ice, const std::string
     g_object_set(agent, "ice-tcp", gboolean(ice.tcp), nullptr);
   else if (ice.tcp)
     spdlog::warn("MEDIA_ICE_TCP_UNSUPPORTED peer={} (this GStreamer has no ice-tcp switch)", name);
+  disable_upnp(agent);
   gst_object_unref(agent);
 }
 
