@@ -1,12 +1,14 @@
 // The receive shortcut on a real queue without the network: the test's thread pushes into a
 // queue → appsink, as nicesrc's thread pushes into webrtcbin's receive queue, and a blocking
-// probe on the queue's output stands for webrtcbin holding the transport back.
+// probe on the queue's output stands for webrtcbin holding the transport back. The second fixture
+// puts the appsink behind a bin's ghost pad, as dtlssrtpdec's demuxer is.
 #include "receive_shortcut.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <vector>
 
@@ -29,8 +31,20 @@ class ReceiveShortcutTest : public ::testing::Test {
     queue_ = gst_element_factory_make("queue", nullptr);
     sink_ = gst_element_factory_make("appsink", nullptr);
     g_object_set(sink_, "sync", FALSE, "async", FALSE, nullptr);
-    gst_bin_add_many(GST_BIN(pipeline_), queue_, sink_, nullptr);
-    gst_element_link(queue_, sink_);
+    gst_bin_add(GST_BIN(pipeline_), queue_);
+    if (behind_ghost_pad_) {  // as dtlssrtpdec's demuxer is, behind its bin's ghost pad
+      GstElement* bin = gst_bin_new(nullptr);
+      gst_bin_add(GST_BIN(bin), sink_);
+      GstPtr<GstPad> inner(gst_element_get_static_pad(sink_, "sink"));
+      ghost_ = gst_ghost_pad_new("sink", inner.get());
+      gst_element_add_pad(bin, ghost_);
+      gst_bin_add(GST_BIN(pipeline_), bin);
+      gst_element_link(queue_, bin);
+      gst_pad_add_probe(ghost_, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &ghost_buffers_, nullptr);
+    } else {
+      gst_bin_add(GST_BIN(pipeline_), sink_);
+      gst_element_link(queue_, sink_);
+    }
     shortcut_receive_queue(queue_);
     GstPtr<GstPad> sink_pad(gst_element_get_static_pad(sink_, "sink"));
     gst_pad_add_probe(sink_pad.get(), GST_PAD_PROBE_TYPE_BUFFER, on_delivery, this, nullptr);
@@ -47,6 +61,11 @@ class ReceiveShortcutTest : public ::testing::Test {
     gst_pad_set_active(upstream_.get(), FALSE);
     upstream_.reset();
     gst_object_unref(pipeline_);
+  }
+
+  static GstPadProbeReturn count_buffers(GstPad*, GstPadProbeInfo*, gpointer data) {
+    ++*static_cast<std::atomic<int>*>(data);
+    return GST_PAD_PROBE_OK;
   }
 
   static GstPadProbeReturn on_delivery(GstPad*, GstPadProbeInfo* info, gpointer data) {
@@ -71,6 +90,9 @@ class ReceiveShortcutTest : public ::testing::Test {
     return deliveries();
   }
 
+  bool behind_ghost_pad_ = false;
+  GstPad* ghost_ = nullptr;
+  std::atomic<int> ghost_buffers_ = 0;
   GstElement* pipeline_ = nullptr;
   GstElement* queue_ = nullptr;
   GstElement* sink_ = nullptr;
@@ -115,6 +137,42 @@ TEST_F(ReceiveShortcutTest, ABlockedQueueHoldsPacketsAndReleasesThemInOrder) {
   ASSERT_EQ(seen.size(), 5u);
   EXPECT_EQ(seen.back().mark, 5);
   EXPECT_EQ(seen.back().thread, g_thread_self());
+}
+
+class ReceiveShortcutPastGhostPadTest : public ReceiveShortcutTest {
+ protected:
+  ReceiveShortcutPastGhostPadTest() { behind_ghost_pad_ = true; }
+};
+
+TEST_F(ReceiveShortcutPastGhostPadTest, PacketsGoStraightToThePadBehindTheGhostPad) {
+  ASSERT_EQ(push(1), GST_FLOW_OK);
+  ASSERT_EQ(wait_for(1).size(), 1u);
+  const int before = ghost_buffers_;
+  for (guint8 mark = 2; mark <= 5; ++mark) {
+    ASSERT_EQ(push(mark), GST_FLOW_OK);
+    auto seen = deliveries();
+    ASSERT_EQ(seen.size(), mark);
+    EXPECT_EQ(seen.back().mark, mark);
+    EXPECT_EQ(seen.back().thread, g_thread_self());
+  }
+  EXPECT_EQ(ghost_buffers_, before) << "packets crossed the ghost pad";
+}
+
+TEST_F(ReceiveShortcutPastGhostPadTest, ABlockedGhostPadHoldsPacketsBack) {
+  ASSERT_EQ(push(1), GST_FLOW_OK);
+  ASSERT_EQ(wait_for(1).size(), 1u);
+  GstPtr<GstPad> inside(GST_PAD(gst_proxy_pad_get_internal(GST_PROXY_PAD(ghost_))));
+  gulong block = gst_pad_add_probe(
+      inside.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM),
+      +[](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_OK; }, nullptr, nullptr);
+  for (guint8 mark = 2; mark <= 3; ++mark) ASSERT_EQ(push(mark), GST_FLOW_OK);
+  g_usleep(50000);
+  EXPECT_EQ(deliveries().size(), 1u) << "a packet got past the block";
+
+  gst_pad_remove_probe(inside.get(), block);
+  auto seen = wait_for(3);
+  ASSERT_EQ(seen.size(), 3u);
+  for (guint8 i = 0; i < 3; ++i) EXPECT_EQ(seen[i].mark, i + 1);
 }
 
 TEST_F(ReceiveShortcutTest, OnlyWebrtcbinsReceiveQueueIsRecognised) {
