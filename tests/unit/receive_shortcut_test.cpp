@@ -90,6 +90,31 @@ class ReceiveShortcutTest : public ::testing::Test {
     return deliveries();
   }
 
+  // Packet `mark` (the marks before it delivered) is delivered before the push returns, by the
+  // thread that pushed.
+  void expect_delivered_at_once(guint8 mark) {
+    ASSERT_EQ(push(mark), GST_FLOW_OK);
+    auto seen = deliveries();
+    ASSERT_EQ(seen.size(), mark);
+    EXPECT_EQ(seen.back().mark, mark);
+    EXPECT_EQ(seen.back().thread, g_thread_self());
+  }
+
+  // After packet 1 got through: packets 2..last are pushed while a blocking probe (as webrtcbin's)
+  // holds `pad`, and none may arrive; once it is removed, all arrive in order. What arrived.
+  std::vector<Delivery> held_back_while_blocked(GstPad* pad, guint8 last) {
+    gulong block = gst_pad_add_probe(
+        pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM),
+        +[](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_OK; }, nullptr, nullptr);
+    for (guint8 mark = 2; mark <= last; ++mark) EXPECT_EQ(push(mark), GST_FLOW_OK);
+    g_usleep(50000);
+    EXPECT_EQ(deliveries().size(), 1u) << "a packet got past the block";
+    gst_pad_remove_probe(pad, block);
+    auto seen = wait_for(last);
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].mark, i + 1);
+    return seen;
+  }
+
   bool behind_ghost_pad_ = false;
   GstPad* ghost_ = nullptr;
   std::atomic<int> ghost_buffers_ = 0;
@@ -105,38 +130,18 @@ TEST_F(ReceiveShortcutTest, AnOpenEmptyQueueIsSkippedInTheArrivingThread) {
   // The first packet may wait for the stream's events to get through the queue.
   ASSERT_EQ(push(1), GST_FLOW_OK);
   ASSERT_EQ(wait_for(1).size(), 1u);
-  for (guint8 mark = 2; mark <= 5; ++mark) {
-    ASSERT_EQ(push(mark), GST_FLOW_OK);
-    // Delivered before the push returned, by the thread that pushed.
-    auto seen = deliveries();
-    ASSERT_EQ(seen.size(), mark);
-    EXPECT_EQ(seen.back().mark, mark);
-    EXPECT_EQ(seen.back().thread, g_thread_self());
-  }
+  for (guint8 mark = 2; mark <= 5; ++mark) expect_delivered_at_once(mark);
 }
 
 TEST_F(ReceiveShortcutTest, ABlockedQueueHoldsPacketsAndReleasesThemInOrder) {
   ASSERT_EQ(push(1), GST_FLOW_OK);
   ASSERT_EQ(wait_for(1).size(), 1u);
   GstPtr<GstPad> queue_src(gst_element_get_static_pad(queue_, "src"));
-  gulong block = gst_pad_add_probe(
-      queue_src.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM),
-      +[](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_OK; }, nullptr, nullptr);
-  for (guint8 mark = 2; mark <= 4; ++mark) ASSERT_EQ(push(mark), GST_FLOW_OK);
-  g_usleep(50000);
-  EXPECT_EQ(deliveries().size(), 1u) << "a packet got past the block";
-
-  gst_pad_remove_probe(queue_src.get(), block);
-  auto seen = wait_for(4);
+  auto seen = held_back_while_blocked(queue_src.get(), 4);
   ASSERT_EQ(seen.size(), 4u);
-  for (guint8 i = 0; i < 4; ++i) EXPECT_EQ(seen[i].mark, i + 1);
   EXPECT_NE(seen[3].thread, g_thread_self()) << "held packets come out of the queue's own thread";
 
-  ASSERT_EQ(push(5), GST_FLOW_OK);  // drained: the shortcut again
-  seen = deliveries();
-  ASSERT_EQ(seen.size(), 5u);
-  EXPECT_EQ(seen.back().mark, 5);
-  EXPECT_EQ(seen.back().thread, g_thread_self());
+  expect_delivered_at_once(5);  // drained: the shortcut again
 }
 
 class ReceiveShortcutPastGhostPadTest : public ReceiveShortcutTest {
@@ -148,13 +153,7 @@ TEST_F(ReceiveShortcutPastGhostPadTest, PacketsGoStraightToThePadBehindTheGhostP
   ASSERT_EQ(push(1), GST_FLOW_OK);
   ASSERT_EQ(wait_for(1).size(), 1u);
   const int before = ghost_buffers_;
-  for (guint8 mark = 2; mark <= 5; ++mark) {
-    ASSERT_EQ(push(mark), GST_FLOW_OK);
-    auto seen = deliveries();
-    ASSERT_EQ(seen.size(), mark);
-    EXPECT_EQ(seen.back().mark, mark);
-    EXPECT_EQ(seen.back().thread, g_thread_self());
-  }
+  for (guint8 mark = 2; mark <= 5; ++mark) expect_delivered_at_once(mark);
   EXPECT_EQ(ghost_buffers_, before) << "packets crossed the ghost pad";
 }
 
@@ -162,17 +161,7 @@ TEST_F(ReceiveShortcutPastGhostPadTest, ABlockedGhostPadHoldsPacketsBack) {
   ASSERT_EQ(push(1), GST_FLOW_OK);
   ASSERT_EQ(wait_for(1).size(), 1u);
   GstPtr<GstPad> inside(GST_PAD(gst_proxy_pad_get_internal(GST_PROXY_PAD(ghost_))));
-  gulong block = gst_pad_add_probe(
-      inside.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM),
-      +[](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_OK; }, nullptr, nullptr);
-  for (guint8 mark = 2; mark <= 3; ++mark) ASSERT_EQ(push(mark), GST_FLOW_OK);
-  g_usleep(50000);
-  EXPECT_EQ(deliveries().size(), 1u) << "a packet got past the block";
-
-  gst_pad_remove_probe(inside.get(), block);
-  auto seen = wait_for(3);
-  ASSERT_EQ(seen.size(), 3u);
-  for (guint8 i = 0; i < 3; ++i) EXPECT_EQ(seen[i].mark, i + 1);
+  EXPECT_EQ(held_back_while_blocked(inside.get(), 3).size(), 3u);
 }
 
 TEST_F(ReceiveShortcutTest, OnlyWebrtcbinsReceiveQueueIsRecognised) {
