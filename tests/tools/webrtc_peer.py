@@ -160,9 +160,9 @@ def _has_ssrc(pad):
 def offer(webrtc, on_sdp, wait_seconds=5.0):
     """Creates and sets the local offer once every linked sink pad has caps with its SSRC (or
     after wait_seconds); on_sdp(text) must send it at once, before it returns (it runs on
-    webrtcbin's thread, after the offer is set and before the first local candidate can be
-    reported). Waiting is what puts
-    an a=ssrc line in every sending m-line, as browsers have: webrtcbin 1.22 writes them only
+    webrtcbin's thread, once setting the offer is queued and before the first local candidate
+    can be reported). Waiting is what puts an a=ssrc line in every sending m-line, as browsers
+    have: webrtcbin 1.22 writes them only
     from negotiated caps, and a bundled receiver without them (and without the mid header
     extension, which webrtcbin 1.22 does not offer) cannot tell which m-line a stream is for."""
     pads = []
@@ -183,13 +183,17 @@ def offer(webrtc, on_sdp, wait_seconds=5.0):
     return False
 
 
+def _error_of(reply):
+    """The message of the error in a webrtcbin promise's reply, or None."""
+    return reply.get_value("error").message if reply is not None and reply.has_field("error") else None
+
+
 def _create_offer(webrtc, on_sdp):
     def done(promise, _):
         reply = promise.get_reply()  # keep it alive: the description points into it
         local = reply.get_value("offer") if reply is not None else None
         if local is None:
-            error = reply.get_value("error") if reply is not None and reply.has_field("error") else None
-            raise RuntimeError("webrtcbin made no offer: %s" % (error.message if error else "no reply"))
+            raise RuntimeError("webrtcbin made no offer: %s" % (_error_of(reply) or "no reply"))
         # Set before it is sent, as a browser does: an answer that came back before the offer
         # was set would be refused ("not in the correct state"), and the connection would never
         # be made. Setting it is queued behind this callback on webrtcbin's thread, so ICE
@@ -203,9 +207,9 @@ def _create_offer(webrtc, on_sdp):
 def accept_answer(webrtc, answer_text, on_error):
     """Sets the server's answer; on_error(text) is told, on webrtcbin's thread, if it is refused."""
     def done(promise, _):
-        reply = promise.get_reply()
-        if reply is not None and reply.has_field("error"):
-            on_error("set-remote-description: " + reply.get_value("error").message)
+        error = _error_of(promise.get_reply())
+        if error:
+            on_error("set-remote-description: " + error)
     webrtc.emit("set-remote-description", description(GstWebRTC.WebRTCSDPType.ANSWER, answer_text),
                 Gst.Promise.new_with_change_func(done, None))
 
