@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "config/schema.h"
 #include "domain/participants.h"
+#include "domain/recordings.h"
 #include "domain/users.h"
 #include "http_server.h"
 #include "media_engine.h"
@@ -27,6 +28,7 @@
 #include "signalling/gst_media_rooms.h"
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
+#include "signalling/recording_handler.h"
 #include "store/migrations.h"
 #include "store/wal_checkpointer.h"
 #include "sweeper.h"
@@ -158,6 +160,9 @@ int run_daemon(const DaemonOptions& options) {
     if (recovered.participants > 0 || recovered.appointments > 0)
       spdlog::warn("CALLS_RECOVERED appointments={} participants={} (left open by an unclean stop)",
                    recovered.appointments, recovered.participants);
+    if (const int interrupted = interrupt_recordings(*db, config->recordings_dir(), now_seconds()))
+      spdlog::warn("RECORDINGS_INTERRUPTED recordings={} (left open by an unclean stop; they play up to it)",
+                   interrupted);
   } catch (const std::exception& e) {
     spdlog::error("STORE_OPEN_FAILED path={} error=\"{}\"", config->database_path(), e.what());
     return exit_data;
@@ -192,6 +197,7 @@ int run_daemon(const DaemonOptions& options) {
   signalling::add_media_handler(hub);
   signalling::add_call_control_handler(hub);
   signalling::add_chat_handler(hub, *db, [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); });
+  signalling::add_recording_handler(hub, *db, current_config);
   // REST changes happen on worker threads; the hub lives on the Asio thread.
   services.appointment_changed = [&io, &hub](std::int64_t id) {
     boost::asio::post(io, [&hub, id] {

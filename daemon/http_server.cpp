@@ -12,12 +12,18 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <filesystem>
+#include <vector>
 
 #include "api/problem.h"
 #include "config/schema.h"
@@ -42,6 +48,42 @@ using http_request = http::request<http::string_body>;
 
 constexpr const char* signalling_path = "/ws/v1";
 constexpr std::size_t max_queued_messages = 512;  // a client this far behind is dropped
+constexpr std::size_t file_chunk_bytes = 64 * 1024;
+
+// A response body's file, open for reading; closed when the response is done.
+class BodyFile {
+ public:
+  explicit BodyFile(const std::string& path)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), open_errno_(fd_ < 0 ? errno : 0) {}
+  ~BodyFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+
+  // Empty when the file is open and holds at least `end` bytes; else why not.
+  std::string check(std::uint64_t end) const {
+    if (fd_ < 0) return std::strerror(open_errno_);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return std::strerror(errno);
+    if (!S_ISREG(st.st_mode)) return "not a regular file";
+    if (static_cast<std::uint64_t>(st.st_size) < end)
+      return "it holds " + std::to_string(st.st_size) + " bytes, " + std::to_string(end) + " expected";
+    return {};
+  }
+
+  // Up to `size` bytes at `offset`; 0 at the end of the file, -1 on an error (errno).
+  ::ssize_t read(char* into, std::size_t size, std::uint64_t offset) const {
+    for (;;) {
+      const auto n = ::pread(fd_, into, size, static_cast<::off_t>(offset));
+      if (n >= 0 || errno != EINTR) return n;
+    }
+  }
+
+ private:
+  int fd_;
+  int open_errno_;
+};
 
 // A WebSocket connection as the signalling hub sees it: sends are queued and written in order.
 class WsPeer : public signalling::Peer, public std::enable_shared_from_this<WsPeer> {
@@ -118,18 +160,71 @@ struct HttpServer::Impl {
     return r;
   }
 
-  static http::response<http::string_body> to_response(const HttpResponse& in, unsigned version,
-                                                       bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(in.status), version};
+  template <class Body>
+  static void set_header(http::response<Body>& res, const HttpResponse& in, bool keep_alive) {
     res.set(http::field::server, "assistd");
-    if (!in.body.empty() || in.status != 204) res.set(http::field::content_type, in.content_type);
+    if (!in.body.empty() || in.file || in.status != 204) res.set(http::field::content_type, in.content_type);
     res.set(http::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
     for (const auto& [name, value] : in.headers) res.insert(name, value);
-    res.body() = in.body;
     res.keep_alive(keep_alive);
+  }
+
+  static http::response<http::string_body> to_response(const HttpResponse& in, unsigned version,
+                                                       bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(in.status), version};
+    set_header(res, in, keep_alive);
+    res.body() = in.body;
     res.prepare_payload();
     return res;
+  }
+
+  // Streams in.file: the header with the range's length, then chunks read as they are sent, each
+  // under the write timeout. A file that cannot be read before the header is sent is answered
+  // 500; once the header is out, the connection is closed. Returns whether it may go on.
+  // The chunks are read here on the Asio thread: a 64 KiB pread of a file read in order is
+  // served from the kernel's read-ahead, and the worker pool would queue it behind Argon2.
+  template <class Stream>
+  awaitable<bool> write_file(Stream& stream, const HttpResponse& in, unsigned version, bool keep_alive,
+                             const std::string& peer) {
+    const auto& file = *in.file;
+    beast::error_code ec;
+    const BodyFile body(file.path);
+    if (const auto problem = body.check(file.offset + file.length); !problem.empty()) {
+      spdlog::error("HTTP_FILE_UNREADABLE peer={} path={} error=\"{}\"", peer, file.path, problem);
+      auto res = to_response(problem_response(500, "internal", "the server could not read the file"), version, keep_alive);
+      beast::get_lowest_layer(stream).expires_after(timeout);
+      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      co_return !ec;
+    }
+    http::response<http::buffer_body> res{static_cast<http::status>(in.status), version};
+    set_header(res, in, keep_alive);
+    res.content_length(file.length);
+    res.body().data = nullptr;
+    res.body().more = file.length > 0;
+    http::response_serializer<http::buffer_body> serializer{res};
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(file.length, file_chunk_bytes)));
+    for (std::uint64_t sent = 0; !serializer.is_done();) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), file.length - sent));
+      const auto got = want ? body.read(chunk.data(), want, file.offset + sent) : 0;
+      if (want && got <= 0) {
+        spdlog::error("HTTP_FILE_UNREADABLE peer={} path={} error=\"{}\"", peer, file.path,
+                      got < 0 ? std::strerror(errno) : "it ended early");
+        co_return false;
+      }
+      sent += static_cast<std::uint64_t>(got);
+      res.body().data = got ? chunk.data() : nullptr;
+      res.body().size = static_cast<std::size_t>(got);
+      res.body().more = sent < file.length;
+      beast::get_lowest_layer(stream).expires_after(timeout);
+      co_await http::async_write(stream, serializer, asio::redirect_error(use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return false;
+    }
+    co_return true;
   }
 
   template <class Stream>
@@ -202,6 +297,11 @@ struct HttpServer::Impl {
       } catch (const std::exception& e) {
         spdlog::error("HTTP_HANDLER_FAILED peer={} error=\"{}\"", peer, e.what());
         response = problem_response(500, "internal", "the server failed to handle the request");
+      }
+      if (response.file) {
+        const bool written = co_await write_file(stream, response, version, keep_alive, peer);
+        if (!written || !keep_alive) co_return std::nullopt;
+        continue;
       }
       auto res = to_response(response, version, keep_alive);
       beast::get_lowest_layer(stream).expires_after(timeout);

@@ -27,7 +27,7 @@ void free_task(gpointer data) { delete static_cast<std::function<void()>*>(data)
 }  // namespace
 
 std::vector<std::string> missing_plugins() {
-  static const char* needed[] = {"webrtcbin", "nicesrc", "dtlssrtpenc", "tee", "fakesink"};
+  static const char* needed[] = {"webrtcbin", "nicesrc", "dtlssrtpenc", "tee", "fakesink", "webmmux", "rtpvp8depay", "rtpopusdepay"};
   std::vector<std::string> missing;
   for (const char* name : needed) {
     GstElementFactory* f = gst_element_factory_find(name);
@@ -63,6 +63,13 @@ void Engine::invoke(std::function<void()> task) {
                              new std::function<void()>(std::move(task)), free_task);
 }
 
+void Engine::after(unsigned ms, std::function<void()> task) {
+  GSource* source = g_timeout_source_new(ms);
+  g_source_set_callback(source, run_task, new std::function<void()>(std::move(task)), free_task);
+  g_source_attach(source, loop_->context);
+  g_source_unref(source);
+}
+
 std::vector<std::string> Engine::warm_up() {
   auto missing = missing_plugins();
   if (!missing.empty()) return missing;
@@ -85,7 +92,7 @@ std::vector<std::string> Engine::warm_up() {
 }
 
 std::shared_ptr<Room> Engine::create_room(const std::string& name, RoomEvents events) {
-  return std::make_shared<Room>(*this, name, std::move(events));
+  return Room::create(*this, name, std::move(events));
 }
 
 }  // namespace assist::media

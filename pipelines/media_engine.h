@@ -39,6 +39,8 @@ class Engine {
 
   // Runs `task` on the media thread.
   void invoke(std::function<void()> task);
+  // Runs `task` on the media thread in `ms` milliseconds.
+  void after(unsigned ms, std::function<void()> task);
   void post(std::function<void()> task) { post_(std::move(task)); }
   const IceSettings& ice() const { return ice_; }
 

@@ -4,12 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "element_kind.h"
 #include "forwarder.h"
 #include "gst_ptr.h"
 #include "pad_shortcut.h"
 #include "receive_shortcut.h"
+#include "recorder.h"
 #include "webrtc_peer.h"
 
 namespace assist::media {
@@ -42,11 +44,12 @@ void on_element_added(GstBin*, GstBin* parent, GstElement* element, gpointer) {
 
 // Senders need the pipeline's latency to stamp RTCP sender reports, and it changes as
 // connections come and go: recalculated on the media thread, as GStreamer asks. Errors are
-// logged; nothing else is kept on the bus.
+// logged, and a recording's end it; nothing else is kept on the bus.
 struct BusContext {
   Engine* engine;
   GstElement* pipeline;
   std::string room;
+  std::weak_ptr<Room> owner;
 };
 
 GstBusSyncReply on_bus_message(GstBus*, GstMessage* message, gpointer data) {
@@ -58,8 +61,12 @@ GstBusSyncReply on_bus_message(GstBus*, GstMessage* message, gpointer data) {
     GError* raw = nullptr;
     gst_message_parse_error(message, &raw, nullptr);
     GstPtr<GError> error(raw);
-    spdlog::warn("MEDIA_PIPELINE_ERROR room={} from={} error=\"{}\"", context->room, GST_MESSAGE_SRC_NAME(message),
-                 error ? error->message : "?");
+    const std::string text = error ? error->message : "?";
+    spdlog::warn("MEDIA_PIPELINE_ERROR room={} from={} error=\"{}\"", context->room, GST_MESSAGE_SRC_NAME(message), text);
+    std::shared_ptr<GstObject> from(GST_OBJECT(gst_object_ref(GST_MESSAGE_SRC(message))), gst_object_unref);
+    context->engine->invoke([owner = context->owner, from, text] {
+      if (auto room = owner.lock()) room->recording_failed(from.get(), text);
+    });
   }
   gst_message_unref(message);
   return GST_BUS_DROP;
@@ -68,17 +75,23 @@ GstBusSyncReply on_bus_message(GstBus*, GstMessage* message, gpointer data) {
 }  // namespace
 
 Room::Room(Engine& engine, std::string name, RoomEvents events)
-    : engine_(engine), name_(std::move(name)), events_(std::move(events)) {
-  pipeline_.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(("room-" + name_).c_str()))));
-  g_signal_connect(pipeline_.get(), "deep-element-added", G_CALLBACK(on_element_added), nullptr);
-  GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(pipeline_.get())));
-  gst_bus_set_sync_handler(bus.get(), on_bus_message, new BusContext{&engine_, pipeline_.get(), name_},
+    : engine_(engine), name_(std::move(name)), events_(std::move(events)) {}
+
+std::shared_ptr<Room> Room::create(Engine& engine, std::string name, RoomEvents events) {
+  std::shared_ptr<Room> room(new Room(engine, std::move(name), std::move(events)));
+  auto& pipeline = room->pipeline_;
+  pipeline.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(("room-" + room->name_).c_str()))));
+  g_signal_connect(pipeline.get(), "deep-element-added", G_CALLBACK(on_element_added), nullptr);
+  GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(pipeline.get())));
+  gst_bus_set_sync_handler(bus.get(), on_bus_message, new BusContext{&engine, pipeline.get(), room->name_, room},
                            +[](gpointer data) { delete static_cast<BusContext*>(data); });
-  gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING);
+  gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
+  return room;
 }
 
 Room::~Room() {
   while (!branches_.empty()) unlink(branches_.front().from);
+  stopping_.clear();
   members_.clear();
   if (pipeline_) gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
 }
@@ -121,10 +134,23 @@ void Room::leave(const std::string& participant) {
   engine_.invoke([self = shared_from_this(), participant] { self->do_leave(participant); });
 }
 
+void Room::record(bool on, const std::string& directory) {
+  engine_.invoke([self = shared_from_this(), on, directory] {
+    if (self->closed_ || self->recording_ == on) return;
+    self->recording_ = on;
+    self->recording_dir_ = directory;
+    if (on) return self->record_all();
+    for (auto& [id, m] : self->members_) self->stop_recording(m);
+  });
+}
+
 void Room::close() {
   engine_.invoke([self = shared_from_this()] {
     if (self->closed_) return;
     self->closed_ = true;
+    for (auto& [id, m] : self->members_)
+      if (auto recorder = std::exchange(m.recorder, nullptr)) recorder->close();
+    for (auto& recorder : std::exchange(self->stopping_, {})) recorder->close();
     while (!self->branches_.empty()) self->unlink(self->branches_.front().from);
     self->members_.clear();
     gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
@@ -141,6 +167,7 @@ void Room::do_offer(const std::string& participant, const std::string& sdp) {
   if (member.peer && member.peer->plan() && member.peer->plan()->session_id == plan.session_id)
     return member.peer->negotiate(std::move(plan));
   if (member.peer) {  // a new connection (a reload, another device) replaces the old one
+    stop_recording(member);
     unlink(participant);
     member.peer.reset();
     member.connected = false;
@@ -197,6 +224,7 @@ void Room::do_offer(const std::string& participant, const std::string& sdp) {
 void Room::do_leave(const std::string& participant) {
   auto it = members_.find(participant);
   if (it == members_.end()) return;
+  stop_recording(it->second);
   unlink(participant);
   members_.erase(it);
   spdlog::info("MEDIA_LEFT room={} participant={}", name_, participant);
@@ -225,6 +253,7 @@ std::string Room::partner(const std::string& participant) const {
 }
 
 void Room::link_all() {
+  record_all();
   unlink([this](const Branch& b) { return partner(b.to) != b.from; });
   for (const auto& [id, m] : members_) {
     const auto other = partner(id);
@@ -284,6 +313,78 @@ void Room::unlink(const std::function<bool(const Branch&)>& which) {
     if (tee) gst_element_release_request_pad(tee.get(), tee_pad);
     it = branches_.erase(it);
   }
+}
+
+void Room::record_all() {
+  if (!recording_) return;
+  for (auto& [id, m] : members_)
+    if (!m.recorder && m.connected && m.peer && m.peer->ready()) start_recording(id, m);
+}
+
+void Room::start_recording(const std::string& participant, Member& member) {
+  GstElement* audio = member.peer->source(Role::microphone);
+  GstElement* video = member.peer->source(Role::camera);
+  if (!audio && !video) return;  // it sends nothing
+  const auto* camera = member.peer->plan()->line(Role::camera);
+  const std::string encoding = video && camera ? camera->codec.encoding : "";
+  g_mkdir_with_parents(recording_dir_.c_str(), 0750);
+  static unsigned files = 0;
+  const auto path = recording_dir_ + "/" + participant + "-" + std::to_string(g_get_real_time() / 1000) + "-" +
+                    std::to_string(++files) + Recorder::extension(encoding);
+  std::weak_ptr<Room> weak = shared_from_this();
+  auto finished = [weak, participant, path](const RecordingResult& result) {
+    auto room = weak.lock();
+    if (!room) return;
+    spdlog::info("MEDIA_RECORDING_CLOSED room={} participant={} path={} complete={} bytes={} duration_ms={}",
+                 room->name_, participant, path, result.complete, result.bytes, result.duration_ms);
+    room->engine_.invoke([room, path] {  // not from inside the recorder's own call
+      std::erase_if(room->stopping_, [&path](const auto& r) { return r->path() == path; });
+    });
+    // Reading the whole file for its digest takes a while: neither the media thread's time nor the owner's.
+    std::thread([room, participant, path, result = RecordingResult(result)]() mutable {
+      result.sha256 = Recorder::digest(path);
+      room->engine_.post([room, participant, path, result] {
+        if (room->events_.recording_finished) room->events_.recording_finished(participant, path, result);
+      });
+    }).detach();
+  };
+  try {
+    member.recorder = Recorder::start(engine_, pipeline_.get(), audio, video, encoding, path, std::move(finished));
+  } catch (const std::exception& e) {
+    spdlog::error("MEDIA_RECORDING_FAILED room={} participant={} path={} error=\"{}\"", name_, participant, path,
+                  e.what());
+    engine_.post([self = shared_from_this(), participant, path, error = std::string(e.what())] {
+      if (!self->events_.recording_finished) return;
+      RecordingResult result;
+      result.error = error;
+      self->events_.recording_finished(participant, path, result);
+    });
+    return;
+  }
+  spdlog::info("MEDIA_RECORDING room={} participant={} path={}", name_, participant, path);
+  engine_.post([self = shared_from_this(), participant, path] {
+    if (self->events_.recording_started) self->events_.recording_started(participant, path);
+  });
+}
+
+void Room::stop_recording(Member& member) {
+  auto recorder = std::exchange(member.recorder, nullptr);
+  if (!recorder) return;
+  stopping_.push_back(recorder);
+  recorder->stop();
+}
+
+// A failed recording stops the call's recording: what failed one file (a full disk) would fail
+// the next. The owner hears of it through recording_finished and may start again.
+void Room::recording_failed(GstObject* element, const std::string& error) {
+  for (auto& [id, m] : members_)
+    if (m.recorder && m.recorder->owns(element)) {
+      std::exchange(m.recorder, nullptr)->fail(error);
+      recording_ = false;
+      for (auto& [other, o] : members_) stop_recording(o);
+    }
+  for (const auto& recorder : stopping_)
+    if (recorder->owns(element)) recorder->fail(error);
 }
 
 void Room::request_keyframes(const std::string& receiver) {

@@ -3,8 +3,10 @@
 // other participant's connection. A call forwards between two participants, the customer who
 // joined last and the specialist who joined last (a supervisor when no specialist is there):
 // anyone else gets a connection but no media, and a page that joins again takes over at once,
-// even while its old connection is still timing out. Every change happens on the engine's media
-// thread; events reach the owner through Engine::post.
+// even while its old connection is still timing out. While the call records, each connection's
+// microphone and camera also go to a file of its own (recorder.h): a new connection starts a new
+// file. Every change happens on the engine's media thread; events reach the owner through
+// Engine::post.
 #pragma once
 
 #include <functional>
@@ -22,10 +24,11 @@ namespace assist::media {
 
 class WebrtcPeer;
 class Forwarder;
+class Recorder;
 
 class Room : public std::enable_shared_from_this<Room> {
  public:
-  Room(Engine& engine, std::string name, RoomEvents events);
+  static std::shared_ptr<Room> create(Engine& engine, std::string name, RoomEvents events);
   ~Room();
 
   // May be called from the owner's thread; the work runs on the media thread.
@@ -34,7 +37,12 @@ class Room : public std::enable_shared_from_this<Room> {
   void offer(const std::string& participant, const std::string& sdp);
   void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate);
   void leave(const std::string& participant);
+  // Starts (files go to `directory`, made if missing) or stops recording every connection.
+  void record(bool on, const std::string& directory);
   void close();
+  // An element of the call failed (the bus said so): if it was a recording's, the call stops
+  // recording.
+  void recording_failed(GstObject* element, const std::string& error);
 
  private:
   struct Member {
@@ -44,6 +52,7 @@ class Room : public std::enable_shared_from_this<Room> {
     // sender's streaming thread would wait there, so nothing is forwarded to it until then.
     bool connected = false;
     std::shared_ptr<WebrtcPeer> peer;
+    std::shared_ptr<Recorder> recorder;  // of this connection, while the call records
   };
   // A forwarded stream: `from`'s source tee feeding `to`'s sink pad for `role`.
   struct Branch {
@@ -53,6 +62,7 @@ class Room : public std::enable_shared_from_this<Room> {
     std::unique_ptr<Forwarder> forwarder;
   };
 
+  Room(Engine& engine, std::string name, RoomEvents events);
   void do_offer(const std::string& participant, const std::string& sdp);
   void do_leave(const std::string& participant);
   void link_all();
@@ -65,6 +75,9 @@ class Room : public std::enable_shared_from_this<Room> {
   std::string video_codec() const;
   std::shared_ptr<WebrtcPeer> peer(const std::string& participant) const;
   void fail(const std::string& participant, const std::string& code, const std::string& problem);
+  void record_all();
+  void start_recording(const std::string& participant, Member& member);
+  void stop_recording(Member& member);
 
   Engine& engine_;
   std::string name_;
@@ -74,6 +87,9 @@ class Room : public std::enable_shared_from_this<Room> {
   std::vector<Branch> branches_;
   unsigned joins_ = 0;
   bool closed_ = false;
+  bool recording_ = false;
+  std::string recording_dir_;
+  std::vector<std::shared_ptr<Recorder>> stopping_;  // writing what they had queued
 };
 
 }  // namespace assist::media

@@ -2,10 +2,20 @@
 // the signalling side includes it without GStreamer.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
 namespace assist::media {
+
+// How a participant's recording file ended (recorder.h).
+struct RecordingResult {
+  bool complete = false;  // stopped on purpose; false: it failed (the disk is full…)
+  std::string error;      // why it failed
+  std::uint64_t bytes = 0;
+  std::string sha256;            // of the whole file, hex; "" when it could not be read
+  std::int64_t duration_ms = 0;  // from the first to the last media time written
+};
 
 struct RoomEvents {
   // The server's answer to the participant's offer.
@@ -16,6 +26,11 @@ struct RoomEvents {
   std::function<void(const std::string& participant, const std::string& state)> connection_state;
   // `code` names the problem for the client (offer_not_bundled, unsupported_offer, …).
   std::function<void(const std::string& participant, const std::string& code, const std::string& problem)> failure;
+  // While the call records, each connection's media goes to a file of its own: this one began
+  // (`path` exists), then ended.
+  std::function<void(const std::string& participant, const std::string& path)> recording_started;
+  std::function<void(const std::string& participant, const std::string& path, const RecordingResult& result)>
+      recording_finished;
 };
 
 }  // namespace assist::media

@@ -1,7 +1,6 @@
 // assistctl appointment create|list|show|cancel|admit|decline|reschedule|link|send-link|transcript
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
 #include <iostream>
 #include <limits>
 
@@ -42,35 +41,6 @@ std::int64_t duration_seconds(const std::string& text) {
 // The chat transcript's columns for table and CSV; the rows are flattened from the API's items.
 const std::vector<Column> transcript_columns = {
     {"sent_at", "SENT"}, {"role", "ROLE"}, {"name", "NAME"}, {"text", "TEXT"}};
-
-// What a terminal would obey rather than show: C0 controls (newline too unless keep_newline),
-// DEL and C1 controls (U+0080..U+009F; U+009B is a one-character CSI) become "\xNN", NN the
-// code point in hex. A CR before a newline belongs to the line break and is dropped.
-std::string printable(const std::string& s, bool keep_newline) {
-  std::string out;
-  out.reserve(s.size());
-  auto escape = [&out](unsigned code) {
-    char buf[5];
-    std::snprintf(buf, sizeof buf, "\\x%02x", code);
-    out += buf;
-  };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n' && keep_newline) {
-      out += '\n';
-    } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
-      continue;
-    } else if (c < 0x20 || c == 0x7F) {
-      escape(c);
-    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
-      escape(static_cast<unsigned char>(s[++i]));
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::string member(const nlohmann::json& object, const char* name) {
   auto it = object.find(name);

@@ -20,6 +20,8 @@ namespace assist::ctl {
 constexpr int exit_usage = 64;        // EX_USAGE
 constexpr int exit_data = 65;         // EX_DATAERR: the daemon refused the request's data
 constexpr int exit_unavailable = 69;  // EX_UNAVAILABLE: the daemon cannot be reached
+constexpr int exit_cannot_create = 73;  // EX_CANTCREAT: an output file cannot be created
+constexpr int exit_io = 74;           // EX_IOERR: writing an output file failed
 constexpr int exit_temp = 75;         // EX_TEMPFAIL: timed out or busy; try again
 constexpr int exit_denied = 77;       // EX_NOPERM
 constexpr int exit_config = 78;       // EX_CONFIG
@@ -40,6 +42,12 @@ struct Context {
   bool quiet = false;
   std::function<int()> action;  // set by the chosen subcommand
 
+  // Throws CtlError when the daemon cannot be asked at all: --url without an API key, a control
+  // socket this user may not open.
+  void check_endpoint() const;
+  // The CtlError for an answer other than 2xx: the problem's "detail (code)", and the exit
+  // status for its HTTP status.
+  static CtlError refusal(long status, const std::string& body);
   // Calls the daemon; returns the JSON answer (null for 204) or throws CtlError.
   nlohmann::json call(const std::string& method, const std::string& path,
                       const nlohmann::json& body = nullptr) const;
@@ -58,5 +66,6 @@ void add_audit_commands(CLI::App& app, Context& ctx);
 void add_status_commands(CLI::App& app, Context& ctx);
 // After add_appointment_commands: adds `appointment send-link` to that group.
 void add_notification_commands(CLI::App& app, Context& ctx);
+void add_recording_commands(CLI::App& app, Context& ctx);
 
 }  // namespace assist::ctl

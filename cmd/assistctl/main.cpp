@@ -19,8 +19,8 @@ std::string env_or(const char* name, std::string fallback) {
 int main(int argc, char** argv) {
   using namespace assist::ctl;
   CLI::App app{
-      "assistctl drives assistd: appointments, join links, notifications, users, API keys, queues "
-      "and the audit log.\nBy default it talks to the local daemon over its control socket with admin rights;\n"
+      "assistctl drives assistd: appointments, join links, notifications, call recordings, users, API "
+      "keys, queues and the audit log.\nBy default it talks to the local daemon over its control socket with admin rights;\n"
       "--url and --api-key (or ASSIST_URL and ASSIST_API_KEY) reach a remote one over HTTPS.\n\n"
       "Examples:\n"
       "  assistctl appointment create --customer-name 'Ada Lovelace' --phone +33612345678 \\\n"
@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
       "  assistctl appointment list --state scheduled -o csv\n"
       "  assistctl apikey create --name crm -o json\n\n"
       "Exit status: 0 success, 64 usage, 65 refused data, 69 daemon unavailable,\n"
-      "75 timed out, 77 permission denied, 78 bad configuration.",
+      "73 cannot create an output file, 74 cannot write it, 75 timed out, 77 permission denied,\n"
+      "78 bad configuration.",
       "assistctl"};
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand: "appointment list -o csv"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   add_queue_commands(app, ctx);
   add_audit_commands(app, ctx);
   add_notification_commands(app, ctx);
+  add_recording_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace assist::ctl {
 namespace {
@@ -18,6 +19,32 @@ std::size_t display_width(const std::string& s) {
 }
 
 }  // namespace
+
+std::string printable(const std::string& s, bool keep_newline) {
+  std::string out;
+  out.reserve(s.size());
+  auto escape = [&out](unsigned code) {
+    char buf[5];
+    std::snprintf(buf, sizeof buf, "\\x%02x", code);
+    out += buf;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n' && keep_newline) {
+      out += '\n';
+    } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      continue;
+    } else if (c < 0x20 || c == 0x7F) {
+      escape(c);
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      escape(static_cast<unsigned char>(s[++i]));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
 
 std::string csv_field(const std::string& v) {
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;

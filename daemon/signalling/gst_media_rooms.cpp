@@ -17,6 +17,7 @@ class GstMediaRoom : public MediaRoom {
     room_->add_candidate(p, mline, candidate);
   }
   void leave(const std::string& p) override { room_->leave(p); }
+  void record(bool on, const std::string& directory) override { room_->record(on, directory); }
   void close() override { room_->close(); }
 
  private:

@@ -438,7 +438,9 @@ void Hub::leave(Connection& c, LeaveReason reason) {
   if (after) call.state = after->state;
   if (call.empty()) {
     call.room->close();
+    const auto closed = call.appointment_id;
     calls_.erase(it);
+    for (const auto& hook : call_closed_hooks_) hook(closed);
   } else if (!was_waiting) {
     broadcast_state(call);
   }
@@ -523,6 +525,7 @@ Call& Hub::call_for(std::int64_t appointment_id) {
   events.failure = [this, appointment_id](const std::string& p, const std::string& code, const std::string& problem) {
     media_event(appointment_id, p, error_message(code, problem, false));
   };
+  for (const auto& hook : room_hooks_) hook(appointment_id, events);
   slot->room = media_.open(appointment_id, std::move(events));
   return *slot;
 }

@@ -74,6 +74,9 @@ class Context {
 using Handler = std::function<void(Context&, const Message&)>;
 using JoinHook = std::function<void(Context&)>;                 // after the welcome
 using LeaveHook = std::function<void(const std::string& participant)>;
+using CallClosedHook = std::function<void(std::int64_t appointment_id)>;
+// Adds a feature's own callbacks to the media events of a call's room as it opens.
+using RoomHook = std::function<void(std::int64_t appointment_id, media::RoomEvents& events)>;
 
 class Hub {
  public:
@@ -90,6 +93,9 @@ class Hub {
   // (to forget what it kept for them).
   void on_join(JoinHook hook) { join_hooks_.push_back(std::move(hook)); }
   void on_leave(LeaveHook hook) { leave_hooks_.push_back(std::move(hook)); }
+  // …and of a call closing (everyone left; its media room closes).
+  void on_call_closed(CallClosedHook hook) { call_closed_hooks_.push_back(std::move(hook)); }
+  void on_room(RoomHook hook) { room_hooks_.push_back(std::move(hook)); }
 
   // `upgrade` is the HTTP request that opened the WebSocket (its cookies authenticate consoles).
   void on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade);
@@ -138,6 +144,8 @@ class Hub {
   std::map<std::string, Handler, std::less<>> handlers_;
   std::vector<JoinHook> join_hooks_;
   std::vector<LeaveHook> leave_hooks_;
+  std::vector<CallClosedHook> call_closed_hooks_;
+  std::vector<RoomHook> room_hooks_;
   std::map<Peer*, std::unique_ptr<Connection>> connections_;
   std::map<std::int64_t, std::unique_ptr<Call>> calls_;
   struct UnrecordedLeave {

@@ -1,5 +1,5 @@
 // What the hub and its handlers need of a call's media: the GStreamer room (pipelines/room.h)
-// in assistd, a recording fake in the unit tests.
+// in assistd, a fake that writes calls down in the unit tests.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,8 @@ class MediaRoom {
   virtual void offer(const std::string& participant, const std::string& sdp) = 0;
   virtual void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate) = 0;
   virtual void leave(const std::string& participant) = 0;
+  // Starts (each connection's media to a file of its own in `directory`) or stops recording.
+  virtual void record(bool on, const std::string& directory) = 0;
   virtual void close() = 0;
 };
 

@@ -41,6 +41,9 @@ const std::vector<MessageSpec> table = {
      "a chat message to everyone in the call (1 to 2000 characters once trimmed)"},
     {"typing", in, {{"active", F::boolean, true}},
      "the participant started (true) or stopped (false) typing a chat message; beyond 2 a second, dropped"},
+    {"recording", in, {{"active", F::boolean, true}},
+     "staff only: start (true) or stop (false) recording the call; refused when recording.mode is off "
+     "(a stop, when it is always)"},
     // assistd → browser
     {"welcome", out,
      {{"version", F::integer, true, 1, 1000},
@@ -94,6 +97,15 @@ const std::vector<MessageSpec> table = {
     {"typing", out,
      {{"participant", F::text, true, 0, 32}, {"name", F::text, true, 0, 400}, {"active", F::boolean, true}},
      "to the others in the call: a participant started or stopped typing; never stored"},
+    {"recording", out,
+     {{"active", F::boolean, true},
+      {"by", F::text, false, 0, 400},
+      {"error", F::text, false, 0, 64},
+      {"mode", F::text, false, 0, 16}},
+     "whether the call records, to everyone after each change and to whoever joins while it records; by: "
+     "the name of who started it (absent when the server did); error: recording_failed when it stopped "
+     "because a file could not be written; mode (to staff, right after welcome): recording.mode, so that "
+     "their page offers a record button only for on_demand"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {

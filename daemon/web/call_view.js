@@ -1,7 +1,8 @@
 // @ts-check
 // The in-call screen both pages share: the other participant large (or their shared screen
 // large and their camera small), the self view small, and the controls (mute, camera off,
-// share screen, hang up, and for specialists "end for all"). Pages provide an empty
+// share screen, hang up, and for specialists "end for all" and, where the server records on
+// demand, "record"). Everyone sees while the call records. Pages provide an empty
 // <section id="call">.
 import { byId } from './dom.js';
 import { t } from './i18n.js';
@@ -16,6 +17,7 @@ const markup = `
     <button id="own-quality" type="button" class="quality" aria-expanded="false" aria-controls="quality-figures" hidden></button>
     <p id="quality-figures" class="quality-figures" hidden></p>
     <p id="sharing-note" class="sharing-note" role="status" hidden></p>
+    <p id="recording-note" class="recording-note" role="status" hidden></p>
   </div>
   <div class="stage">
     <video id="remote-screen" class="shared-screen" autoplay playsinline muted hidden></video>
@@ -30,6 +32,7 @@ const markup = `
     <button id="mute" type="button"></button>
     <button id="camera" type="button"></button>
     <button id="share" type="button"></button>
+    <button id="record" type="button" hidden></button>
     <button id="hang-up" type="button"></button>
     <button id="end-all" type="button" class="danger" hidden></button>
   </div>`;
@@ -76,6 +79,10 @@ export class CallView {
     this.hangUp = byId('hang-up', HTMLButtonElement);
     this.soundPrompt = byId('sound-prompt', HTMLButtonElement);
     this.endAll = byId('end-all', HTMLButtonElement);
+    this.record = byId('record', HTMLButtonElement);
+    this.recordingNote = byId('recording-note', HTMLElement);
+    /** @type {{active: boolean, by?: string, error?: string, mode?: string}} as the server last said */
+    this.recording = { active: false };
     this.avatar = byId('remote-avatar', HTMLElement);
     this.initials = byId('remote-initials', HTMLElement);
     this.avatarName = byId('remote-avatar-name', HTMLElement);
@@ -125,6 +132,12 @@ export class CallView {
       handlers.onLeave();
     };
     this.endAll.onclick = () => handlers.onEndForAll?.();
+    this.record.onclick = () => session.setRecording(!this.recording.active);
+    session.addEventListener('recording', (e) => {
+      const m = /** @type {CustomEvent} */ (e).detail;
+      this.recording = { ...m, mode: m.mode ?? this.recording.mode };
+      this.showRecording();
+    });
     this.soundPrompt.onclick = () => {
       this.soundPrompt.hidden = true;
       if (!this.video) return;
@@ -202,6 +215,20 @@ export class CallView {
     this.hangUp.classList.toggle('danger', this.endAll.hidden);
     this.endAll.textContent = t('call.end_for_all');
     this.soundPrompt.textContent = t('call.tap_for_sound');
+    this.showRecording();
+  }
+
+  // While the call records, everyone sees it (and who started it); staff get a button where
+  // the server records on demand. A recording the server could not save is said so.
+  showRecording() {
+    const { active, by, error, mode } = this.recording;
+    this.recordingNote.hidden = !active && !error;
+    this.recordingNote.classList.toggle('stopped', !active);
+    this.recordingNote.textContent = error && !active ? t('call.recording_failed')
+      : by ? t('call.recording_by', { name: by }) : t('call.recording');
+    this.record.hidden = mode !== 'on_demand';
+    this.record.textContent = t(active ? 'call.stop_recording' : 'call.record');
+    this.record.setAttribute('aria-pressed', String(active));
   }
 
   /** @param {'audio' | 'video'} kind */

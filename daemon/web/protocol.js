@@ -181,6 +181,14 @@ export class CallSession extends EventTarget {
   }
 
   /** Ends the call for everyone (specialists only; the server refuses customers). */
+  /**
+   * Staff: start or stop recording the call (the server tells everyone with `recording`).
+   * @param {boolean} active
+   */
+  setRecording(active) {
+    this.send({ type: 'recording', active });
+  }
+
   endForAll() {
     this.send({ type: 'end' });
   }
@@ -384,6 +392,7 @@ export class CallSession extends EventTarget {
       case 'chat': return this.emit('chat', m);
       case 'chat_history': return this.emit('chat-history', Array.isArray(m.messages) ? m.messages : []);
       case 'typing': return this.emit('typing', m);
+      case 'recording': return this.emit('recording', m);
       case 'answer': {
         const pc = this.pc;
         if (!pc) return;

@@ -94,6 +94,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_message_routes(router_);
   add_waiting_routes(router_);
   add_file_routes(router_);
+  add_recording_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Db& db) {

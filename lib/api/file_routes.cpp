@@ -1,9 +1,11 @@
 // Files shared in a call: POST /api/v1/appointments/{id}/files (the raw bytes, ?name=) and
-// GET /api/v1/files/{id}. Both take a participant's join token as a Bearer token (the
-// customer's page), a console session or an API key; anyone else learns nothing (404).
+// GET /api/v1/files/{id} (streamed from disk, byte ranges allowed). Both take a participant's
+// join token as a Bearer token (the customer's page), a console session or an API key; anyone
+// else learns nothing (404).
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "api/byte_range.h"
 #include "api/problem.h"
 #include "audit/audit_log.h"
 #include "domain/admission.h"
@@ -75,14 +77,15 @@ HttpResponse download(Call& call) {
   const auto file = find_file(call.db, call.id_param("id"));
   if (!file) not_found("file");
   const auto caller = caller_for(call, file->appointment_id, "file");
-  auto bytes = BlobStore(call.config->files_dir()).read(file->sha256);
-  if (!bytes) throw std::runtime_error("file " + std::to_string(file->file.id) + " has lost its bytes");
-  audit_append(call.db, caller.sender.actor, "file.downloaded", "appointment",
-               std::to_string(file->appointment_id), {{"file_id", file->file.id}});
+  const auto blob = BlobStore(call.config->files_dir()).locate(file->sha256);
+  if (!blob) throw std::runtime_error("file " + std::to_string(file->file.id) + " has lost its bytes");
+  auto r = file_response(call.request, blob->path, blob->size, file->file.media_type);
+  if (!r.file) return r;  // 416: nothing downloaded
+  nlohmann::json details = {{"file_id", file->file.id}};
+  if (r.status == 206)
+    details["range"] = std::to_string(r.file->offset) + "-" + std::to_string(r.file->offset + r.file->length - 1);
+  audit_append(call.db, caller.sender.actor, "file.downloaded", "appointment", std::to_string(file->appointment_id), details);
   const bool show_inline = call.query_value("inline") == "1" && is_previewable(file->file.media_type);
-  HttpResponse r;
-  r.content_type = file->file.media_type;
-  r.body = std::move(*bytes);
   r.headers.emplace_back("Content-Disposition", content_disposition(file->file.name, show_inline));
   // Whatever it holds, it runs nothing: no scripts, no plugins, in a sandbox of its own.
   r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox");

@@ -2,7 +2,9 @@
 // and driven directly by unit tests.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,9 +27,18 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
+  // `length` bytes of the file at `path` from `offset`, streamed by the server (a recording
+  // is too large to hold in memory). The server answers 500 if it cannot read them.
+  struct FileBody {
+    std::string path;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+
   int status = 200;
   std::string content_type = "application/json";
-  std::string body;
+  std::string body;  // ignored when `file` is set
+  std::optional<FileBody> file;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -62,11 +62,14 @@ struct Config {
   std::int64_t files_max_size = 0;                // bytes
   std::vector<std::string> files_allowed_types;   // media types, as libmagic names them
   std::int64_t files_max_per_appointment = 0;
+  // call recordings (lib/domain/recordings, pipelines/recorder)
+  std::string recording_mode;  // off, on_demand, always
   // entries through the public queue links (/q/<slug>), per client address
   std::int64_t queues_entries_per_address = 0;
   std::int64_t queues_entry_window = 0;  // seconds
 
   std::string files_dir() const { return data_dir + "/files"; }
+  std::string recordings_dir() const { return data_dir + "/recordings"; }
 
   std::string database_path() const { return data_dir + "/assist.db"; }
 };

@@ -357,6 +357,11 @@ const std::vector<ConfigKey> schema = {
     {.path = "files.max_per_appointment", .type = KeyType::integer, .default_yaml = "100",
      .description = "How many files may be shared in one appointment.", .reload = Reload::live,
      .min = 1, .max = 10000, .int_field = &Config::files_max_per_appointment},
+    {.path = "recording.mode", .type = KeyType::choice, .default_yaml = "on_demand",
+     .description = "Call recording: 'off' (never), 'on_demand' (a specialist starts and stops it in "
+                    "the call) or 'always' (from the first connection). The customer is always told "
+                    "while a call records.",
+     .reload = Reload::live, .choices = {"off", "on_demand", "always"}, .text_field = &Config::recording_mode},
     {.path = "queues.entries_per_address", .type = KeyType::integer, .default_yaml = "10",
      .description = "How many times one client address may join a queue through its public link "
                     "within queues.entry_window; more are refused (429).",

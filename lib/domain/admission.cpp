@@ -59,6 +59,12 @@ std::string_view to_string(CallRole role) {
   return "customer";
 }
 
+CallRole call_role_from(std::string_view text) {
+  if (text == "specialist") return CallRole::specialist;
+  if (text == "supervisor") return CallRole::supervisor;
+  return CallRole::customer;
+}
+
 bool is_staff(CallRole role) { return role != CallRole::customer; }
 
 Principal principal_for(Db& db, const User& user) {

@@ -41,6 +41,8 @@ std::optional<Refusal> refusal_for(JoinCheck check);
 // The part a person plays in a call (console users who are not specialists supervise).
 enum class CallRole { customer, specialist, supervisor };
 std::string_view to_string(CallRole role);
+// The role a stored text names (as to_string wrote it); customer for anything else.
+CallRole call_role_from(std::string_view text);
 bool is_staff(CallRole role);
 
 struct Admission {

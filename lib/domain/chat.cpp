@@ -15,14 +15,8 @@ constexpr const char* select_columns =
     "SELECT m.id, m.appointment_id, m.sender_label, m.sender_role, m.sender_name, m.body, m.sent_at, "
     "f.id, f.name, f.media_type, f.size FROM messages m LEFT JOIN files f ON f.id = m.file_id ";
 
-CallRole role_from(const std::string& text) {
-  if (text == "specialist") return CallRole::specialist;
-  if (text == "supervisor") return CallRole::supervisor;
-  return CallRole::customer;
-}
-
 ChatMessage read_message(const Stmt& s) {
-  ChatMessage m{s.integer(0), s.integer(1), s.text(2), role_from(s.text(3)), s.text(4), s.text(5), s.integer(6), {}};
+  ChatMessage m{s.integer(0), s.integer(1), s.text(2), call_role_from(s.text(3)), s.text(4), s.text(5), s.integer(6), {}};
   if (!s.is_null(7)) m.file = SharedFile{s.integer(7), s.text(8), s.text(9), s.integer(10)};
   return m;
 }

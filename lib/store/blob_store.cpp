@@ -79,4 +79,13 @@ std::optional<std::string> BlobStore::read(const std::string& sha256) const {
   return std::move(out).str();
 }
 
+std::optional<BlobStore::Located> BlobStore::locate(const std::string& sha256) const {
+  if (!is_sha256_hex(sha256)) return std::nullopt;
+  auto path = path_of(sha256);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return std::nullopt;
+  return Located{std::move(path), size};
+}
+
 }  // namespace assist

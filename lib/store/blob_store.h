@@ -3,6 +3,7 @@
 // or a refused upload never leaves a partial file where a download could find it.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,12 @@ class BlobStore {
   std::string put(std::string_view bytes) const;
   // nullopt when there is no such blob (or `sha256` is not 64 hex digits).
   std::optional<std::string> read(const std::string& sha256) const;
+  // Where a blob is and how large, for streaming it without reading it; nullopt as for read().
+  struct Located {
+    std::string path;
+    std::uint64_t size = 0;
+  };
+  std::optional<Located> locate(const std::string& sha256) const;
   std::string path_of(const std::string& sha256) const;
 
  private:

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 9> migrations = {
+constexpr std::array<std::string_view, 10> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -221,6 +221,29 @@ INSERT INTO installation (singleton, id, first_appointment_id)
     R"sql(
 ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '' CHECK (language IN ('', 'en', 'fr'));
 ALTER TABLE users ADD COLUMN timezone TEXT NOT NULL DEFAULT '';
+)sql",
+    // 10: call recordings, one row per file: each connection of a participant while the call
+    // records. `file` is relative to data_dir/recordings. A row left 'recording' by a crash is
+    // made 'interrupted' at the next start.
+    R"sql(
+CREATE TABLE recordings (
+  id                INTEGER PRIMARY KEY,
+  appointment_id    INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  participant_label TEXT NOT NULL,
+  role              TEXT NOT NULL CHECK (role IN ('customer', 'specialist', 'supervisor')),
+  name              TEXT NOT NULL,
+  file              TEXT NOT NULL UNIQUE,
+  media_type        TEXT NOT NULL,
+  state             TEXT NOT NULL CHECK (state IN ('recording', 'complete', 'interrupted', 'failed')),
+  started_at        INTEGER NOT NULL,
+  ended_at          INTEGER,
+  duration_ms       INTEGER CHECK (duration_ms >= 0),
+  size              INTEGER CHECK (size >= 0),
+  sha256            TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+  error             TEXT
+);
+CREATE INDEX recordings_by_appointment ON recordings(appointment_id, id);
+CREATE INDEX recordings_unfinished ON recordings(state) WHERE state = 'recording';
 )sql",
 };
 

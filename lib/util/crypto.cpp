@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 #include <sodium.h>
 
+#include <fstream>
 #include <stdexcept>
 #include <vector>
 
@@ -40,6 +41,21 @@ std::string random_token(std::size_t n) {
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, bytes(data), data.size());
+  return to_hex(digest, sizeof digest);
+}
+
+std::string sha256_file_hex(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  std::vector<char> chunk(1 << 16);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(chunk.data()),
+                              static_cast<unsigned long long>(in.gcount()));
+  if (in.bad()) throw std::runtime_error("cannot read " + path);
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, digest);
   return to_hex(digest, sizeof digest);
 }
 

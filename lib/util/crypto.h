@@ -14,6 +14,8 @@ void crypto_init();
 std::string random_token(std::size_t bytes = 24);
 
 std::string sha256_hex(std::string_view data);
+// Of a file's bytes, read in pieces; throws std::runtime_error when it cannot be read.
+std::string sha256_file_hex(const std::string& path);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // Standard base64 with padding, as coturn and Twilio compare it.
 std::string hmac_sha1_base64(std::string_view key, std::string_view data);

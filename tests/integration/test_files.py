@@ -64,9 +64,19 @@ class Files(CallTestMixin, DaemonTestCase):
                                       data, h)
         return status, json.loads(raw) if raw else None
 
-    def download(self, file_id, token=None, query=""):
-        h = {"Authorization": "Bearer " + token} if token else {}
+    def download(self, file_id, token=None, query="", headers=None):
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + token
         return self.request("GET", "/api/v1/files/%d%s" % (file_id, query), None, h)
+
+    def shared_text(self, data):
+        """(file id, API key of its specialist) for `data` shared as a text file."""
+        username, key = self.specialist()
+        appointment_id, customer_token, _ = self.appointment(specialist=username)
+        status, body = self.upload(appointment_id, "manual.txt", data, token=customer_token)
+        self.assertEqual((status, body["type"]), (201, "text/plain"), body)
+        return body["id"], key, appointment_id
 
     @staticmethod
     def chats(member):
@@ -218,6 +228,102 @@ class Files(CallTestMixin, DaemonTestCase):
         self.daemon.ctl_json("appointment", "cancel", str(appointment_id))
         status, body = self.upload(appointment_id, "x.png", PNG, token=customer_token)
         self.assertEqual((status, body["code"]), (410, "appointment_closed"))
+
+
+    def test_downloads_take_one_byte_range(self):
+        data = b"".join(b"line %04d of the boiler's manual\n" % i for i in range(100))
+        size = len(data)
+        file_id, key, appointment_id = self.shared_text(data)
+
+        status, headers, raw = self.download(file_id, token=key)
+        self.assertEqual((status, raw), (200, data))
+        self.assertEqual((headers["accept-ranges"], headers["content-length"]), ("bytes", str(size)))
+        self.assertNotIn("content-range", headers)
+
+        for asked, first, last in (("bytes=0-9", 0, 9), ("bytes=-5", size - 5, size - 1), ("bytes=10-", 10, size - 1),
+                                   ("bytes=%d-%d" % (size - 3, size + 1000), size - 3, size - 1)):
+            status, headers, raw = self.download(file_id, token=key, headers={"Range": asked})
+            self.assertEqual(status, 206, asked)
+            self.assertEqual(raw, data[first:last + 1], asked)
+            self.assertEqual(headers["content-range"], "bytes %d-%d/%d" % (first, last, size), asked)
+            self.assertEqual(headers["content-length"], str(last - first + 1), asked)
+            self.assertEqual((headers["accept-ranges"], headers["content-type"]), ("bytes", "text/plain"))
+            self.assertTrue(headers["content-disposition"].startswith("attachment;"), headers)
+            self.assertIn("sandbox", headers["content-security-policy"])
+
+        status, headers, raw = self.download(file_id, token=key, headers={"Range": "bytes=%d-" % size})
+        self.assertEqual(status, 416, raw)
+        self.assertEqual(headers["content-range"], "bytes */%d" % size)
+        self.assertEqual(headers["content-type"], "application/problem+json")
+        self.assertEqual(json.loads(raw)["code"], "range_not_satisfiable")
+
+        # Several ranges, a malformed one, one backwards and any If-Range: the whole file.
+        for h in ({"Range": "bytes=0-1,5-6"}, {"Range": "bytes=abc"}, {"Range": "bytes=9-0"},
+                  {"Range": "bytes=0-9", "If-Range": '"x"'}):
+            status, headers, raw = self.download(file_id, token=key, headers=h)
+            self.assertEqual((status, raw), (200, data), h)
+
+        # Each download that sent bytes is audited, a range with what it sent; the 416 is not.
+        downloaded = self.events(appointment_id, "file.downloaded")
+        self.assertEqual(len(downloaded), 1 + 4 + 4)
+        self.assertEqual(sorted(e["details"].get("range", "") for e in downloaded),
+                         sorted([""] * 5 + ["0-9", "%d-%d" % (size - 5, size - 1), "10-%d" % (size - 1),
+                                            "%d-%d" % (size - 3, size - 1)]))
+
+    def test_one_connection_carries_on_after_streamed_answers(self):
+        data = b"".join(b"row %05d\n" % i for i in range(2000))
+        file_id, key, _ = self.shared_text(data)
+        conn = self.daemon.connection()
+        try:
+            path = "/api/v1/files/%d" % file_id
+            for asked, status, expected in (("bytes=100-199", 206, data[100:200]), (None, 200, data),
+                                            ("bytes=99999-", 416, None), ("bytes=-1", 206, data[-1:])):
+                conn.request("GET", path, headers=dict({"Authorization": "Bearer " + key}, **({"Range": asked} if asked else {})))
+                response = conn.getresponse()
+                raw = response.read()
+                self.assertEqual(response.status, status, asked)
+                if expected is not None:
+                    self.assertEqual(raw, expected, asked)
+            conn.request("GET", "/healthz")
+            self.assertEqual(conn.getresponse().status, 200)
+        finally:
+            conn.close()
+
+    def test_a_file_of_a_few_megabytes_downloads_intact(self):
+        # Not a multiple of the 64 KiB chunks; every line different, so a chunk out of place shows.
+        data = b"".join(hashlib.sha256(b"%d" % i).hexdigest().encode() + b"\n" for i in range(50000))[:3 * 1024 * 1024 + 12345]
+        file_id, key, _ = self.shared_text(data)
+        status, headers, raw = self.download(file_id, token=key)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-length"], str(len(data)))
+        self.assertEqual(hashlib.sha256(raw).hexdigest(), hashlib.sha256(data).hexdigest())
+        # A range across chunk boundaries.
+        status, headers, raw = self.download(file_id, token=key, headers={"Range": "bytes=65530-200000"})
+        self.assertEqual((status, headers["content-range"]), (206, "bytes 65530-200000/%d" % len(data)))
+        self.assertEqual(raw, data[65530:200001])
+
+        # And over the control socket (plain HTTP on a Unix socket).
+        conn = UnixHTTPConnection(self.daemon.socket)
+        try:
+            conn.request("GET", "/api/v1/files/%d" % file_id, headers={"Range": "bytes=-70000"})
+            response = conn.getresponse()
+            self.assertEqual((response.status, response.read()), (206, data[-70000:]))
+            conn.request("GET", "/api/v1/files/%d" % file_id)
+            response = conn.getresponse()
+            self.assertEqual(hashlib.sha256(response.read()).hexdigest(), hashlib.sha256(data).hexdigest())
+        finally:
+            conn.close()
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=30)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
 
 
 class FileLimits(CallTestMixin, DaemonTestCase):

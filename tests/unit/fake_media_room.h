@@ -14,9 +14,9 @@
 namespace assist::testing {
 
 struct RoomCall {
-  std::string what;  // "join", "offer", "add_candidate", "leave", "close"
+  std::string what;  // "join", "offer", "add_candidate", "leave", "record", "close"
   std::string participant;
-  std::string text;  // sdp, candidate or role
+  std::string text;  // sdp, candidate, role, or (record) "on DIR" / "off"
   unsigned mline = 0;
 };
 
@@ -54,6 +54,9 @@ class FakeMediaRoom : public signalling::MediaRoom {
     r_->calls.push_back({"add_candidate", participant, candidate, mline});
   }
   void leave(const std::string& participant) override { r_->calls.push_back({"leave", participant, "", 0}); }
+  void record(bool on, const std::string& directory) override {
+    r_->calls.push_back({"record", "", on ? "on " + directory : "off", 0});
+  }
   void close() override { r_->calls.push_back({"close", "", "", 0}); }
 
  private:

@@ -65,10 +65,16 @@ TEST(BlobStore, StoresByDigestWholeOrNotAtAll) {
   EXPECT_EQ(sha, sha256_hex("hello"));
   EXPECT_EQ(blobs.path_of(sha), dir.file("files") + "/" + sha.substr(0, 2) + "/" + sha);
   EXPECT_EQ(blobs.read(sha), "hello");
+  const auto located = blobs.locate(sha);
+  ASSERT_TRUE(located);
+  EXPECT_EQ(located->path, blobs.path_of(sha));
+  EXPECT_EQ(located->size, 5u);
   EXPECT_EQ(blobs.put("hello"), sha);  // once
   EXPECT_TRUE(std::filesystem::is_empty(dir.file("files/tmp")));
   EXPECT_FALSE(blobs.read("../../etc/passwd"));
   EXPECT_FALSE(blobs.read(std::string(64, 'a')));
+  EXPECT_FALSE(blobs.locate("../../etc/passwd"));
+  EXPECT_FALSE(blobs.locate(std::string(64, 'a')));
 }
 
 }  // namespace

@@ -26,6 +26,8 @@
 #include "signalling/chat_handler.h"
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
+#include "signalling/recording_handler.h"
+#include "domain/recordings.h"
 #include "temp_db.h"
 #include "test_people.h"
 #include "util/time.h"
@@ -1278,6 +1280,133 @@ TEST_F(HubWaitingRoom, WatchersSeeTheCustomerWaiting) {
   EXPECT_EQ(m["id"], waiting.id);
   EXPECT_EQ(m["waiting"], true);
   EXPECT_EQ(m["participants"], 1);
+}
+
+// ---- recording ----
+
+class HubRecording : public HubTest {
+ protected:
+  std::size_t audited(const std::string& action) {
+    AuditQuery q;
+    q.action = action;
+    return audit_list(db, q).size();
+  }
+  void start(const std::string& mode) {
+    config = config_from("storage:\n  data_dir: /srv/assist\nrecording:\n  mode: " + mode + "\n");
+    add_recording_handler(*hub, db, [this] { return config; });
+  }
+  void record(const PeerPtr& p, bool on) { say(p, {{"type", "recording"}, {"active", on}}); }
+  std::vector<std::string> record_calls() {
+    std::vector<std::string> out;
+    for (const auto& c : room()->of("record")) out.push_back(c.text);
+    return out;
+  }
+  const std::string dir = "/srv/assist/recordings/";
+};
+
+TEST_F(HubRecording, TheSpecialistStartsAndStopsItAndEveryoneIsTold) {
+  start("on_demand");
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  EXPECT_EQ(c->count("recording"), 0) << "nobody records before it is asked";
+  record(s, true);
+  EXPECT_EQ(record_calls(), std::vector<std::string>{"on " + dir + std::to_string(appt.id)});
+  for (const auto& p : {c, s}) {
+    EXPECT_EQ(p->last("recording")["active"], true) << p->dump();
+    EXPECT_EQ(p->last("recording")["by"], alice.display_name) << p->dump();
+  }
+  record(s, true);  // asked twice: nothing new
+  EXPECT_EQ(record_calls().size(), 1u);
+  record(s, false);
+  EXPECT_EQ(record_calls().back(), "off");
+  EXPECT_EQ(c->last("recording")["active"], false) << c->dump();
+}
+
+TEST_F(HubRecording, WhoJoinsWhileItRecordsIsToldAtOnce) {
+  start("on_demand");
+  auto s = join_console(alice, appt.id);
+  record(s, true);
+  auto c = join(customer_token);
+  EXPECT_EQ(c->last("recording")["active"], true) << c->dump();
+}
+
+TEST_F(HubRecording, TheCustomerCannotStartIt) {
+  start("on_demand");
+  auto c = join(customer_token);
+  record(c, true);
+  EXPECT_TRUE(got_error(*c, "forbidden", false));
+  EXPECT_TRUE(record_calls().empty());
+}
+
+TEST_F(HubRecording, OffRefusesAndAlwaysRecordsFromTheFirstJoin) {
+  start("off");
+  auto s = join_console(alice, appt.id);
+  record(s, true);
+  EXPECT_TRUE(got_error(*s, "recording_disabled", false));
+  EXPECT_TRUE(record_calls().empty());
+  s->close("test");
+  hub->on_close(s);
+
+  config = config_from("storage:\n  data_dir: /srv/assist\nrecording:\n  mode: always\n");
+  auto c = join(customer_token);
+  EXPECT_EQ(record_calls(), std::vector<std::string>{"on " + dir + std::to_string(appt.id)});
+  EXPECT_EQ(c->last("recording")["active"], true) << c->dump();
+  EXPECT_FALSE(c->last("recording").contains("by")) << "the server started it";
+  auto s2 = join_console(alice, appt.id);
+  record(s2, false);
+  EXPECT_TRUE(got_error(*s2, "recording_required", false));
+}
+
+TEST_F(HubRecording, EachFileTheRoomReportsIsARowFromStartToEnd) {
+  start("on_demand");
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  record(s, true);
+  const auto file = dir + std::to_string(appt.id) + "/" + c->label() + "-1.webm";
+  room()->events.recording_started(c->label(), file);
+  auto rows = list_recordings(db, appt.id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state, RecordingState::recording);
+  EXPECT_EQ(rows[0].file, std::to_string(appt.id) + "/" + c->label() + "-1.webm");
+  EXPECT_EQ(rows[0].role, CallRole::customer);
+  EXPECT_EQ(rows[0].name, "Ada");
+  EXPECT_EQ(rows[0].media_type, "video/webm");
+
+  media::RecordingResult done;
+  done.complete = true;
+  done.bytes = 12345;
+  done.sha256 = std::string(64, 'a');
+  done.duration_ms = 20000;
+  room()->events.recording_finished(c->label(), file, done);
+  rows = list_recordings(db, appt.id);
+  EXPECT_EQ(rows[0].state, RecordingState::complete);
+  EXPECT_EQ(rows[0].size, 12345);
+  EXPECT_EQ(rows[0].duration_ms, 20000);
+  EXPECT_EQ(rows[0].sha256, done.sha256);
+  EXPECT_EQ(audited("recording.started"), 1u);
+  EXPECT_EQ(audited("recording.stopped"), 1u);
+  EXPECT_EQ(c->last("recording")["active"], true) << "a file closing in order changes nothing in the call";
+}
+
+TEST_F(HubRecording, AFileThatFailedStopsTheRecordingForEveryone) {
+  start("on_demand");
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  record(s, true);
+  const auto file = dir + std::to_string(appt.id) + "/" + s->label() + "-2.webm";
+  room()->events.recording_started(s->label(), file);
+  media::RecordingResult failed;
+  failed.error = "No space left on device";
+  room()->events.recording_finished(s->label(), file, failed);
+  const auto rows = list_recordings(db, appt.id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state, RecordingState::failed);
+  EXPECT_EQ(rows[0].error, "No space left on device");
+  for (const auto& p : {c, s}) {
+    EXPECT_EQ(p->last("recording")["active"], false) << p->dump();
+    EXPECT_EQ(p->last("recording")["error"], "recording_failed") << p->dump();
+  }
+  EXPECT_EQ(audited("recording.failed"), 1u);
 }
 
 }  // namespace

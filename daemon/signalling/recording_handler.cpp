@@ -1,0 +1,147 @@
+#include "signalling/recording_handler.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <map>
+
+#include "domain/recordings.h"
+#include "signalling/hub.h"
+#include "util/time.h"
+
+namespace assist::signalling {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Recordings : public std::enable_shared_from_this<Recordings> {
+ public:
+  Recordings(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config)
+      : hub_(hub), db_(db), config_(std::move(config)) {}
+
+  void request(Context& c, const Message& m) {
+    if (!c.is_staff()) throw ProtocolError("forbidden", "only the specialist can start or stop recording");
+    const bool on = m.flag("active");
+    const auto mode = config_()->recording_mode;
+    if (on && mode == "off") throw ProtocolError("recording_disabled", "recording is turned off on this server");
+    if (!on && mode == "always") throw ProtocolError("recording_required", "this server records every call");
+    set(c, on, c.name());
+  }
+
+  void joined(Context& c) {
+    participants_[c.participant()] = {c.participant(), c.role(), c.name(), c.appointment_id()};
+    auto& call = calls_[c.appointment_id()];
+    const auto mode = config_()->recording_mode;
+    if (!call.active && mode == "always") set(c, true, "");
+    if (c.is_staff()) {
+      auto told = state(call);
+      told["mode"] = mode;
+      c.reply(told);
+    } else if (call.active) {
+      c.reply(state(call));
+    }
+  }
+
+  void closed(std::int64_t appointment_id) {
+    calls_.erase(appointment_id);
+    std::erase_if(participants_, [&](const auto& p) { return p.second.appointment_id == appointment_id; });
+  }
+
+  void room_opened(std::int64_t appointment_id, media::RoomEvents& events) {
+    std::weak_ptr<Recordings> weak = shared_from_this();
+    events.recording_started = [weak, appointment_id](const std::string& participant, const std::string& path) {
+      if (auto self = weak.lock()) self->started(appointment_id, participant, path);
+    };
+    events.recording_finished = [weak, appointment_id](const std::string& participant, const std::string& path,
+                                                       const media::RecordingResult& result) {
+      if (auto self = weak.lock()) self->finished(appointment_id, participant, path, result);
+    };
+  }
+
+ private:
+  struct Participant {
+    std::string label;
+    CallRole role = CallRole::customer;
+    std::string name;
+    std::int64_t appointment_id = 0;
+  };
+  struct CallState {
+    bool active = false;
+    std::string by;  // who started it; "" when the server did
+  };
+
+  static nlohmann::json state(const CallState& call) {
+    nlohmann::json out{{"type", "recording"}, {"active", call.active}};
+    if (call.active && !call.by.empty()) out["by"] = call.by;
+    return out;
+  }
+
+  void set(Context& c, bool on, const std::string& by) {
+    auto& call = calls_[c.appointment_id()];
+    if (call.active == on) return c.reply(state(call));  // asked twice
+    call = {on, on ? by : ""};
+    c.room().record(on, directory(c.appointment_id()));
+    spdlog::info("SIGNAL_RECORDING appointment={} active={} by={}", c.appointment_id(), on, c.actor());
+    hub_.send_to_call(c.appointment_id(), state(call));
+  }
+
+  std::string directory(std::int64_t appointment_id) const {
+    return (fs::path(config_()->recordings_dir()) / std::to_string(appointment_id)).string();
+  }
+
+  // The row names the file relative to the recordings directory.
+  std::string relative(const std::string& path) const {
+    return fs::path(path).lexically_relative(config_()->recordings_dir()).string();
+  }
+
+  void started(std::int64_t appointment_id, const std::string& participant, const std::string& path) {
+    const auto it = participants_.find(participant);
+    RecordedParticipant who{participant, CallRole::customer, participant};
+    if (it != participants_.end()) who = {participant, it->second.role, it->second.name};
+    try {
+      begin_recording(db_, appointment_id, who, relative(path), now_seconds());
+    } catch (const std::exception& e) {
+      spdlog::error("SIGNAL_RECORDING_UNRECORDED appointment={} path={} error=\"{}\"", appointment_id, path, e.what());
+    }
+  }
+
+  void finished(std::int64_t appointment_id, const std::string& participant, const std::string& path,
+                const media::RecordingResult& result) {
+    const RecordingEnd end{result.complete, result.error, static_cast<std::int64_t>(result.bytes), result.sha256,
+                           result.duration_ms};
+    try {
+      end_recording(db_, relative(path), end, now_seconds());
+    } catch (const std::exception& e) {
+      spdlog::error("SIGNAL_RECORDING_UNRECORDED appointment={} path={} error=\"{}\"", appointment_id, path, e.what());
+    }
+    if (result.complete) return;
+    spdlog::error("RECORDING_FAILED appointment={} participant={} path={} error=\"{}\"", appointment_id, participant,
+                  path, result.error);
+    // The room stopped recording the call: everyone is told.
+    auto call = calls_.find(appointment_id);
+    if (call == calls_.end() || !call->second.active) return;
+    call->second = {};
+    auto message = state(call->second);
+    message["error"] = "recording_failed";
+    hub_.send_to_call(appointment_id, message);
+  }
+
+  Hub& hub_;
+  Db& db_;
+  std::function<std::shared_ptr<const Config>()> config_;
+  std::map<std::int64_t, CallState> calls_;
+  std::map<std::string, Participant> participants_;  // by label, while their call is open
+};
+
+}  // namespace
+
+void add_recording_handler(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config) {
+  auto recordings = std::make_shared<Recordings>(hub, db, std::move(config));
+  hub.handle("recording", [recordings](Context& c, const Message& m) { recordings->request(c, m); });
+  hub.on_join([recordings](Context& c) { recordings->joined(c); });
+  hub.on_call_closed([recordings](std::int64_t id) { recordings->closed(id); });
+  hub.on_room([recordings](std::int64_t id, media::RoomEvents& events) { recordings->room_opened(id, events); });
+}
+
+}  // namespace assist::signalling

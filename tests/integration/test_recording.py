@@ -1,0 +1,160 @@
+"""Call recording through assistd's own pipelines: two synthetic participants (assist-peer) hold
+a call that records (recording.mode: always); each participant's media becomes a file of its
+own, listed over REST and downloadable, that GStreamer's own gst-discoverer-1.0 reads as VP8 video
+and Opus audio lasting as long as the call. A kill -9 mid-recording leaves a file that plays up to
+the kill and is listed as interrupted after the restart."""
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+from call_helpers import ICE_YAML, CallTestMixin
+from harness import Daemon, DaemonTestCase, wait_for
+
+RECORDING_YAML = ICE_YAML + "recording:\n  mode: always\n"
+
+
+def discover(path):
+    """(duration in seconds, [stream descriptions]) as gst-discoverer-1.0 reports the file."""
+    out = subprocess.run(["gst-discoverer-1.0", path], capture_output=True, text=True, timeout=60).stdout
+    duration = re.search(r"Duration: (\d+):(\d+):([\d.]+)", out)
+    seconds = int(duration.group(1)) * 3600 + int(duration.group(2)) * 60 + float(duration.group(3)) if duration else 0
+    streams = re.findall(r"^\s+(video|audio) #\d+: (.+)$", out, re.M)
+    return seconds, streams, out
+
+
+class RecordingApi:
+    """Reads recordings over REST with an API key."""
+
+    def recordings(self, daemon, appointment_id):
+        status, body = daemon.https("GET", "/api/v1/appointments/%d/recordings" % appointment_id, key=self.key)
+        self.assertEqual(status, 200, body)
+        return body["items"]
+
+    def content(self, daemon, recording_id, headers=None):
+        """(status, headers, bytes) of the recording's file."""
+        conn = daemon.connection()
+        try:
+            h = {"Authorization": "Bearer " + self.key}
+            h.update(headers or {})
+            conn.request("GET", "/api/v1/recordings/%d/content" % recording_id, headers=h)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def saved(self, data, suffix=".webm"):
+        fd, path = tempfile.mkstemp(suffix=suffix)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        self.addCleanup(os.remove, path)
+        return path
+
+
+class Recording(RecordingApi, CallTestMixin, DaemonTestCase):
+    extra_yaml = RECORDING_YAML
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.key = cls.daemon.ctl_json("apikey", "create", "--name", "recordings")["key"]
+
+    def test_a_recorded_call_gives_each_participant_a_playable_file(self):
+        seconds = 20
+        appointment_id, customer, specialist = self.appointment()
+        a = self.peer(customer, "--seconds", str(seconds), "--expect-media")
+        b = self.peer(specialist, "--seconds", str(seconds), "--expect-media")
+        for process in (a, b):
+            code, report = self.report(process)
+            self.assertEqual(code, 0, report)
+        wait_for(lambda: len(self.recordings(self.daemon, appointment_id)) == 2 and
+                 all(r["state"] == "complete" for r in self.recordings(self.daemon, appointment_id)),
+                 "both recordings to be complete")
+        rows = self.recordings(self.daemon, appointment_id)
+        self.assertEqual(sorted(r["participant"]["role"] for r in rows), ["customer", "specialist"])
+        for row in rows:
+            status, headers, data = self.content(self.daemon, row["id"])
+            self.assertEqual(status, 200)
+            self.assertEqual(headers["Content-Type"], "video/webm")
+            self.assertEqual(len(data), row["size"])
+            self.assertEqual(hashlib.sha256(data).hexdigest(), row["sha256"])
+            duration, streams, text = discover(self.saved(data))
+            self.assertIn(("video", "VP8"), streams, text)
+            self.assertIn(("audio", "Opus"), streams, text)
+            # The participant sent media from connecting until it left, a little under its stay.
+            self.assertLess(abs(duration - row["duration_ms"] / 1000), 1.0, text)
+            self.assertGreater(duration, seconds - 4, text)
+            self.assertLessEqual(duration, seconds + 0.5, text)
+        actions = [e["action"] for e in self.daemon.ctl_json("audit", "list", "--object-id", str(appointment_id))]
+        self.assertEqual(actions.count("recording.started"), 2)
+        self.assertEqual(actions.count("recording.stopped"), 2)
+        self.assertIn("recording.downloaded", actions)
+
+    def test_a_recording_being_written_is_served_up_to_what_it_holds(self):
+        appointment_id, customer, specialist = self.appointment()
+        self.peer(customer, "--seconds", "12")
+        self.peer(specialist, "--seconds", "12")
+        wait_for(lambda: any(r["state"] == "recording" for r in self.recordings(self.daemon, appointment_id)),
+                 "a recording to start")
+        row = next(r for r in self.recordings(self.daemon, appointment_id) if r["state"] == "recording")
+        wait_for(lambda: self.content(self.daemon, row["id"])[0] == 200 and
+                 len(self.content(self.daemon, row["id"])[2]) > 20000, "the file to grow")
+        status, headers, data = self.content(self.daemon, row["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual(int(headers["Content-Length"]), len(data))
+        status, headers, tail = self.content(self.daemon, row["id"], {"Range": "bytes=0-99"})
+        self.assertEqual(status, 206)
+        self.assertEqual(tail, data[:100])
+        # Nobody may delete it while it is written.
+        deleted = self.daemon.https("DELETE", "/api/v1/recordings/%d" % row["id"], key=self.key)
+        self.assertEqual(deleted[0], 409, deleted)
+
+    def test_strangers_learn_nothing(self):
+        status, body = self.daemon.https("GET", "/api/v1/recordings/999999", key=self.key)
+        self.assertEqual(status, 404)
+        self.assertEqual(body["code"], "recording_not_found")
+        status, _ = self.daemon.https("GET", "/api/v1/recordings/1/content")
+        self.assertEqual(status, 401)
+
+
+class InterruptedRecording(RecordingApi, CallTestMixin, unittest.TestCase):
+    """kill -9 of assistd 10 s into a recording."""
+
+    def test_the_partial_file_plays_and_is_listed_interrupted(self):
+        self.daemon = Daemon(RECORDING_YAML).start()
+        self.addCleanup(self.daemon.close)
+        self.key = self.daemon.ctl_json("apikey", "create", "--name", "recordings")["key"]
+        appointment_id, customer, specialist = self.appointment()
+        self.peer(customer, "--seconds", "40")
+        self.peer(specialist, "--seconds", "40")
+        wait_for(lambda: len(self.recordings(self.daemon, appointment_id)) == 2, "both recordings to start")
+        time.sleep(10)
+        self.daemon.process.send_signal(signal.SIGKILL)
+        self.daemon.process.wait()
+        self.daemon.start()
+        self.assertIn("RECORDINGS_INTERRUPTED recordings=2", self.daemon.log_text())
+        rows = self.recordings(self.daemon, appointment_id)
+        self.assertEqual([r["state"] for r in rows], ["interrupted", "interrupted"])
+        for row in rows:
+            status, _, data = self.content(self.daemon, row["id"])
+            self.assertEqual(status, 200)
+            self.assertEqual(len(data), row["size"])
+            self.assertEqual(hashlib.sha256(data).hexdigest(), row["sha256"])
+            duration, streams, text = discover(self.saved(data))
+            self.assertIn(("video", "VP8"), streams, text)
+            self.assertIn(("audio", "Opus"), streams, text)
+            # Without the index a closed file gets, players read the length from the last
+            # cluster, which starts on a keyframe asked for every 3 s.
+            self.assertGreater(duration, 6, text)
+            self.assertLess(duration, 12, text)
+        actions = [e["action"] for e in self.daemon.ctl_json("audit", "list", "--object-id", str(appointment_id))]
+        self.assertEqual(actions.count("recording.interrupted"), 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
