@@ -7,6 +7,7 @@
 #include "api/problem.h"
 #include "api/openapi.h"
 #include "domain/appointments.h"
+#include "domain/recordings.h"
 #include "store/migrations.h"
 #include "util/time.h"
 
@@ -34,6 +35,11 @@ HttpResponse metrics(Call& call) {
       "# TYPE assist_appointments gauge\n";
   for (const auto& [state, n] : count_appointments_by_state(call.db))
     gauges += "assist_appointments{state=\"" + state + "\"} " + std::to_string(n) + "\n";
+  gauges +=
+      "# HELP assist_recordings Recording files by state (failed: the disk refused them).\n"
+      "# TYPE assist_recordings gauge\n";
+  for (const auto& [state, n] : count_recordings_by_state(call.db))
+    gauges += "assist_recordings{state=\"" + std::string(to_string(state)) + "\"} " + std::to_string(n) + "\n";
   gauges +=
       "# HELP assist_build_info Build information.\n"
       "# TYPE assist_build_info gauge\n"

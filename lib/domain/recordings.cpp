@@ -155,6 +155,18 @@ std::vector<Recording> list_recordings(Db& db, std::int64_t appointment_id) {
   return out;
 }
 
+std::vector<std::pair<RecordingState, std::int64_t>> count_recordings_by_state(Db& db) {
+  std::vector<std::pair<RecordingState, std::int64_t>> out;
+  for (auto state : {RecordingState::recording, RecordingState::complete, RecordingState::interrupted,
+                     RecordingState::failed}) {
+    auto stmt = db.prepare("SELECT count(*) FROM recordings WHERE state = ?");
+    stmt.bind(1, to_string(state));
+    stmt.step();
+    out.emplace_back(state, stmt.integer(0));
+  }
+  return out;
+}
+
 std::optional<Recording> find_recording(Db& db, std::int64_t id) {
   auto stmt = db.prepare(std::string(select_columns) + "WHERE id = ?");
   stmt.bind(1, id);

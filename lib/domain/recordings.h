@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/admission.h"
@@ -62,6 +63,8 @@ bool end_recording(Db& db, const std::string& file, const RecordingEnd& end, std
 int interrupt_recordings(Db& db, const std::string& recordings_dir, std::int64_t now);
 
 std::vector<Recording> list_recordings(Db& db, std::int64_t appointment_id);
+// How many files are in each state, every state listed (for /metrics).
+std::vector<std::pair<RecordingState, std::int64_t>> count_recordings_by_state(Db& db);
 std::optional<Recording> find_recording(Db& db, std::int64_t id);
 
 // Deletes the file and its row (recording.deleted, by `actor`). Refused while it is being

@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "domain/credentials.h"
+#include "domain/recordings.h"
 #include "domain/users.h"
 #include "temp_db.h"
 #include "util/time.h"
@@ -83,6 +84,31 @@ TEST_F(ApiTest, MetricsCountAppointmentsByState) {
   create_for("socket");
   auto m = call("GET", "/metrics", "");
   EXPECT_NE(m.body.find("assist_appointments{state=\"scheduled\"} 2"), std::string::npos) << m.body;
+}
+
+TEST_F(ApiTest, RecordingsAreSeenByWhoSeesTheAppointmentAndDeletedByAdmins) {
+  const auto id = create_for(alice_key);
+  begin_recording(*t.db, id, {"p1", CallRole::customer, "Ada"}, std::to_string(id) + "/p1-1.webm", 1000);
+  end_recording(*t.db, std::to_string(id) + "/p1-1.webm", {false, "No space left on device", 10, "", 500}, 1001);
+  auto m = call("GET", "/metrics", "");
+  EXPECT_NE(m.body.find("assist_recordings{state=\"failed\"} 1"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("assist_recordings{state=\"complete\"} 0"), std::string::npos) << m.body;
+
+  const auto list = call("GET", "/api/v1/appointments/" + std::to_string(id) + "/recordings", alice_key);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const auto item = body(list)["items"][0];
+  EXPECT_EQ(item["state"], "failed");
+  EXPECT_EQ(item["error"], "No space left on device");
+  EXPECT_EQ(item["participant"]["role"], "customer");
+  const auto path = "/api/v1/recordings/" + std::to_string(item["id"].get<std::int64_t>());
+  expect_problem(call("GET", "/api/v1/appointments/" + std::to_string(id) + "/recordings", bob_key), 404,
+                 "appointment_not_found");
+  expect_problem(call("GET", path, bob_key), 404, "recording_not_found");
+  expect_problem(call("GET", path + "/content", bob_key), 404, "recording_not_found");
+  expect_problem(call("GET", path + "/content", alice_key), 410, "recording_file_missing");
+  expect_problem(call("DELETE", path, alice_key), 403, "forbidden");
+  EXPECT_EQ(call("DELETE", path, "socket").status, 204);
+  expect_problem(call("GET", path, "socket"), 404, "recording_not_found");
 }
 
 TEST_F(ApiTest, CredentialsAreRequiredAndChecked) {
