@@ -44,6 +44,8 @@ const std::vector<MessageSpec> table = {
     {"recording", in, {{"active", F::boolean, true}},
      "staff only: start (true) or stop (false) recording the call; refused when recording.mode is off "
      "(a stop, when it is always)"},
+    {"recording_consent", in, {{"accept", F::boolean, true}},
+     "the customer's answer when recording asked for their consent (recording.consent require)"},
     // assistd → browser
     {"welcome", out,
      {{"version", F::integer, true, 1, 1000},
@@ -101,11 +103,13 @@ const std::vector<MessageSpec> table = {
      {{"active", F::boolean, true},
       {"by", F::text, false, 0, 400},
       {"error", F::text, false, 0, 64},
-      {"mode", F::text, false, 0, 16}},
+      {"mode", F::text, false, 0, 16},
+      {"consent", F::text, false, 0, 16}},
      "whether the call records, to everyone after each change and to whoever joins while it records; by: "
      "the name of who started it (absent when the server did); error: recording_failed when it stopped "
      "because a file could not be written; mode (to staff, right after welcome): recording.mode, so that "
-     "their page offers a record button only for on_demand"},
+     "their page offers a record button only for on_demand; consent: asked (the customer is asked, "
+     "nothing records until they accept) or refused (they said no)"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {

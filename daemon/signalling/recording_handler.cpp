@@ -26,19 +26,41 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
     const auto mode = config_()->recording_mode;
     if (on && mode == "off") throw ProtocolError("recording_disabled", "recording is turned off on this server");
     if (!on && mode == "always") throw ProtocolError("recording_required", "this server records every call");
-    set(c, on, c.name());
+    start_or_stop(c, on, c.name());
+  }
+
+  // The customer's answer to a recording that asked for consent.
+  void consent(Context& c, const Message& m) {
+    if (c.is_staff()) throw ProtocolError("forbidden", "only the customer answers for their consent");
+    auto& call = calls_[c.appointment_id()];
+    if (call.consent != Consent::asked) throw ProtocolError("not_asked", "nobody asked to record this call");
+    const bool given = m.flag("accept");
+    try {
+      record_recording_consent(db_, c.appointment_id(), c.actor(), given);
+    } catch (const std::exception& e) {
+      spdlog::error("SIGNAL_RECORDING_UNRECORDED appointment={} consent={} error=\"{}\"", c.appointment_id(), given,
+                    e.what());
+      throw ProtocolError("consent_not_stored", "your answer could not be stored; answer again");
+    }
+    if (given) {
+      call.consent = Consent::given;
+      return set(c, true, call.by);
+    }
+    call.consent = Consent::refused;
+    spdlog::info("SIGNAL_RECORDING_REFUSED appointment={} by={}", c.appointment_id(), c.actor());
+    hub_.send_to_call(c.appointment_id(), state(call));
   }
 
   void joined(Context& c) {
     participants_[c.participant()] = {c.participant(), c.role(), c.name(), c.appointment_id()};
     auto& call = calls_[c.appointment_id()];
     const auto mode = config_()->recording_mode;
-    if (!call.active && mode == "always") set(c, true, "");
+    if (!call.active && call.consent == Consent::none && mode == "always") start_or_stop(c, true, "");
     if (c.is_staff()) {
       auto told = state(call);
       told["mode"] = mode;
       c.reply(told);
-    } else if (call.active) {
+    } else if (call.active || call.consent == Consent::asked) {
       c.reply(state(call));
     }
   }
@@ -66,21 +88,41 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
     std::string name;
     std::int64_t appointment_id = 0;
   };
+  // recording.consent require: the customer is asked before the first recording of a call.
+  enum class Consent { none, asked, given, refused };
   struct CallState {
     bool active = false;
-    std::string by;  // who started it; "" when the server did
+    std::string by;  // who started (or asked for) it; "" when the server did
+    Consent consent = Consent::none;
   };
 
   static nlohmann::json state(const CallState& call) {
     nlohmann::json out{{"type", "recording"}, {"active", call.active}};
-    if (call.active && !call.by.empty()) out["by"] = call.by;
+    if ((call.active || call.consent == Consent::asked) && !call.by.empty()) out["by"] = call.by;
+    if (call.consent == Consent::asked) out["consent"] = "asked";
+    if (call.consent == Consent::refused && !call.active) out["consent"] = "refused";
     return out;
+  }
+
+  // A start waits for the customer's consent where the server requires it; a stop while it
+  // waits withdraws the question.
+  void start_or_stop(Context& c, bool on, const std::string& by) {
+    auto& call = calls_[c.appointment_id()];
+    const bool ask = on && !call.active && config_()->recording_consent == "require" && call.consent != Consent::given;
+    if (ask || (!on && call.consent == Consent::asked)) {
+      call.consent = on ? Consent::asked : Consent::none;
+      call.by = on ? by : "";
+      spdlog::info("SIGNAL_RECORDING_CONSENT appointment={} asked={} by={}", c.appointment_id(), on, c.actor());
+      return hub_.send_to_call(c.appointment_id(), state(call));
+    }
+    set(c, on, by);
   }
 
   void set(Context& c, bool on, const std::string& by) {
     auto& call = calls_[c.appointment_id()];
     if (call.active == on) return c.reply(state(call));  // asked twice
-    call = {on, on ? by : ""};
+    call.active = on;
+    call.by = on ? by : "";
     c.room().record(on, directory(c.appointment_id()));
     spdlog::info("SIGNAL_RECORDING appointment={} active={} by={}", c.appointment_id(), on, c.actor());
     hub_.send_to_call(c.appointment_id(), state(call));
@@ -121,7 +163,8 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
     // The room stopped recording the call: everyone is told.
     auto call = calls_.find(appointment_id);
     if (call == calls_.end() || !call->second.active) return;
-    call->second = {};
+    call->second.active = false;
+    call->second.by.clear();
     auto message = state(call->second);
     message["error"] = "recording_failed";
     hub_.send_to_call(appointment_id, message);
@@ -139,6 +182,7 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
 void add_recording_handler(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config) {
   auto recordings = std::make_shared<Recordings>(hub, db, std::move(config));
   hub.handle("recording", [recordings](Context& c, const Message& m) { recordings->request(c, m); });
+  hub.handle("recording_consent", [recordings](Context& c, const Message& m) { recordings->consent(c, m); });
   hub.on_join([recordings](Context& c) { recordings->joined(c); });
   hub.on_call_closed([recordings](std::int64_t id) { recordings->closed(id); });
   hub.on_room([recordings](std::int64_t id, media::RoomEvents& events) { recordings->room_opened(id, events); });

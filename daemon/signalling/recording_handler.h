@@ -1,6 +1,8 @@
 // recording: staff start and stop recording a call (recording.mode on_demand), or it records
-// from the first connection (always); off refuses. Everyone in the call, and whoever joins while
-// it records, is told whether it records and who started it. The media side writes one file per
+// from the first connection (always); off refuses. With recording.consent require, the customer
+// is asked first (recording_consent) and nothing is written unless they accept; their answer is
+// audited. Everyone in the call, and whoever joins while it records, is told whether it records
+// and who started it. The media side writes one file per
 // connection (pipelines/recorder.h); each is a row of lib/domain/recordings, written as the
 // room reports it began and ended. A file that failed (a full disk) stops the call's recording.
 #pragma once

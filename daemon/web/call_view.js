@@ -18,6 +18,11 @@ const markup = `
     <p id="quality-figures" class="quality-figures" hidden></p>
     <p id="sharing-note" class="sharing-note" role="status" hidden></p>
     <p id="recording-note" class="recording-note" role="status" hidden></p>
+    <div id="recording-consent" class="recording-consent" role="alertdialog" aria-labelledby="recording-question" hidden>
+      <p id="recording-question"></p>
+      <button id="recording-allow" type="button"></button>
+      <button id="recording-refuse" type="button"></button>
+    </div>
   </div>
   <div class="stage">
     <video id="remote-screen" class="shared-screen" autoplay playsinline muted hidden></video>
@@ -81,7 +86,10 @@ export class CallView {
     this.endAll = byId('end-all', HTMLButtonElement);
     this.record = byId('record', HTMLButtonElement);
     this.recordingNote = byId('recording-note', HTMLElement);
-    /** @type {{active: boolean, by?: string, error?: string, mode?: string}} as the server last said */
+    this.consent = byId('recording-consent', HTMLElement);
+    this.consentAllow = byId('recording-allow', HTMLButtonElement);
+    this.consentRefuse = byId('recording-refuse', HTMLButtonElement);
+    /** @type {{active: boolean, by?: string, error?: string, mode?: string, consent?: string}} as the server last said */
     this.recording = { active: false };
     this.avatar = byId('remote-avatar', HTMLElement);
     this.initials = byId('remote-initials', HTMLElement);
@@ -132,7 +140,9 @@ export class CallView {
       handlers.onLeave();
     };
     this.endAll.onclick = () => handlers.onEndForAll?.();
-    this.record.onclick = () => session.setRecording(!this.recording.active);
+    this.record.onclick = () => session.setRecording(!this.recording.active && this.recording.consent !== 'asked');
+    this.consentAllow.onclick = () => session.answerRecording(true);
+    this.consentRefuse.onclick = () => session.answerRecording(false);
     session.addEventListener('recording', (e) => {
       const m = /** @type {CustomEvent} */ (e).detail;
       this.recording = { ...m, mode: m.mode ?? this.recording.mode };
@@ -219,16 +229,28 @@ export class CallView {
   }
 
   // While the call records, everyone sees it (and who started it); staff get a button where
-  // the server records on demand. A recording the server could not save is said so.
+  // the server records on demand. Where the customer must agree first, they are asked, and staff
+  // see that the question waits or was refused. A recording the server could not save is said so.
   showRecording() {
-    const { active, by, error, mode } = this.recording;
-    this.recordingNote.hidden = !active && !error;
+    const { active, by, error, mode, consent } = this.recording;
+    const staff = this.session.role !== 'customer';
+    const asked = consent === 'asked';
+    const note = active ? (by ? t('call.recording_by', { name: by }) : t('call.recording'))
+      : error ? t('call.recording_failed')
+        : staff && asked ? t('call.consent_waiting')
+          : staff && consent === 'refused' ? t('call.consent_refused') : '';
+    this.recordingNote.hidden = !note;
     this.recordingNote.classList.toggle('stopped', !active);
-    this.recordingNote.textContent = error && !active ? t('call.recording_failed')
-      : by ? t('call.recording_by', { name: by }) : t('call.recording');
+    this.recordingNote.textContent = note;
+    const question = !staff && asked && !active;
+    if (question && this.consent.hidden) this.consentAllow.focus({ preventScroll: true });
+    this.consent.hidden = !question;
+    byId('recording-question', HTMLElement).textContent = by ? t('call.consent_ask', { name: by }) : t('call.consent_ask_server');
+    this.consentAllow.textContent = t('call.consent_allow');
+    this.consentRefuse.textContent = t('call.consent_refuse');
     this.record.hidden = mode !== 'on_demand';
-    this.record.textContent = t(active ? 'call.stop_recording' : 'call.record');
-    this.record.setAttribute('aria-pressed', String(active));
+    this.record.textContent = t(active || asked ? 'call.stop_recording' : 'call.record');
+    this.record.setAttribute('aria-pressed', String(active || asked));
   }
 
   /** @param {'audio' | 'video'} kind */

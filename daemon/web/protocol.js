@@ -189,6 +189,14 @@ export class CallSession extends EventTarget {
     this.send({ type: 'recording', active });
   }
 
+  /**
+   * Customer: the answer when asked to be recorded.
+   * @param {boolean} accept
+   */
+  answerRecording(accept) {
+    this.send({ type: 'recording_consent', accept });
+  }
+
   endForAll() {
     this.send({ type: 'end' });
   }

@@ -63,7 +63,8 @@ struct Config {
   std::vector<std::string> files_allowed_types;   // media types, as libmagic names them
   std::int64_t files_max_per_appointment = 0;
   // call recordings (lib/domain/recordings, pipelines/recorder)
-  std::string recording_mode;  // off, on_demand, always
+  std::string recording_mode;     // off, on_demand, always
+  std::string recording_consent;  // notify, require
   // entries through the public queue links (/q/<slug>), per client address
   std::int64_t queues_entries_per_address = 0;
   std::int64_t queues_entry_window = 0;  // seconds

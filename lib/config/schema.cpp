@@ -362,6 +362,10 @@ const std::vector<ConfigKey> schema = {
                     "the call) or 'always' (from the first connection). The customer is always told "
                     "while a call records.",
      .reload = Reload::live, .choices = {"off", "on_demand", "always"}, .text_field = &Config::recording_mode},
+    {.path = "recording.consent", .type = KeyType::choice, .default_yaml = "notify",
+     .description = "'notify': the customer is told while the call records; 'require': the customer is "
+                    "asked first, and nothing is recorded unless they accept (their answer is audited).",
+     .reload = Reload::live, .choices = {"notify", "require"}, .text_field = &Config::recording_consent},
     {.path = "queues.entries_per_address", .type = KeyType::integer, .default_yaml = "10",
      .description = "How many times one client address may join a queue through its public link "
                     "within queues.entry_window; more are refused (429).",

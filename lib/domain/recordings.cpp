@@ -61,6 +61,13 @@ std::string recording_media_type(std::string_view file) {
   return file.ends_with(".mkv") ? "video/x-matroska" : "video/webm";
 }
 
+void record_recording_consent(Db& db, std::int64_t appointment_id, const std::string& actor, bool given) {
+  Transaction tx(db);
+  audit_append(db, actor, given ? "recording.consent_given" : "recording.consent_refused", "appointment",
+               std::to_string(appointment_id), nlohmann::json::object());
+  tx.commit();
+}
+
 std::int64_t begin_recording(Db& db, std::int64_t appointment_id, const RecordedParticipant& who,
                              const std::string& file, std::int64_t now) {
   Transaction tx(db);

@@ -43,6 +43,10 @@ struct RecordedParticipant {
 // The media type of a recording file, from its name: video/webm (.webm), video/x-matroska (.mkv).
 std::string recording_media_type(std::string_view file);
 
+// The customer's answer when asked to be recorded, audited as recording.consent_given or
+// recording.consent_refused (by `actor`).
+void record_recording_consent(Db& db, std::int64_t appointment_id, const std::string& actor, bool given);
+
 // A file began; audited as recording.started. Returns the row's id.
 std::int64_t begin_recording(Db& db, std::int64_t appointment_id, const RecordedParticipant& who,
                              const std::string& file, std::int64_t now);

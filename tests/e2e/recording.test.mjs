@@ -1,6 +1,7 @@
 // Recording a call from the console (recording.mode on_demand, the default): the specialist's
 // record button, the indicator both sides see, and the files assistd writes from what Chromium
-// sends, read back by GStreamer's gst-discoverer-1.0. On both sizes, in English and French.
+// sends, read back by GStreamer's gst-discoverer-1.0; with recording.consent require, the
+// customer's question and a refusal. On both sizes, in English and French.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,28 @@ import { cutOff, daemon, eventually, inCall, screenshot, withPages } from './pag
 
 const words = {
   en: { name: 'Rita Hayworth', record: 'Record', stop: 'Stop recording',
-        note: 'This call is being recorded (started by Alice Martin)' },
+        note: 'This call is being recorded (started by Alice Martin)',
+        question: 'Alice Martin would like to record this call.', allow: 'Allow recording', refuse: 'Do not record',
+        waiting: 'Waiting for the customer to agree to recording', refused: 'The customer declined recording' },
   fr: { name: 'Renée Durand', record: 'Enregistrer', stop: 'Arrêter l’enregistrement',
-        note: 'Cet appel est enregistré (à la demande de Alice Martin)' },
+        note: 'Cet appel est enregistré (à la demande de Alice Martin)',
+        question: 'Alice Martin souhaite enregistrer cet appel.', allow: 'Accepter l’enregistrement', refuse: 'Refuser',
+        waiting: 'En attente de l’accord du client pour l’enregistrement', refused: 'Le client a refusé l’enregistrement' },
 };
+const requireConsent = [['queues:', 'recording:\n  consent: require\nqueues:']];
+
+/** Whether the page is cut off or scrolls sideways, or `selector` covers the self view. */
+async function fits(page, selector, what) {
+  const { sideways, cut } = await cutOff(page, [selector, '.controls', '.top', '#self-view']);
+  assert.deepEqual(cut, [], `${what}: cut off`);
+  assert.ok(!sideways, `${what}: the page scrolls sideways`);
+  const overlap = await page.evaluate((s) => {
+    const box = (q) => document.querySelector(q).getBoundingClientRect();
+    const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return meets(box(s), box('#self-view')) || meets(box('.controls'), box('#self-view'));
+  }, selector);
+  assert.equal(overlap, false, `${what}: overlaps the self view`);
+}
 const devices = {
   '1366x768': { viewport: { width: 1366, height: 768 } },
   '390x844': { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
@@ -77,35 +96,70 @@ describe('recording a call', () => {
       });
   });
 
+  test('where consent is required, a refusal records nothing and is audited', async () => {
+    await daemon.reconfigure(requireConsent);
+    try {
+      await withPages('recording-refused', { specialist: { locale: 'en-GB' }, customer: { locale: 'en-GB' } },
+        async ({ specialist, customer }) => {
+          const appointment = await inCall(specialist, customer, 'Rita Refuser');
+          await specialist.click('#record');
+          await customer.waitForSelector('#recording-consent:not([hidden])');
+          assert.equal(await customer.textContent('#recording-question'), words.en.question);
+          assert.equal(await specialist.textContent('#recording-note'), words.en.waiting);
+          assert.ok(await customer.isHidden('#recording-note'), 'nothing records while the customer is asked');
+          await customer.click('#recording-refuse');
+          await customer.waitForSelector('#recording-consent', { state: 'hidden' });
+          await eventually('the specialist sees the refusal', async () => {
+            assert.equal(await specialist.textContent('#recording-note'), words.en.refused);
+          });
+          assert.deepEqual(recordings(appointment.id), []);
+          const audit = daemon.ctlJson(['audit', 'list', '--object-id', String(appointment.id)]).map((e) => e.action);
+          assert.ok(audit.includes('recording.consent_refused'), audit.join(' '));
+          assert.ok(!audit.includes('recording.started'), audit.join(' '));
+          assert.equal(await specialist.getAttribute('#record', 'aria-pressed'), 'false');
+        });
+    } finally {
+      await daemon.reconfigure([]);
+    }
+  });
+
   for (const [language, locale] of [['en', 'en-GB'], ['fr', 'fr-FR']]) {
     for (const [size, device] of Object.entries(devices)) {
-      test(`the indicator and the button fit, ${size} ${language}`, async () => {
-        const context = { locale, ...device };
-        await withPages(`recording-${size}-${language}`, { specialist: context, customer: context },
-          async ({ specialist, customer }) => {
-            const w = words[language];
-            await inCall(specialist, customer, w.name);
-            await specialist.click('#record');
-            await customer.waitForSelector('#recording-note:not([hidden])');
-            await specialist.waitForSelector('#record[aria-pressed=true]');
-            assert.equal(await customer.textContent('#recording-note'), w.note);
-            assert.equal(await specialist.textContent('#record'), w.stop);
-            for (const [role, page] of [['console', specialist], ['join', customer]]) {
-              const { sideways, cut } = await cutOff(page, ['#recording-note', '.controls', '.top', '#self-view']);
-              assert.deepEqual(cut, [], `${role} ${size} ${language}: cut off`);
-              assert.ok(!sideways, `${role} ${size} ${language}: the page scrolls sideways`);
-              const overlap = await page.evaluate(() => {
-                const box = (s) => document.querySelector(s).getBoundingClientRect();
-                const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-                return meets(box('#recording-note'), box('#self-view')) || meets(box('.controls'), box('#self-view'));
+      test(`the question, the indicator and the button fit, ${size} ${language}`, async () => {
+        await daemon.reconfigure(requireConsent);
+        try {
+          const context = { locale, ...device };
+          await withPages(`recording-${size}-${language}`, { specialist: context, customer: context },
+            async ({ specialist, customer }) => {
+              const w = words[language];
+              await inCall(specialist, customer, w.name);
+              await specialist.click('#record');
+              await customer.waitForSelector('#recording-consent:not([hidden])');
+              assert.equal(await customer.textContent('#recording-question'), w.question);
+              assert.equal(await customer.textContent('#recording-allow'), w.allow);
+              assert.equal(await customer.textContent('#recording-refuse'), w.refuse);
+              assert.equal(await specialist.textContent('#recording-note'), w.waiting);
+              await fits(customer, '#recording-consent', `join ${size} ${language}`);
+              await screenshot(customer, `recording-question-${size}-${language}`);
+              await customer.click('#recording-allow');
+              await customer.waitForSelector('#recording-note:not([hidden])');
+              await specialist.waitForSelector('#record[aria-pressed=true]');
+              await eventually('the note says who records', async () => {
+                assert.equal(await customer.textContent('#recording-note'), w.note);
+                assert.equal(await specialist.textContent('#recording-note'), w.note);
               });
-              assert.equal(overlap, false, `${role} ${size} ${language}: overlaps the self view`);
-              await screenshot(page, `recording-${role}-${size}-${language}`);
-            }
-            await specialist.click('#record');
-            await specialist.waitForSelector('#record[aria-pressed=false]');
-            assert.equal(await specialist.textContent('#record'), w.record);
-          });
+              assert.equal(await specialist.textContent('#record'), w.stop);
+              for (const [role, page] of [['console', specialist], ['join', customer]]) {
+                await fits(page, '#recording-note', `${role} ${size} ${language}`);
+                await screenshot(page, `recording-${role}-${size}-${language}`);
+              }
+              await specialist.click('#record');
+              await specialist.waitForSelector('#record[aria-pressed=false]');
+              assert.equal(await specialist.textContent('#record'), w.record);
+            });
+        } finally {
+          await daemon.reconfigure([]);
+        }
       });
     }
   }

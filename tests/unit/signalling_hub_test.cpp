@@ -1291,8 +1291,9 @@ class HubRecording : public HubTest {
     q.action = action;
     return audit_list(db, q).size();
   }
-  void start(const std::string& mode) {
-    config = config_from("storage:\n  data_dir: /srv/assist\nrecording:\n  mode: " + mode + "\n");
+  void start(const std::string& mode, const std::string& consent = "notify") {
+    config = config_from("storage:\n  data_dir: /srv/assist\nrecording:\n  mode: " + mode + "\n  consent: " +
+                         consent + "\n");
     add_recording_handler(*hub, db, [this] { return config; });
   }
   void record(const PeerPtr& p, bool on) { say(p, {{"type", "recording"}, {"active", on}}); }
@@ -1355,6 +1356,48 @@ TEST_F(HubRecording, OffRefusesAndAlwaysRecordsFromTheFirstJoin) {
   auto s2 = join_console(alice, appt.id);
   record(s2, false);
   EXPECT_TRUE(got_error(*s2, "recording_required", false));
+}
+
+TEST_F(HubRecording, WhereConsentIsRequiredNothingRecordsUntilTheCustomerAccepts) {
+  start("on_demand", "require");
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  record(s, true);
+  EXPECT_TRUE(record_calls().empty()) << "recorded before the customer agreed";
+  EXPECT_EQ(c->last("recording")["consent"], "asked") << c->dump();
+  EXPECT_EQ(c->last("recording")["by"], alice.display_name) << c->dump();
+  EXPECT_EQ(c->last("recording")["active"], false);
+
+  say(s, {{"type", "recording_consent"}, {"accept", true}});
+  EXPECT_TRUE(got_error(*s, "forbidden", false)) << "staff cannot answer for the customer";
+  say(c, {{"type", "recording_consent"}, {"accept", false}});
+  EXPECT_TRUE(record_calls().empty());
+  EXPECT_EQ(s->last("recording")["consent"], "refused") << s->dump();
+  EXPECT_EQ(audited("recording.consent_refused"), 1u);
+  say(c, {{"type", "recording_consent"}, {"accept", true}});
+  EXPECT_TRUE(got_error(*c, "not_asked", false)) << "an answer nobody asked for";
+
+  record(s, true);  // asked again, and this time accepted
+  say(c, {{"type", "recording_consent"}, {"accept", true}});
+  EXPECT_EQ(record_calls(), std::vector<std::string>{"on " + dir + std::to_string(appt.id)});
+  EXPECT_EQ(c->last("recording")["active"], true) << c->dump();
+  EXPECT_FALSE(c->last("recording").contains("consent")) << c->dump();
+  EXPECT_EQ(audited("recording.consent_given"), 1u);
+  record(s, false);
+  record(s, true);  // given once for this call: not asked again
+  EXPECT_EQ(record_calls().back(), "on " + dir + std::to_string(appt.id));
+}
+
+TEST_F(HubRecording, AQuestionWithdrawnBeforeTheAnswerRecordsNothing) {
+  start("on_demand", "require");
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  record(s, true);
+  record(s, false);
+  EXPECT_FALSE(c->last("recording").contains("consent")) << c->dump();
+  say(c, {{"type", "recording_consent"}, {"accept", true}});
+  EXPECT_TRUE(got_error(*c, "not_asked", false));
+  EXPECT_TRUE(record_calls().empty());
 }
 
 TEST_F(HubRecording, EachFileTheRoomReportsIsARowFromStartToEnd) {
