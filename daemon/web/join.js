@@ -13,6 +13,7 @@ import { applyBranding } from './branding.js';
 /**
  * @typedef {{status: string, language: string, role?: string, customer_name?: string,
  *   starts_at?: string, valid_from?: string, terms?: string, privacy?: string, specialist_name?: string,
+ *   recording?: {mode: string, consent: string},
  *   branding?: import('./branding.js').Branding}} LinkInfo
  */
 
@@ -74,6 +75,14 @@ function showConsent() {
     byId('when', HTMLElement).textContent = link.starts_at ? t('consent.when', { time: formatTime(link.starts_at) }) : '';
     byId('terms', HTMLElement).textContent = link.terms || t('consent.default_terms');
     byId('privacy', HTMLElement).textContent = link.privacy || t('consent.default_privacy');
+    // Told before joining whether the call may be recorded, as the server is set up.
+    const notice = byId('recording-notice', HTMLElement);
+    const { mode = 'off', consent = 'notify' } = link.recording ?? {};
+    notice.hidden = mode === 'off';
+    if (mode !== 'off') {
+      notice.textContent = t(consent === 'require' ? 'consent.recording_asked'
+        : mode === 'always' ? 'consent.recording_always' : 'consent.recording_possible');
+    }
   };
   render();
   const accept = byId('accept', HTMLInputElement);

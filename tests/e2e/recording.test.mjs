@@ -96,6 +96,37 @@ describe('recording a call', () => {
       });
   });
 
+  test('the join page says before joining whether the call may be recorded', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+    await withPages('recording-notice', { en: { locale: 'en-GB' }, fr: { locale: 'fr-FR', ...phone } }, async ({ en, fr }) => {
+      const link = daemon.ctlJson(['appointment', 'create', '--customer-name', 'Nora Notice']).join_url;
+      await en.goto(link);
+      await en.waitForSelector('#consent:not([hidden])');
+      assert.equal(await en.textContent('#recording-notice'),
+        'Recording: the specialist may record this call. You will see it on your screen while it is recorded.');
+      await daemon.reconfigure(requireConsent);
+      try {
+        await fr.goto(link);
+        await fr.waitForSelector('#consent:not([hidden])');
+        assert.equal(await fr.textContent('#recording-notice'),
+          'Enregistrement : le spécialiste peut vous demander d’enregistrer cet appel. Rien n’est enregistré sans votre accord.');
+        const { sideways, cut } = await cutOff(fr, ['#recording-notice', '#consent']);
+        assert.deepEqual({ sideways, cut }, { sideways: false, cut: [] });
+        await screenshot(fr, 'recording-notice-390x844-fr', { fullPage: true });
+      } finally {
+        await daemon.reconfigure([]);
+      }
+      await daemon.reconfigure([['queues:', 'recording:\n  mode: "off"\nqueues:']]);
+      try {
+        await en.reload();
+        await en.waitForSelector('#consent:not([hidden])');
+        assert.ok(await en.isHidden('#recording-notice'), 'a server that never records says nothing');
+      } finally {
+        await daemon.reconfigure([]);
+      }
+    });
+  });
+
   test('where consent is required, a refusal records nothing and is audited', async () => {
     await daemon.reconfigure(requireConsent);
     try {
