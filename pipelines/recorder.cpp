@@ -110,13 +110,12 @@ std::shared_ptr<Recorder> Recorder::start(Engine& engine, GstElement* pipeline, 
 }
 
 void Recorder::add_branch(GstElement* tee, const char* depayloader, const char* parser, bool video, GstElement* mux) {
-  GstElement* queue = make("queue");
-  g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", queue_ns, "leaky", 2, nullptr);
+  // Depayloaded in the sender's thread and then queued: the hand-off between threads is paid
+  // per frame, not per packet.
   GstElement* depay = make(depayloader);
   if (video && g_object_class_find_property(G_OBJECT_GET_CLASS(depay), "request-keyframe"))
     g_object_set(depay, "request-keyframe", TRUE, nullptr);
-  gst_bin_add_many(GST_BIN(bin_.get()), queue, depay, nullptr);
-  gst_element_link(queue, depay);
+  gst_bin_add(GST_BIN(bin_.get()), depay);
   GstElement* last = depay;
   if (parser) {
     GstElement* parse = make(parser);
@@ -124,17 +123,22 @@ void Recorder::add_branch(GstElement* tee, const char* depayloader, const char* 
     gst_element_link(depay, parse);
     last = parse;
   }
-  GstPtr<GstPad> out(gst_element_get_static_pad(last, "src"));
-  GstPtr<GstPad> in(gst_element_request_pad_simple(mux, video ? "video_%u" : "audio_%u"));
-  gst_pad_link(out.get(), in.get());
-  gst_pad_add_probe(out.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+  GstPtr<GstPad> frames(gst_element_get_static_pad(last, "src"));
+  gst_pad_add_probe(frames.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                     on_stream_data, new StreamGate{this, video},
                     +[](gpointer data) { delete static_cast<StreamGate*>(data); });
+  GstElement* queue = make("queue");
+  g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", queue_ns, "leaky", 2, nullptr);
+  gst_bin_add(GST_BIN(bin_.get()), queue);
+  gst_element_link(last, queue);
+  GstPtr<GstPad> out(gst_element_get_static_pad(queue, "src"));
+  GstPtr<GstPad> in(gst_element_request_pad_simple(mux, video ? "video_%u" : "audio_%u"));
+  gst_pad_link(out.get(), in.get());
   // The branch's way into the recording's bin, for the tee outside it. Whatever goes wrong in
   // the recording is the recording's: the tee, and so the sender's connection, always hears OK
   // (a failed element says so on the bus, and the room ends the recording).
-  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(queue, "sink"));
-  GstPad* entry = gst_ghost_pad_new(video ? "video" : "audio", queue_sink.get());
+  GstPtr<GstPad> depay_sink(gst_element_get_static_pad(depay, "sink"));
+  GstPad* entry = gst_ghost_pad_new(video ? "video" : "audio", depay_sink.get());
   gst_pad_set_chain_function(entry, +[](GstPad* pad, GstObject* parent, GstBuffer* buffer) {
     gst_proxy_pad_chain_default(pad, parent, buffer);
     return GST_FLOW_OK;

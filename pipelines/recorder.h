@@ -5,9 +5,9 @@
 // (players can seek in it). The file starts on a keyframe: one is asked for when the recording
 // starts, and video before it is dropped. Another is asked for every few seconds, so each
 // cluster of the file starts on one: that is how a player estimates the length of a file a
-// crash left without an index. Each branch starts with a queue: the sender's streaming thread
-// only hands packets over, and a slow or full disk never holds up the call. Every method runs on
-// the engine's media thread.
+// crash left without an index. Each branch depayloads in the sender's streaming thread and then
+// hands whole frames to a queue, so a slow or full disk never holds up the call. Every method
+// runs on the engine's media thread.
 #pragma once
 
 #include <atomic>

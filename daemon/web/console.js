@@ -9,18 +9,20 @@ import { ApiProblem, api, csrfHeaders, problemText, setCsrfToken } from './conso
 import { byId, showScreen, translatePage } from './dom.js';
 import { formatDay, hasText, initLanguage, t, useLanguage } from './i18n.js';
 import { dateIn, rangeFor } from './appointment_days.js';
+import { RecordingsDialog } from './recordings_dialog.js';
 import { SettingsDialog } from './settings_dialog.js';
 import { CallSession, protocolVersion } from './protocol.js';
 import { WaitingList } from './waiting_list.js';
 
 /**
  * @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string,
- *   customer_phone?: string | null, customer_email?: string | null, connected?: number}} Appointment
+ *   customer_phone?: string | null, customer_email?: string | null, connected?: number, recordings?: number}} Appointment
  * @typedef {{user: {username: string, display_name: string, role: string, language: string, timezone: string},
  *   timezone: string, csrf_token: string}} Session
  */
 
 const waiting = new WaitingList((id) => startCall(id));
+const recordingsDialog = new RecordingsDialog((iso) => formatStart(iso, 'full'));
 
 /** @param {Date} date */
 function isoSeconds(date) {
@@ -184,9 +186,9 @@ function showAppointments() {
 }
 
 /** The start as the list shows it: the time on a day's list, the date and time otherwise. */
-function formatStart(/** @type {string} */ iso) {
+function formatStart(/** @type {string} */ iso, /** @type {'list' | 'full'} */ how = 'list') {
   /** @type {Intl.DateTimeFormatOptions} */
-  const options = listing.view === 'day' ? { hour: '2-digit', minute: '2-digit' }
+  const options = listing.view === 'day' && how === 'list' ? { hour: '2-digit', minute: '2-digit' }
     : { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
   return new Intl.DateTimeFormat(document.documentElement.lang, { ...options, timeZone: listing.zone }).format(new Date(iso));
 }
@@ -223,6 +225,14 @@ function appointmentRow(a) {
       await copyText(link.join_url, copy);
     };
     actions.append(join, copy);
+  }
+  if ((a.recordings ?? 0) > 0) {
+    const show = document.createElement('button');
+    show.type = 'button';
+    show.className = 'recordings';
+    show.textContent = t('console.recordings', { count: String(a.recordings) });
+    show.onclick = () => recordingsDialog.open(a.id, a.customer_name);
+    actions.append(show);
   }
   row.append(time, name, state, actions);
   return row;

@@ -11,6 +11,7 @@
 #include "domain/join_tokens.h"
 #include "domain/participants.h"
 #include "domain/queues.h"
+#include "domain/recordings.h"
 #include "domain/users.h"
 #include "notify/compose.h"
 #include "util/phone.h"
@@ -28,17 +29,19 @@ nlohmann::json optional_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// With how many participants are connected now: "waiting" with nobody there is a call everyone
-// left, not someone waiting.
-nlohmann::json to_json(const Appointment& a, int connected) {
+// With how many participants are connected now ("waiting" with nobody there is a call everyone
+// left, not someone waiting) and how many recording files it has.
+nlohmann::json to_json(const Appointment& a, int connected, int recordings) {
   auto j = appointment_json(a);
   j["connected"] = connected;
+  j["recordings"] = recordings;
   return j;
 }
 
 nlohmann::json to_json(Db& db, const Appointment& a) {
   const auto p = presence(db, a.id);
-  return to_json(a, p.customers + p.staff);
+  const auto recorded = count_recordings(db, {a.id});
+  return to_json(a, p.customers + p.staff, recorded.count(a.id) ? recorded.at(a.id) : 0);
 }
 
 }  // namespace
@@ -206,12 +209,18 @@ HttpResponse list(Call& call) {
   f.after_id = page_cursor(call);
   const auto limit = page_limit(call);
   f.limit = static_cast<int>(limit) + 1;
-  const auto connected = connected_participants(db);  // one query for the whole page
-  const auto item = [&connected](const Appointment& a) {
-    const auto found = connected.find(a.id);
-    return to_json(a, found == connected.end() ? 0 : found->second);
+  const auto rows = list_appointments(db, f);
+  std::vector<std::int64_t> ids;
+  for (const auto& a : rows) ids.push_back(a.id);
+  // One query each for the whole page.
+  const auto connected = connected_participants(db);
+  const auto recorded = count_recordings(db, ids);
+  const auto item = [&connected, &recorded](const Appointment& a) {
+    const auto c = connected.find(a.id);
+    const auto r = recorded.find(a.id);
+    return to_json(a, c == connected.end() ? 0 : c->second, r == recorded.end() ? 0 : r->second);
   };
-  return json_response(200, page_json(list_appointments(db, f), limit, item, [](const Appointment& a) { return a.id; }));
+  return json_response(200, page_json(rows, limit, item, [](const Appointment& a) { return a.id; }));
 }
 
 HttpResponse show(Call& call) { return json_response(200, to_json(call.db, visible_appointment(call)).dump()); }

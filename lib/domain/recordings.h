@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +68,8 @@ bool end_recording(Db& db, const std::string& file, const RecordingEnd& end, std
 int interrupt_recordings(Db& db, const std::string& recordings_dir, std::int64_t now);
 
 std::vector<Recording> list_recordings(Db& db, std::int64_t appointment_id);
+// How many recordings each of these appointments has (those with none are absent).
+std::map<std::int64_t, int> count_recordings(Db& db, const std::vector<std::int64_t>& appointment_ids);
 // How many files are in each state, every state listed (for /metrics).
 std::vector<std::pair<RecordingState, std::int64_t>> count_recordings_by_state(Db& db);
 std::optional<Recording> find_recording(Db& db, std::int64_t id);

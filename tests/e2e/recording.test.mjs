@@ -14,11 +14,13 @@ const words = {
   en: { name: 'Rita Hayworth', record: 'Record', stop: 'Stop recording',
         note: 'This call is being recorded (started by Alice Martin)',
         question: 'Alice Martin would like to record this call.', allow: 'Allow recording', refuse: 'Do not record',
-        waiting: 'Waiting for the customer to agree to recording', refused: 'The customer declined recording' },
+        waiting: 'Waiting for the customer to agree to recording', refused: 'The customer declined recording',
+        recordings: 'Recordings (2)' },
   fr: { name: 'Renée Durand', record: 'Enregistrer', stop: 'Arrêter l’enregistrement',
         note: 'Cet appel est enregistré (à la demande de Alice Martin)',
         question: 'Alice Martin souhaite enregistrer cet appel.', allow: 'Accepter l’enregistrement', refuse: 'Refuser',
-        waiting: 'En attente de l’accord du client pour l’enregistrement', refused: 'Le client a refusé l’enregistrement' },
+        waiting: 'En attente de l’accord du client pour l’enregistrement', refused: 'Le client a refusé l’enregistrement',
+        recordings: 'Enregistrements (2)' },
 };
 const requireConsent = [['queues:', 'recording:\n  consent: require\nqueues:']];
 
@@ -163,7 +165,7 @@ describe('recording a call', () => {
           await withPages(`recording-${size}-${language}`, { specialist: context, customer: context },
             async ({ specialist, customer }) => {
               const w = words[language];
-              await inCall(specialist, customer, w.name);
+              const appointment = await inCall(specialist, customer, w.name);
               await specialist.click('#record');
               await customer.waitForSelector('#recording-consent:not([hidden])');
               assert.equal(await customer.textContent('#recording-question'), w.question);
@@ -187,6 +189,23 @@ describe('recording a call', () => {
               await specialist.click('#record');
               await specialist.waitForSelector('#record[aria-pressed=false]');
               assert.equal(await specialist.textContent('#record'), w.record);
+
+              // Back in the console, the appointment lists its two files, each playable.
+              await specialist.click('#hang-up');
+              const button = specialist.locator(`tr[data-appointment="${appointment.id}"] button.recordings`);
+              await button.waitFor();
+              assert.equal(await button.textContent(), w.recordings);
+              await button.click();
+              await specialist.waitForSelector('#recordings-dialog[open]');
+              await eventually('both players know their length', async () => {
+                const lengths = await specialist.$$eval('#recordings-list video', (videos) => videos.map((v) => v.duration));
+                assert.equal(lengths.length, 2);
+                assert.ok(lengths.every((d) => d > 0), JSON.stringify(lengths));
+              });
+              assert.match(await specialist.textContent('#recordings-title'), new RegExp(w.name));
+              const { sideways, cut } = await cutOff(specialist, ['#recordings-dialog', '#recordings-list li']);
+              assert.deepEqual({ sideways, cut }, { sideways: false, cut: [] }, `recordings ${size} ${language}`);
+              await screenshot(specialist, `recordings-dialog-${size}-${language}`);
             });
         } finally {
           await daemon.reconfigure([]);
