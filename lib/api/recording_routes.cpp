@@ -64,9 +64,12 @@ HttpResponse content(Call& call) {
   if (ec) throw ApiError(410, "recording_file_missing", "the recording's file is no longer on this server");
   auto response = file_response(call.request, path, size, r.media_type);
   // A download, or playback from its start: a player seeking asks for many ranges, one event is enough.
-  if ((response.status == 200 || response.status == 206) && (!response.file || response.file->offset == 0))
+  if ((response.status == 200 || response.status == 206) && (!response.file || response.file->offset == 0)) {
+    Transaction tx(call.db);  // the chain's next link, taken alone: a player asks for several ranges at once
     audit_append(call.db, call.principal.actor, "recording.downloaded", "appointment",
                  std::to_string(r.appointment_id), {{"recording_id", r.id}});
+    tx.commit();
+  }
   response.headers.emplace_back("Content-Disposition", "attachment; filename=\"recording-" + std::to_string(r.id) +
                                                            (r.media_type == "video/webm" ? ".webm\"" : ".mkv\""));
   return response;

@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -110,6 +111,15 @@ class Recording(RecordingApi, CallTestMixin, DaemonTestCase):
         status, headers, tail = self.content(self.daemon, row["id"], {"Range": "bytes=0-99"})
         self.assertEqual(status, 206)
         self.assertEqual(tail, data[:100])
+        # A player asks for several ranges at once; each download is audited on its own.
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(self.content(self.daemon, row["id"])[0]))
+                   for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(answers, [200] * 8)
         # Nobody may delete it while it is written.
         deleted = self.daemon.https("DELETE", "/api/v1/recordings/%d" % row["id"], key=self.key)
         self.assertEqual(deleted[0], 409, deleted)
