@@ -2,28 +2,8 @@
 // violation, in English and French. Also the keyboard: the customer joins and hangs up, and
 // the specialist joins a call, with the keyboard alone.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { daemon, entersQueue, queueServedByAlice, seesVideo, signIn, withPages } from './pages.mjs';
-
-// Evaluated rather than added as a <script>: the pages' Content-Security-Policy rightly refuses it.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The serious and critical WCAG 2.1 A/AA violations axe finds on the page as it is now. */
-async function violations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`) }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-async function noViolations(page, screen) {
-  assert.deepEqual(await violations(page), [], screen);
-}
+import { daemon, entersQueue, noViolations, queueServedByAlice, seesVideo, signIn, withPages } from './pages.mjs';
 
 /** Presses Tab until the element matching `selector` has the focus (at most 40 times). */
 async function tabTo(page, selector) {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { cutOff, daemon, eventually, inCall, screenshot, withPages } from './pages.mjs';
+import { cutOff, daemon, eventually, inCall, noViolations, screenshot, withPages } from './pages.mjs';
 
 const words = {
   en: { name: 'Rita Hayworth', record: 'Record', stop: 'Stop recording',
@@ -138,7 +138,9 @@ describe('recording a call', () => {
           await specialist.click('#record');
           await customer.waitForSelector('#recording-consent:not([hidden])');
           assert.equal(await customer.textContent('#recording-question'), words.en.question);
-          assert.equal(await specialist.textContent('#recording-note'), words.en.waiting);
+          await eventually('the specialist sees the question waiting', async () => {
+            assert.equal(await specialist.textContent('#recording-note'), words.en.waiting);
+          });
           assert.ok(await customer.isHidden('#recording-note'), 'nothing records while the customer is asked');
           await customer.click('#recording-refuse');
           await customer.waitForSelector('#recording-consent', { state: 'hidden' });
@@ -171,8 +173,11 @@ describe('recording a call', () => {
               assert.equal(await customer.textContent('#recording-question'), w.question);
               assert.equal(await customer.textContent('#recording-allow'), w.allow);
               assert.equal(await customer.textContent('#recording-refuse'), w.refuse);
-              assert.equal(await specialist.textContent('#recording-note'), w.waiting);
+              await eventually('the specialist sees the question waiting', async () => {
+                assert.equal(await specialist.textContent('#recording-note'), w.waiting);
+              });
               await fits(customer, '#recording-consent', `join ${size} ${language}`);
+              await noViolations(customer, `the recording question ${size} ${language}`);
               await screenshot(customer, `recording-question-${size}-${language}`);
               await customer.click('#recording-allow');
               await customer.waitForSelector('#recording-note:not([hidden])');
@@ -184,6 +189,7 @@ describe('recording a call', () => {
               assert.equal(await specialist.textContent('#record'), w.stop);
               for (const [role, page] of [['console', specialist], ['join', customer]]) {
                 await fits(page, '#recording-note', `${role} ${size} ${language}`);
+                await noViolations(page, `the call recording, ${role} ${size} ${language}`);
                 await screenshot(page, `recording-${role}-${size}-${language}`);
               }
               await specialist.click('#record');
@@ -205,6 +211,7 @@ describe('recording a call', () => {
               assert.match(await specialist.textContent('#recordings-title'), new RegExp(w.name));
               const { sideways, cut } = await cutOff(specialist, ['#recordings-dialog', '#recordings-list li']);
               assert.deepEqual({ sideways, cut }, { sideways: false, cut: [] }, `recordings ${size} ${language}`);
+              await noViolations(specialist, `the recordings dialog ${size} ${language}`);
               await screenshot(specialist, `recordings-dialog-${size}-${language}`);
             });
         } finally {
