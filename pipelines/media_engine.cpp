@@ -2,6 +2,9 @@
 
 #include <gst/gst.h>
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 
 #include "gst_ptr.h"
@@ -13,6 +16,28 @@ struct Engine::Loop {
   GMainContext* context = nullptr;
   GMainLoop* loop = nullptr;
   std::thread thread;
+};
+
+struct Engine::Background {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::function<void()>> tasks;
+  bool stopping = false;
+  std::thread thread;
+
+  void run() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [this] { return stopping || !tasks.empty(); });
+        if (tasks.empty()) return;
+        task = std::move(tasks.front());
+        tasks.pop_front();
+      }
+      task();
+    }
+  }
 };
 
 namespace {
@@ -40,7 +65,9 @@ std::vector<std::string> missing_plugins() {
 }
 
 Engine::Engine(Post post_to_owner, IceSettings ice)
-    : post_(std::move(post_to_owner)), ice_(std::move(ice)), loop_(std::make_unique<Loop>()) {
+    : post_(std::move(post_to_owner)), ice_(std::move(ice)), loop_(std::make_unique<Loop>()),
+      background_(std::make_unique<Background>()) {
+  background_->thread = std::thread([b = background_.get()] { b->run(); });
   gst_init(nullptr, nullptr);
   loop_->context = g_main_context_new();
   loop_->loop = g_main_loop_new(loop_->context, FALSE);
@@ -54,6 +81,12 @@ Engine::Engine(Post post_to_owner, IceSettings ice)
 Engine::~Engine() {
   g_main_loop_quit(loop_->loop);
   loop_->thread.join();
+  {
+    std::lock_guard lock(background_->mutex);
+    background_->stopping = true;
+  }
+  background_->wake.notify_all();
+  background_->thread.join();
   g_main_loop_unref(loop_->loop);
   g_main_context_unref(loop_->context);
 }
@@ -68,6 +101,14 @@ void Engine::after(unsigned ms, std::function<void()> task) {
   g_source_set_callback(source, run_task, new std::function<void()>(std::move(task)), free_task);
   g_source_attach(source, loop_->context);
   g_source_unref(source);
+}
+
+void Engine::background(std::function<void()> task) {
+  {
+    std::lock_guard lock(background_->mutex);
+    background_->tasks.push_back(std::move(task));
+  }
+  background_->wake.notify_one();
 }
 
 std::vector<std::string> Engine::warm_up() {

@@ -41,14 +41,20 @@ class Engine {
   void invoke(std::function<void()> task);
   // Runs `task` on the media thread in `ms` milliseconds.
   void after(unsigned ms, std::function<void()> task);
+  // Runs `task` on the engine's one background thread, in order: slow work (reading a whole
+  // file) that neither the media thread nor the owner's should wait for. Tasks queued when the
+  // engine is destroyed still run, before the destructor returns.
+  void background(std::function<void()> task);
   void post(std::function<void()> task) { post_(std::move(task)); }
   const IceSettings& ice() const { return ice_; }
 
  private:
   struct Loop;
+  struct Background;
   Post post_;
   IceSettings ice_;
   std::unique_ptr<Loop> loop_;
+  std::unique_ptr<Background> background_;
 };
 
 // Plugins a call needs; `missing_plugins` lists those not installed.

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "element_kind.h"
 #include "forwarder.h"
@@ -341,12 +340,12 @@ void Room::start_recording(const std::string& participant, Member& member) {
       std::erase_if(room->stopping_, [&path](const auto& r) { return r->path() == path; });
     });
     // Reading the whole file for its digest takes a while: neither the media thread's time nor the owner's.
-    std::thread([room, participant, path, result = RecordingResult(result)]() mutable {
+    room->engine_.background([room, participant, path, result = RecordingResult(result)]() mutable {
       result.sha256 = Recorder::digest(path);
       room->engine_.post([room, participant, path, result] {
         if (room->events_.recording_finished) room->events_.recording_finished(participant, path, result);
       });
-    }).detach();
+    });
   };
   try {
     member.recorder = Recorder::start(engine_, pipeline_.get(), audio, video, encoding, path, std::move(finished));
