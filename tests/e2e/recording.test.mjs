@@ -102,10 +102,22 @@ describe('recording a call', () => {
     const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
     await withPages('recording-notice', { en: { locale: 'en-GB' }, fr: { locale: 'fr-FR', ...phone } }, async ({ en, fr }) => {
       const link = daemon.ctlJson(['appointment', 'create', '--customer-name', 'Nora Notice']).join_url;
-      await en.goto(link);
-      await en.waitForSelector('#consent:not([hidden])');
-      assert.equal(await en.textContent('#recording-notice'),
-        'Recording: the specialist may record this call. You will see it on your screen while it is recorded.');
+      const possible = {
+        en: 'Recording: the specialist may record this call. You will see it on your screen while it is recorded.',
+        fr: 'Enregistrement : le spécialiste peut enregistrer cet appel. Vous le verrez à l’écran pendant l’enregistrement.',
+      };
+      for (const [language, page] of [['en', en], ['fr', fr]]) {
+        for (const [size, viewport] of [['1366x768', { width: 1366, height: 768 }], ['390x844', { width: 390, height: 844 }]]) {
+          await page.setViewportSize(viewport);
+          await page.goto(link);
+          await page.waitForSelector('#consent:not([hidden])');
+          assert.equal(await page.textContent('#recording-notice'), possible[language]);
+          const fit = await cutOff(page, ['#recording-notice', '#consent']);
+          assert.deepEqual(fit, { sideways: false, cut: [] }, `${size} ${language}`);
+          await screenshot(page, `recording-notice-possible-${size}-${language}`, { fullPage: true });
+        }
+      }
+      await fr.setViewportSize({ width: 390, height: 844 });
       await daemon.reconfigure(requireConsent);
       try {
         await fr.goto(link);
