@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -19,6 +20,7 @@
 #include "config/schema.h"
 #include "domain/participants.h"
 #include "domain/recordings.h"
+#include "domain/snapshots.h"
 #include "domain/users.h"
 #include "http_server.h"
 #include "media_engine.h"
@@ -29,6 +31,7 @@
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
 #include "signalling/recording_handler.h"
+#include "signalling/snapshot_handler.h"
 #include "store/migrations.h"
 #include "store/wal_checkpointer.h"
 #include "sweeper.h"
@@ -183,7 +186,7 @@ int run_daemon(const DaemonOptions& options) {
   spdlog::info("MEDIA_READY");
 
   TlsFiles tls{config->tls_cert, config->tls_key};
-  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}, {}, {}};
+  ApiServices services{SharedConfig(config), {}, now_seconds(), ASSIST_VERSION, {}, {}, {}, {}};
   auto current_config = [&services] { return services.config.get(); };
   Api api(services);
   OutboxWorker outbox(*config);
@@ -198,6 +201,13 @@ int run_daemon(const DaemonOptions& options) {
   signalling::add_call_control_handler(hub);
   signalling::add_chat_handler(hub, *db, [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); });
   signalling::add_recording_handler(hub, *db, current_config);
+  auto announce_snapshot = signalling::add_snapshot_handler(
+      hub, *db, current_config, [&io](std::chrono::milliseconds delay, std::function<void()> task) {
+        auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+        timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& ec) {
+          if (!ec) task();
+        });
+      });
   // REST changes happen on worker threads; the hub lives on the Asio thread.
   services.appointment_changed = [&io, &hub](std::int64_t id) {
     boost::asio::post(io, [&hub, id] {
@@ -217,6 +227,15 @@ int run_daemon(const DaemonOptions& options) {
       }
     });
   };
+  services.snapshot_stored = [&io, announce_snapshot](std::int64_t snapshot_id, const std::string& request) {
+    boost::asio::post(io, [announce_snapshot, snapshot_id, request] {
+      try {
+        announce_snapshot(snapshot_id, request);
+      } catch (const std::exception& e) {
+        spdlog::error("SIGNAL_SNAPSHOT_ANNOUNCE_FAILED snapshot={} error=\"{}\"", snapshot_id, e.what());
+      }
+    });
+  };
   WorkerPool workers(config->database_path(), static_cast<int>(config->workers));
   auto handle = [&](const HttpRequest& r, Db& worker_db) {
     if (!r.control_socket)
@@ -229,6 +248,7 @@ int run_daemon(const DaemonOptions& options) {
     const auto match = api.router().match(method, target.substr(0, target.find('?')));
     if (match.route && match.route->pattern == file_upload_route)
       return static_cast<std::size_t>(services.config.get()->files_max_size);
+    if (match.route && match.route->pattern == snapshot_upload_route) return max_snapshot_bytes;
     return max_request_body;
   });
   boost::asio::co_spawn(io, sweep_forever(workers, hub, current_config), boost::asio::detached);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "branch_entry.h"
 #include "forwarder.h"
 #include "media_engine.h"
 
@@ -134,20 +135,8 @@ void Recorder::add_branch(GstElement* tee, const char* depayloader, const char* 
   GstPtr<GstPad> out(gst_element_get_static_pad(queue, "src"));
   GstPtr<GstPad> in(gst_element_request_pad_simple(mux, video ? "video_%u" : "audio_%u"));
   gst_pad_link(out.get(), in.get());
-  // The branch's way into the recording's bin, for the tee outside it. Whatever goes wrong in
-  // the recording is the recording's: the tee, and so the sender's connection, always hears OK
-  // (a failed element says so on the bus, and the room ends the recording).
   GstPtr<GstPad> depay_sink(gst_element_get_static_pad(depay, "sink"));
-  GstPad* entry = gst_ghost_pad_new(video ? "video" : "audio", depay_sink.get());
-  gst_pad_set_chain_function(entry, +[](GstPad* pad, GstObject* parent, GstBuffer* buffer) {
-    gst_proxy_pad_chain_default(pad, parent, buffer);
-    return GST_FLOW_OK;
-  });
-  gst_pad_set_chain_list_function(entry, +[](GstPad* pad, GstObject* parent, GstBufferList* list) {
-    gst_proxy_pad_chain_list_default(pad, parent, list);
-    return GST_FLOW_OK;
-  });
-  gst_element_add_pad(bin_.get(), entry);
+  GstPad* entry = add_branch_entry(bin_.get(), depay_sink.get(), video ? "video" : "audio");
   branches_.push_back({ref(tee), nullptr, GstPtr<GstPad>(GST_PAD(gst_object_ref(entry)))});
   if (video) video_entry_.reset(GST_PAD(gst_object_ref(entry)));
 }

@@ -7,6 +7,7 @@
 
 #include "element_kind.h"
 #include "forwarder.h"
+#include "frame_grabber.h"
 #include "gst_ptr.h"
 #include "pad_shortcut.h"
 #include "receive_shortcut.h"
@@ -64,7 +65,7 @@ GstBusSyncReply on_bus_message(GstBus*, GstMessage* message, gpointer data) {
     spdlog::warn("MEDIA_PIPELINE_ERROR room={} from={} error=\"{}\"", context->room, GST_MESSAGE_SRC_NAME(message), text);
     std::shared_ptr<GstObject> from(GST_OBJECT(gst_object_ref(GST_MESSAGE_SRC(message))), gst_object_unref);
     context->engine->invoke([owner = context->owner, from, text] {
-      if (auto room = owner.lock()) room->recording_failed(from.get(), text);
+      if (auto room = owner.lock()) room->element_failed(from.get(), text);
     });
   }
   gst_message_unref(message);
@@ -143,10 +144,17 @@ void Room::record(bool on, const std::string& directory) {
   });
 }
 
+void Room::take_still(const std::string& participant, const std::string& request) {
+  engine_.invoke([self = shared_from_this(), participant, request] {
+    if (!self->closed_) self->do_take_still(participant, request);
+  });
+}
+
 void Room::close() {
   engine_.invoke([self = shared_from_this()] {
     if (self->closed_) return;
     self->closed_ = true;
+    for (auto& grabber : std::exchange(self->grabbers_, {})) grabber->fail("the call closed");
     for (auto& [id, m] : self->members_)
       if (auto recorder = std::exchange(m.recorder, nullptr)) recorder->close();
     for (auto& recorder : std::exchange(self->stopping_, {})) recorder->close();
@@ -375,7 +383,9 @@ void Room::stop_recording(Member& member) {
 
 // A failed recording stops the call's recording: what failed one file (a full disk) would fail
 // the next. The owner hears of it through recording_finished and may start again.
-void Room::recording_failed(GstObject* element, const std::string& error) {
+void Room::element_failed(GstObject* element, const std::string& error) {
+  for (const auto& grabber : grabbers_)
+    if (grabber->owns(element)) grabber->fail(error);
   for (auto& [id, m] : members_)
     if (m.recorder && m.recorder->owns(element)) {
       std::exchange(m.recorder, nullptr)->fail(error);
@@ -384,6 +394,38 @@ void Room::recording_failed(GstObject* element, const std::string& error) {
     }
   for (const auto& recorder : stopping_)
     if (recorder->owns(element)) recorder->fail(error);
+}
+
+void Room::do_take_still(const std::string& participant, const std::string& request) {
+  auto it = members_.find(participant);
+  GstElement* camera = it != members_.end() && it->second.connected && it->second.peer && it->second.peer->ready()
+                           ? it->second.peer->source(Role::camera)
+                           : nullptr;
+  if (!camera) return still_taken(participant, request, {"no video from this participant", "", 0, 0});
+  const auto* line = it->second.peer->plan()->line(Role::camera);
+  std::weak_ptr<Room> weak = shared_from_this();
+  auto done = [weak, participant, request](const StillResult& result) {
+    if (auto room = weak.lock()) room->still_taken(participant, request, result);
+  };
+  try {
+    grabbers_.push_back(FrameGrabber::start(engine_, pipeline_.get(), camera, line ? line->codec.encoding : "", done));
+  } catch (const std::exception& e) {
+    still_taken(participant, request, {e.what(), "", 0, 0});
+  }
+}
+
+void Room::still_taken(const std::string& participant, const std::string& request, const StillResult& result) {
+  if (result.error.empty())
+    spdlog::info("MEDIA_STILL room={} participant={} width={} height={} bytes={}", name_, participant, result.width,
+                 result.height, result.jpeg.size());
+  else
+    spdlog::warn("MEDIA_STILL_FAILED room={} participant={} error=\"{}\"", name_, participant, result.error);
+  engine_.invoke([self = shared_from_this()] {  // not from inside the grabber's own call
+    std::erase_if(self->grabbers_, [](const auto& g) { return g->done(); });
+  });
+  engine_.post([self = shared_from_this(), participant, request, result] {
+    if (self->events_.still_taken) self->events_.still_taken(participant, request, result);
+  });
 }
 
 void Room::request_keyframes(const std::string& receiver) {

@@ -6,7 +6,7 @@
 // even while its old connection is still timing out. While the call records, each connection's
 // microphone and camera also go to a file of its own (recorder.h): a new connection starts a new
 // file. Every change happens on the engine's media thread; events reach the owner through
-// Engine::post.
+// Engine::post. A still can be taken from a participant's camera (frame_grabber.h).
 #pragma once
 
 #include <functional>
@@ -25,6 +25,7 @@ namespace assist::media {
 class WebrtcPeer;
 class Forwarder;
 class Recorder;
+class FrameGrabber;
 
 class Room : public std::enable_shared_from_this<Room> {
  public:
@@ -39,10 +40,13 @@ class Room : public std::enable_shared_from_this<Room> {
   void leave(const std::string& participant);
   // Starts (files go to `directory`, made if missing) or stops recording every connection.
   void record(bool on, const std::string& directory);
+  // Decodes one still from the participant's camera; the answer comes as events.still_taken
+  // with `request`.
+  void take_still(const std::string& participant, const std::string& request);
   void close();
   // An element of the call failed (the bus said so): if it was a recording's, the call stops
-  // recording.
-  void recording_failed(GstObject* element, const std::string& error);
+  // recording; if a still's, that still fails.
+  void element_failed(GstObject* element, const std::string& error);
 
  private:
   struct Member {
@@ -78,6 +82,8 @@ class Room : public std::enable_shared_from_this<Room> {
   void record_all();
   void start_recording(const std::string& participant, Member& member);
   void stop_recording(Member& member);
+  void do_take_still(const std::string& participant, const std::string& request);
+  void still_taken(const std::string& participant, const std::string& request, const StillResult& result);
 
   Engine& engine_;
   std::string name_;
@@ -90,6 +96,7 @@ class Room : public std::enable_shared_from_this<Room> {
   bool recording_ = false;
   std::string recording_dir_;
   std::vector<std::shared_ptr<Recorder>> stopping_;  // writing what they had queued
+  std::vector<std::shared_ptr<FrameGrabber>> grabbers_;
 };
 
 }  // namespace assist::media

@@ -17,6 +17,13 @@ struct RecordingResult {
   std::int64_t duration_ms = 0;  // from the first to the last media time written
 };
 
+// A still the server decoded from a participant's video (frame_grabber.h).
+struct StillResult {
+  std::string error;  // "" when it worked
+  std::string jpeg;
+  int width = 0, height = 0;
+};
+
 struct RoomEvents {
   // The server's answer to the participant's offer.
   std::function<void(const std::string& participant, const std::string& sdp)> answer;
@@ -31,6 +38,9 @@ struct RoomEvents {
   std::function<void(const std::string& participant, const std::string& path)> recording_started;
   std::function<void(const std::string& participant, const std::string& path, const RecordingResult& result)>
       recording_finished;
+  // The answer to Room::take_still for `request`.
+  std::function<void(const std::string& participant, const std::string& request, const StillResult& result)>
+      still_taken;
 };
 
 }  // namespace assist::media

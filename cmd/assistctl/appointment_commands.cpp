@@ -42,11 +42,6 @@ std::int64_t duration_seconds(const std::string& text) {
 const std::vector<Column> transcript_columns = {
     {"sent_at", "SENT"}, {"role", "ROLE"}, {"name", "NAME"}, {"text", "TEXT"}};
 
-std::string member(const nlohmann::json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // "2026-12-02T09:30:01Z Ada Lovelace (customer): hello", later lines of the text indented; a
 // shared file as "[file image/png, 68 bytes] photo.png".
 void print_transcript_text(std::ostream& out, const nlohmann::json& items) {

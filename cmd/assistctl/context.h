@@ -67,5 +67,7 @@ void add_status_commands(CLI::App& app, Context& ctx);
 // After add_appointment_commands: adds `appointment send-link` to that group.
 void add_notification_commands(CLI::App& app, Context& ctx);
 void add_recording_commands(CLI::App& app, Context& ctx);
+void add_compose_command(CLI::App& recording, Context& ctx);  // under "recording"
+void add_snapshot_commands(CLI::App& app, Context& ctx);
 
 }  // namespace assist::ctl

@@ -19,8 +19,8 @@ std::string env_or(const char* name, std::string fallback) {
 int main(int argc, char** argv) {
   using namespace assist::ctl;
   CLI::App app{
-      "assistctl drives assistd: appointments, join links, notifications, call recordings, users, API "
-      "keys, queues and the audit log.\nBy default it talks to the local daemon over its control socket with admin rights;\n"
+      "assistctl drives assistd: appointments, join links, notifications, call recordings, snapshots, "
+      "users, API keys, queues and the audit log.\nBy default it talks to the local daemon over its control socket with admin rights;\n"
       "--url and --api-key (or ASSIST_URL and ASSIST_API_KEY) reach a remote one over HTTPS.\n\n"
       "Examples:\n"
       "  assistctl appointment create --customer-name 'Ada Lovelace' --phone +33612345678 \\\n"
@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   add_audit_commands(app, ctx);
   add_notification_commands(app, ctx);
   add_recording_commands(app, ctx);
+  add_snapshot_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace assist::ctl {
 namespace {
@@ -53,6 +54,40 @@ std::string csv_field(const std::string& v) {
   return out + "\"";
 }
 
+std::string member(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::int64_t number(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : -1;
+}
+
+void flatten(nlohmann::json& row, const char* object, std::initializer_list<const char*> members, bool table) {
+  const auto nested = row.value(object, nlohmann::json::object());
+  for (const char* name : members) {
+    auto value = nested.is_object() ? nested.value(name, nlohmann::json()) : nlohmann::json();
+    if (table && value.is_string()) value = printable(value.get<std::string>(), false);
+    row[std::string(object) + "." + name] = std::move(value);
+  }
+}
+
+std::string human_size(std::int64_t bytes) {
+  if (bytes < 0) return "";
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  static const char* const units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes) / 1024;
+  std::size_t unit = 0;
+  while (v >= 1024 && unit + 1 < std::size(units)) {
+    v /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %s", v, units[unit]);
+  return buf;
+}
+
 void print_list(std::ostream& out, Format format, const nlohmann::json& items,
                 const std::vector<Column>& columns) {
   if (format == Format::json) {
@@ -98,6 +133,19 @@ void print_object(std::ostream& out, Format format, const nlohmann::json& object
   for (const auto& c : columns)
     if (object.contains(c.field))
       out << c.header << ":" << std::string(width - c.header.size() + 1, ' ') << cell(object, c.field) << "\n";
+}
+
+void print_rows(std::ostream& out, Format format, const nlohmann::json& items,
+                nlohmann::json (*flat)(const nlohmann::json& item, bool table),
+                const std::vector<Column>& table_columns, const std::vector<Column>& csv_columns) {
+  if (format == Format::json) {
+    out << items.dump(2) << "\n";
+    return;
+  }
+  const bool table = format == Format::table;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& item : items) rows.push_back(flat(item, table));
+  print_list(out, format, rows, table ? table_columns : csv_columns);
 }
 
 }  // namespace assist::ctl

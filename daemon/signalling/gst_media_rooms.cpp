@@ -18,6 +18,7 @@ class GstMediaRoom : public MediaRoom {
   }
   void leave(const std::string& p) override { room_->leave(p); }
   void record(bool on, const std::string& directory) override { room_->record(on, directory); }
+  void take_still(const std::string& p, const std::string& request) override { room_->take_still(p, request); }
   void close() override { room_->close(); }
 
  private:

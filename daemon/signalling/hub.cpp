@@ -386,6 +386,11 @@ void Hub::send_to_member(std::int64_t appointment_id, const std::string& partici
     member->second->peer->send(std::move(text));
 }
 
+MediaRoom* Hub::room(std::int64_t appointment_id) {
+  const auto call = calls_.find(appointment_id);
+  return call == calls_.end() ? nullptr : call->second->room.get();
+}
+
 void Hub::notify_watchers(const Appointment& a) {
   const auto call = calls_.find(a.id);
   const auto text = nlohmann::json{{"type", "appointment"},

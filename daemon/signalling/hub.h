@@ -117,6 +117,8 @@ class Hub {
   void forget_lost(std::int64_t now);
 
   std::size_t calls() const { return calls_.size(); }
+  // The media room of the appointment's call; nullptr when it has none.
+  MediaRoom* room(std::int64_t appointment_id);
 
  private:
   friend class Context;

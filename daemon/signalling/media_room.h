@@ -21,6 +21,8 @@ class MediaRoom {
   virtual void leave(const std::string& participant) = 0;
   // Starts (each connection's media to a file of its own in `directory`) or stops recording.
   virtual void record(bool on, const std::string& directory) = 0;
+  // Decodes one still from the participant's camera: answered by RoomEvents::still_taken.
+  virtual void take_still(const std::string& participant, const std::string& request) = 0;
   virtual void close() = 0;
 };
 

@@ -46,6 +46,11 @@ const std::vector<MessageSpec> table = {
      "(a stop, when it is always)"},
     {"recording_consent", in, {{"accept", F::boolean, true}},
      "the customer's answer when recording asked for their consent (recording.consent require)"},
+    {"snapshot", in, {{"source", F::text, false, 0, 16}},
+     "staff only: take a photo of the customer's camera; source device (default: the customer's page "
+     "takes it, the server if it cannot) or server (a frame of the forwarded video)"},
+    {"snapshot_unavailable", in, {{"request", F::text, true, 0, 32}, {"reason", F::text, false, 0, 200}},
+     "the customer's page cannot take the photo it was asked for: the server takes one from the video"},
     // assistd → browser
     {"welcome", out,
      {{"version", F::integer, true, 1, 1000},
@@ -110,6 +115,20 @@ const std::vector<MessageSpec> table = {
      "because a file could not be written; mode (to staff, right after welcome): recording.mode, so that "
      "their page offers a record button only for on_demand; consent: asked (the customer is asked, "
      "nothing records until they accept) or refused (they said no)"},
+    {"snapshot_request", out, {{"request", F::text, true, 0, 32}},
+     "to the customer: take a still with the camera and upload it (POST /api/v1/appointments/{id}/snapshots"
+     "?request=)"},
+    {"snapshot", out,
+     {{"request", F::text, false, 0, 32},
+      {"id", F::integer, false, 1, big},
+      {"source", F::text, false, 0, 16},
+      {"width", F::integer, false, 1, big},
+      {"height", F::integer, false, 1, big},
+      {"name", F::text, false, 0, 400},
+      {"error", F::text, false, 0, 64}},
+     "to everyone in the call: a photo was stored (id, source device or server, its size, whose camera: "
+     "name; request: the request it answers); to whoever asked only: error customer_left, snapshot_failed "
+     "(no picture from the video) or snapshot_not_stored"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {

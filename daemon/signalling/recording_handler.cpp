@@ -142,7 +142,7 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
     RecordedParticipant who{participant, CallRole::customer, participant};
     if (it != participants_.end()) who = {participant, it->second.role, it->second.name};
     try {
-      begin_recording(db_, appointment_id, who, relative(path), now_seconds());
+      begin_recording(db_, appointment_id, who, relative(path), now_milliseconds());
     } catch (const std::exception& e) {
       spdlog::error("SIGNAL_RECORDING_UNRECORDED appointment={} path={} error=\"{}\"", appointment_id, path, e.what());
     }

@@ -5,6 +5,7 @@
 import { askNotificationPermissionOnce, prepareSound } from './arrival_alert.js';
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
+import { SnapshotView } from './snapshot_view.js';
 import { ApiProblem, api, csrfHeaders, problemText, setCsrfToken } from './console_api.js';
 import { byId, showScreen, translatePage } from './dom.js';
 import { formatDay, hasText, initLanguage, t, useLanguage } from './i18n.js';
@@ -305,20 +306,24 @@ async function startCall(appointmentId) {
     onLeave: () => {
       view.clear();
       chat.clear();
+      photos.clear();
       showDashboard(t('console.left'));
     },
     onEndForAll: () => session.endForAll(),
   });
   // Files go with the session cookie; uploads carry the CSRF token like every write.
   const chat = new ChatView(session, { headers: csrfHeaders, previews: true });
+  const photos = new SnapshotView(session, { headers: csrfHeaders });
   session.addEventListener('ended', () => {
     view.clear();
     chat.clear();
+    photos.clear();
     showDashboard(t('console.ended'));
   });
   session.addEventListener('fatal', (e) => {
     view.clear();
     chat.clear();
+    photos.clear();
     showDashboard(t('console.stopped', { reason: /** @type {CustomEvent} */ (e).detail.message }));
   });
   session.addEventListener('problem', (e) => console.warn('call problem', /** @type {CustomEvent} */ (e).detail));

@@ -4,6 +4,7 @@
 // again at once (the tab remembers that it was in the call).
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
+import { SnapshotView } from './snapshot_view.js';
 import { byId, showScreen } from './dom.js';
 import { formatTime, formatWaited, hasText, startLanguage, t } from './i18n.js';
 import { CallSession } from './protocol.js';
@@ -230,15 +231,18 @@ async function startCall() {
     onLeave: () => {
       view.clear();
       chat.clear();
+      photos.clear();
       sessionStorage.removeItem(inCallKey);
       notice('left.title', () => t('left.text'), { label: 'left.rejoin', run: () => startCall() });
     },
   });
   // The files API takes the join token as a bearer token.
   const chat = new ChatView(session, { headers: () => ({ Authorization: `Bearer ${token}` }), previews: false });
+  const photos = new SnapshotView(session, { headers: () => ({ Authorization: `Bearer ${token}` }) });
   render = () => {
     view.showControls();
     chat.translate();
+    photos.translate();
     waiting.translate();
   };
   const waiting = new WaitingRoom(local);
@@ -252,6 +256,7 @@ async function startCall() {
     waiting.hide();
     view.clear();
     chat.clear();
+    photos.clear();
     sessionStorage.removeItem(inCallKey);
     // Sent away from the waiting room: the specialist's own words, else ours.
     if (reason === 'declined' || reason === 'queue_closed')
@@ -262,6 +267,7 @@ async function startCall() {
     const { code, message } = /** @type {CustomEvent} */ (e).detail;
     view.clear();
     chat.clear();
+    photos.clear();
     sessionStorage.removeItem(inCallKey);
     if (hasText(`refused.${code}.title`)) linkNotice(code);
     else notice('failed.title', () => message);

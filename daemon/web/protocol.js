@@ -197,6 +197,23 @@ export class CallSession extends EventTarget {
     this.send({ type: 'recording_consent', accept });
   }
 
+  /**
+   * Staff: ask for a photo of the customer's camera (the server tells everyone with `snapshot`).
+   * @param {'device' | 'server'} [source]
+   */
+  takeSnapshot(source) {
+    this.send(source ? { type: 'snapshot', source } : { type: 'snapshot' });
+  }
+
+  /**
+   * Customer: this page cannot take the photo it was asked for; the server takes one instead.
+   * @param {string} request
+   * @param {string} reason
+   */
+  snapshotUnavailable(request, reason) {
+    this.send({ type: 'snapshot_unavailable', request, reason: reason.slice(0, 200) });
+  }
+
   endForAll() {
     this.send({ type: 'end' });
   }
@@ -401,6 +418,8 @@ export class CallSession extends EventTarget {
       case 'chat_history': return this.emit('chat-history', Array.isArray(m.messages) ? m.messages : []);
       case 'typing': return this.emit('typing', m);
       case 'recording': return this.emit('recording', m);
+      case 'snapshot_request': return this.emit('snapshot-request', m);
+      case 'snapshot': return this.emit('snapshot', m);
       case 'answer': {
         const pc = this.pc;
         if (!pc) return;

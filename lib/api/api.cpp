@@ -95,6 +95,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_waiting_routes(router_);
   add_file_routes(router_);
   add_recording_routes(router_);
+  add_snapshot_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Db& db) {
@@ -143,7 +144,7 @@ HttpResponse Api::dispatch(const HttpRequest& request, Db& db, std::string& rout
     for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool form_allowed = route_name == status_callback_route &&
                               type.rfind("application/x-www-form-urlencoded", 0) == 0;
-    const bool raw_allowed = route_name == file_upload_route;
+    const bool raw_allowed = route_name == file_upload_route || route_name == snapshot_upload_route;
     if (type.rfind("application/json", 0) != 0 && !form_allowed && !raw_allowed)
       throw ApiError(415, "unsupported_media_type", "send the body as application/json");
   }

@@ -49,6 +49,9 @@ struct ApiServices {
   // Told after a chat message was stored outside the call (a file shared over REST), so the
   // call's participants see it. Same thread rule.
   std::function<void(std::int64_t message_id)> chat_posted;
+  // Told after a photo was uploaded into a call (`request` is the call's request it answers,
+  // "" when none), so the call sees it. Same thread rule.
+  std::function<void(std::int64_t snapshot_id, const std::string& request)> snapshot_stored;
   // Entries through the public queue links, per client address (queues.entries_per_address).
   WindowLimiter queue_entries;
 };
@@ -79,12 +82,15 @@ void add_message_routes(Router& router);
 void add_waiting_routes(Router& router);
 void add_file_routes(Router& router);
 void add_recording_routes(Router& router);
+void add_snapshot_routes(Router& router);
 
 // SMS providers report delivery to this open route with an HTML form body, not JSON.
 inline constexpr const char* status_callback_route = "/api/v1/notifications/{id}/status";
 // A shared file arrives as its raw bytes (any type: the server finds out from the content),
 // with a body limit of its own (files.max_size).
 inline constexpr const char* file_upload_route = "/api/v1/appointments/{id}/files";
+// A photo arrives the same way, up to max_snapshot_bytes (domain/snapshots.h).
+inline constexpr const char* snapshot_upload_route = "/api/v1/appointments/{id}/snapshots";
 
 // Helpers shared by the route files.
 class JsonInput;

@@ -6,62 +6,29 @@
 
 #include "api/api.h"
 #include "api/byte_range.h"
+#include "api/call_member.h"
 #include "api/problem.h"
 #include "audit/audit_log.h"
-#include "domain/admission.h"
 #include "domain/appointments.h"
 #include "domain/files.h"
-#include "domain/users.h"
 #include "util/file_names.h"
 #include "util/time.h"
 
 namespace assist {
 namespace {
 
-struct Caller {
-  FileSender sender;
-  Appointment appointment;
-};
-
 [[noreturn]] void not_found(const std::string& what) { throw ApiError(404, what + "_not_found", "no such " + what); }
 
-// The appointment `id` as the request's credentials reach it, or 404 (also for another
-// appointment's link: ids reveal nothing). A link that is not valid now is refused as the join
-// page would refuse it.
-Caller caller_for(Call& call, std::int64_t id, const std::string& what) {
-  const auto authorization = call.request.header("authorization");
-  if (authorization.rfind("Bearer ", 0) == 0) {
-    const auto r = admit_with_token(call.db, authorization.substr(7), now_seconds(), call.config->lead_time,
-                                    call.request.peer);
-    if (r.admission) {
-      if (r.admission->appointment.id != id) not_found(what);
-      return {{r.admission->role, r.admission->name, r.admission->actor}, r.admission->appointment};
-    }
-    if (r.refusal != Refusal::invalid_token) {
-      const auto& refused = describe(r.refusal);
-      throw ApiError(refused.http_status, std::string(refused.code), std::string(refused.message));
-    }
-    // Not a join link: an API key, then.
-  }
-  call.principal = authenticate(call.request, call.db);
-  auto a = find_appointment(call.db, id);
-  if (!a || !call.principal.may_see(*a)) not_found(what);
-  const auto& p = call.principal;
-  const auto user = p.user_id ? find_user(call.db, *p.user_id) : std::nullopt;
-  const auto role = p.role == Role::specialist ? CallRole::specialist : CallRole::supervisor;
-  return {{role, user ? user->display_name : p.actor, p.actor}, *a};
-}
-
 HttpResponse upload(Call& call) {
-  const auto caller = caller_for(call, call.id_param("id"), "appointment");
+  const auto caller = call_member_for(call, call.id_param("id"), "appointment");
   const auto& a = caller.appointment;
   if (is_final(a.state))
     throw ApiError(409, "appointment_closed", "the appointment is " + std::string(to_string(a.state)));
-  if (caller.sender.role == CallRole::customer && !a.admitted_at)
+  if (caller.role == CallRole::customer && !a.admitted_at)
     throw ApiError(409, "not_admitted", "files can be shared once the specialist has let you in");
   const auto& c = *call.config;
   const FilePolicy policy{c.files_max_size, c.files_allowed_types, c.files_max_per_appointment};
-  const auto message = share_file(call.db, BlobStore(c.files_dir()), policy, a.id, caller.sender,
+  const auto message = share_file(call.db, BlobStore(c.files_dir()), policy, a.id, {caller.role, caller.name, caller.actor},
                                   call.query_value("name").value_or(""), call.request.body, now_seconds());
   if (call.services.chat_posted) call.services.chat_posted(message.id);
   const auto& f = *message.file;
@@ -76,7 +43,7 @@ HttpResponse upload(Call& call) {
 HttpResponse download(Call& call) {
   const auto file = find_file(call.db, call.id_param("id"));
   if (!file) not_found("file");
-  const auto caller = caller_for(call, file->appointment_id, "file");
+  const auto caller = call_member_for(call, file->appointment_id, "file");
   const auto blob = BlobStore(call.config->files_dir()).locate(file->sha256);
   if (!blob) throw std::runtime_error("file " + std::to_string(file->file.id) + " has lost its bytes");
   auto r = file_response(call.request, blob->path, blob->size, file->file.media_type);
@@ -85,7 +52,7 @@ HttpResponse download(Call& call) {
   if (r.status == 206)
     details["range"] = std::to_string(r.file->offset) + "-" + std::to_string(r.file->offset + r.file->length - 1);
   Transaction tx(call.db);  // the chain's next link, taken alone: downloads may run at once
-  audit_append(call.db, caller.sender.actor, "file.downloaded", "appointment", std::to_string(file->appointment_id), details);
+  audit_append(call.db, caller.actor, "file.downloaded", "appointment", std::to_string(file->appointment_id), details);
   tx.commit();
   const bool show_inline = call.query_value("inline") == "1" && is_previewable(file->file.media_type);
   r.headers.emplace_back("Content-Disposition", content_disposition(file->file.name, show_inline));

@@ -29,6 +29,7 @@ nlohmann::json to_json(const Recording& r) {
           {"state", to_string(r.state)},
           {"media_type", r.media_type},
           {"started_at", format_iso8601(r.started_at)},
+          {"started_at_ms", optional(r.started_ms)},
           {"ended_at", r.ended_at ? nlohmann::json(format_iso8601(*r.ended_at)) : nlohmann::json()},
           {"duration_ms", optional(r.duration_ms)},
           {"size", optional(r.size)},

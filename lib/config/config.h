@@ -71,6 +71,7 @@ struct Config {
 
   std::string files_dir() const { return data_dir + "/files"; }
   std::string recordings_dir() const { return data_dir + "/recordings"; }
+  std::string snapshots_dir() const { return data_dir + "/snapshots"; }
 
   std::string database_path() const { return data_dir + "/assist.db"; }
 };

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* select_columns =
     "SELECT id, appointment_id, participant_label, role, name, file, media_type, state, started_at, ended_at, "
-    "duration_ms, size, sha256, error FROM recordings ";
+    "duration_ms, size, sha256, error, started_ms FROM recordings ";
 
 RecordingState state_from(const std::string& text) {
   if (text == "complete") return RecordingState::complete;
@@ -30,7 +30,7 @@ Recording read_recording(const Stmt& s) {
   return {s.integer(0),          s.integer(1),          s.text(2),
           call_role_from(s.text(3)), s.text(4),         s.text(5),
           s.text(6),             state_from(s.text(7)), s.integer(8),
-          s.optional_integer(9), s.optional_integer(10), s.optional_integer(11),
+          s.optional_integer(14), s.optional_integer(9), s.optional_integer(10), s.optional_integer(11),
           s.optional_text(12).value_or(""), s.optional_text(13).value_or("")};
 }
 
@@ -69,18 +69,19 @@ void record_recording_consent(Db& db, std::int64_t appointment_id, const std::st
 }
 
 std::int64_t begin_recording(Db& db, std::int64_t appointment_id, const RecordedParticipant& who,
-                             const std::string& file, std::int64_t now) {
+                             const std::string& file, std::int64_t now_ms) {
   Transaction tx(db);
   db.prepare(
-        "INSERT INTO recordings (appointment_id, participant_label, role, name, file, media_type, state, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'recording', ?)")
+        "INSERT INTO recordings (appointment_id, participant_label, role, name, file, media_type, state, started_at, "
+        "started_ms) VALUES (?, ?, ?, ?, ?, ?, 'recording', ?, ?)")
       .bind(1, appointment_id)
       .bind(2, who.label)
       .bind(3, to_string(who.role))
       .bind(4, who.name)
       .bind(5, file)
       .bind(6, recording_media_type(file))
-      .bind(7, now)
+      .bind(7, now_ms / 1000)
+      .bind(8, now_ms)
       .run();
   const auto id = db.last_insert_id();
   audit_append(db, "system", "recording.started", "appointment", std::to_string(appointment_id),

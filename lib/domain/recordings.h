@@ -31,6 +31,7 @@ struct Recording {
   std::string media_type;  // video/webm, video/x-matroska
   RecordingState state = RecordingState::recording;
   std::int64_t started_at = 0;
+  std::optional<std::int64_t> started_ms;  // the same to the millisecond (absent on rows from before)
   std::optional<std::int64_t> ended_at, duration_ms, size;
   std::string sha256, error;
 };
@@ -48,9 +49,10 @@ std::string recording_media_type(std::string_view file);
 // recording.consent_refused (by `actor`).
 void record_recording_consent(Db& db, std::int64_t appointment_id, const std::string& actor, bool given);
 
-// A file began; audited as recording.started. Returns the row's id.
+// A file began at `now_ms` (milliseconds since the epoch); audited as recording.started.
+// Returns the row's id.
 std::int64_t begin_recording(Db& db, std::int64_t appointment_id, const RecordedParticipant& who,
-                             const std::string& file, std::int64_t now);
+                             const std::string& file, std::int64_t now_ms);
 
 struct RecordingEnd {
   bool complete = false;

@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 10> migrations = {
+constexpr std::array<std::string_view, 11> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -244,6 +244,26 @@ CREATE TABLE recordings (
 );
 CREATE INDEX recordings_by_appointment ON recordings(appointment_id, id);
 CREATE INDEX recordings_unfinished ON recordings(state) WHERE state = 'recording';
+)sql",
+    // 11: photos taken in a call (and a recording's start to the millisecond): a still from the customer's device, or a frame the server
+    // decoded from the video it forwards. The image's bytes are in data_dir/snapshots (blob store).
+    R"sql(
+CREATE TABLE snapshots (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  role           TEXT NOT NULL CHECK (role IN ('customer', 'specialist', 'supervisor')),
+  name           TEXT NOT NULL,
+  source         TEXT NOT NULL CHECK (source IN ('device', 'server')),
+  media_type     TEXT NOT NULL,
+  width          INTEGER NOT NULL CHECK (width > 0),
+  height         INTEGER NOT NULL CHECK (height > 0),
+  size           INTEGER NOT NULL CHECK (size > 0),
+  sha256         TEXT NOT NULL CHECK (length(sha256) = 64),
+  taken_at       INTEGER NOT NULL
+);
+CREATE INDEX snapshots_by_appointment ON snapshots(appointment_id, id);
+-- When a recording file began, to the millisecond: files of one call are laid side by side by it.
+ALTER TABLE recordings ADD COLUMN started_ms INTEGER;
 )sql",
 };
 

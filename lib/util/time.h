@@ -11,6 +11,7 @@ namespace assist {
 using UnixSeconds = std::int64_t;
 
 UnixSeconds now_seconds();
+std::int64_t now_milliseconds();  // since the epoch
 
 // Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z" or "+HH:MM"/"-HH:MM".
 // A time without a zone is refused: it would silently depend on the server's zone.

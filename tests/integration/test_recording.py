@@ -7,6 +7,7 @@ the kill and is listed as interrupted after the restart."""
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -15,7 +16,7 @@ import time
 import unittest
 
 from call_helpers import ICE_YAML, CallTestMixin
-from harness import Daemon, DaemonTestCase, wait_for
+from harness import ASSISTCTL, Daemon, DaemonTestCase, wait_for
 
 RECORDING_YAML = ICE_YAML + "recording:\n  mode: always\n"
 
@@ -49,6 +50,36 @@ def last_picture_seconds(path):
         "print(last[0] / Gst.SECOND)\n")
     out = subprocess.run(["/usr/bin/python3", "-c", script, path], capture_output=True, text=True, timeout=60)
     return float(out.stdout.strip() or 0)
+
+
+def picture_halves(path, at_seconds):
+    """The brightest pixel of the left and of the right half of the picture at `at_seconds`
+    (decoded to grey levels 0..255)."""
+    script = (
+        "import sys, gi\n"
+        "gi.require_version('Gst', '1.0')\n"
+        "from gi.repository import Gst\n"
+        "Gst.init(None)\n"
+        "p = Gst.parse_launch('filesrc name=f ! matroskademux ! vp8dec ! videoconvert '\n"
+        "                     '! video/x-raw,format=GRAY8 ! appsink name=s sync=false')\n"
+        "p.get_by_name('f').set_property('location', sys.argv[1])\n"
+        "p.set_state(Gst.State.PAUSED)\n"
+        "p.get_state(10 * Gst.SECOND)\n"
+        "p.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE, int(float(sys.argv[2]) * Gst.SECOND))\n"
+        "p.set_state(Gst.State.PLAYING)\n"
+        "sample = p.get_by_name('s').emit('try-pull-sample', 10 * Gst.SECOND)\n"
+        "s = sample.get_caps().get_structure(0)\n"
+        "w, h = s.get_value('width'), s.get_value('height')\n"
+        "ok, info = sample.get_buffer().map(Gst.MapFlags.READ)\n"
+        "data = bytes(info.data)\n"
+        "stride = (w + 3) // 4 * 4\n"
+        "left = max(max(data[y * stride:y * stride + w // 2]) for y in range(h))\n"
+        "right = max(max(data[y * stride + w // 2:y * stride + w]) for y in range(h))\n"
+        "print(w, h, left, right)\n"
+        "p.set_state(Gst.State.NULL)\n")
+    out = subprocess.run(["/usr/bin/python3", "-c", script, path, str(at_seconds)], capture_output=True, text=True,
+                         timeout=60)
+    return [int(v) for v in out.stdout.split()] if out.returncode == 0 else out.stderr
 
 
 class RecordingApi:
@@ -117,6 +148,26 @@ class Recording(RecordingApi, CallTestMixin, DaemonTestCase):
         self.assertEqual(actions.count("recording.started"), 2)
         self.assertEqual(actions.count("recording.stopped"), 2)
         self.assertIn("recording.downloaded", actions)
+
+        # One side-by-side file of both, for a reviewer.
+        composed = os.path.join(tempfile.mkdtemp(), "composed.webm")
+        self.addCleanup(shutil.rmtree, os.path.dirname(composed))
+        result = subprocess.run([ASSISTCTL, "--socket", self.daemon.socket, "recording", "compose",
+                                 str(appointment_id), "--to", composed], capture_output=True, text=True, timeout=600)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("composing: ", result.stderr)
+        self.assertIn("(100%)", result.stderr)
+        self.assertFalse(os.path.exists(composed + ".part"))
+        duration, streams, text = discover(composed)
+        self.assertIn(("video", "VP8"), streams, text)
+        self.assertIn(("audio", "Opus"), streams, text)
+        longest = max(r["duration_ms"] for r in rows) / 1000
+        self.assertLess(abs(duration - longest), 1.0, text)
+        width, height, left, right = picture_halves(composed, duration / 2)
+        self.assertEqual((width, height), (1280, 480))
+        # Each participant's camera shows a white ball on black: both halves have it.
+        self.assertGreater(left, 200, "the customer's side is dark")
+        self.assertGreater(right, 200, "the specialist's side is dark")
 
     def test_a_recording_being_written_is_served_up_to_what_it_holds(self):
         appointment_id, customer, specialist = self.appointment()

@@ -4,8 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "audit/audit_log.h"
 #include "domain/credentials.h"
 #include "domain/recordings.h"
+#include "domain/snapshots.h"
+#include "domain/waiting_room.h"
+#include "image_bytes.h"
 #include "domain/users.h"
 #include "temp_db.h"
 #include "util/time.h"
@@ -18,7 +22,7 @@ using nlohmann::json;
 class ApiTest : public ::testing::Test {
  protected:
   testing::TempDb t;
-  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "test", {}, {}, {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "test", {}, {}, {}, {}};
   Api api{services};
   std::string alice_key, bob_key, supervisor_key;
 
@@ -88,7 +92,7 @@ TEST_F(ApiTest, MetricsCountAppointmentsByState) {
 
 TEST_F(ApiTest, RecordingsAreSeenByWhoSeesTheAppointmentAndDeletedByAdmins) {
   const auto id = create_for(alice_key);
-  begin_recording(*t.db, id, {"p1", CallRole::customer, "Ada"}, std::to_string(id) + "/p1-1.webm", 1000);
+  begin_recording(*t.db, id, {"p1", CallRole::customer, "Ada"}, std::to_string(id) + "/p1-1.webm", 1000500);
   end_recording(*t.db, std::to_string(id) + "/p1-1.webm", {false, "No space left on device", 10, "", 500}, 1001);
   auto m = call("GET", "/metrics", "");
   EXPECT_NE(m.body.find("assist_recordings{state=\"failed\"} 1"), std::string::npos) << m.body;
@@ -109,6 +113,63 @@ TEST_F(ApiTest, RecordingsAreSeenByWhoSeesTheAppointmentAndDeletedByAdmins) {
   expect_problem(call("DELETE", path, alice_key), 403, "forbidden");
   EXPECT_EQ(call("DELETE", path, "socket").status, 204);
   expect_problem(call("GET", path, "socket"), 404, "recording_not_found");
+}
+
+TEST_F(ApiTest, PhotosComeFromTheCallsPagesAndAreSeenByWhoSeesTheAppointment) {
+  services.config.set(std::make_shared<const Config>(
+      *load_config_text("storage:\n  data_dir: " + t.dir.file("data") + "\n", "").config));
+  const auto id = create_for(alice_key);
+  const auto other = create_for(alice_key);
+  const auto link = [&](std::int64_t a) {
+    const auto url = body(call("POST", "/api/v1/appointments/" + std::to_string(a) + "/links", alice_key))["join_url"];
+    return url.get<std::string>().substr(url.get<std::string>().rfind('/') + 1);
+  };
+  const auto token = link(id);
+  const auto path = "/api/v1/appointments/" + std::to_string(id) + "/snapshots";
+  const auto jpeg = testing::tiny_jpeg(1280, 720);
+  const std::map<std::string, std::string> as_jpeg{{"content-type", "image/jpeg"}};
+  expect_problem(call("POST", path, token, jpeg, as_jpeg), 409, "not_admitted");
+  {
+    Transaction tx(*t.db);
+    admit_in_transaction(*t.db, id, std::nullopt, "system", now_seconds());
+    tx.commit();
+  }
+  auto stored = call("POST", path + "?request=s1", token, jpeg, as_jpeg);
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  const auto photo = body(stored);
+  EXPECT_EQ(photo["source"], "device");
+  EXPECT_EQ(photo["width"], 1280);
+  EXPECT_EQ(photo["height"], 720);
+  EXPECT_EQ(photo["media_type"], "image/jpeg");
+  EXPECT_EQ(photo["size"], jpeg.size());
+  EXPECT_EQ(photo["participant"]["role"], "customer");
+  EXPECT_EQ(photo["participant"]["name"], "Ada");
+
+  expect_problem(call("POST", path, token, "GIF89a not a photo", as_jpeg), 415, "snapshot_not_image");
+  expect_problem(call("POST", path, token, "%PDF-1.4\n", as_jpeg), 415, "snapshot_not_image");
+  expect_problem(call("POST", path + "?request=../x", token, jpeg, as_jpeg), 400, "invalid_request_id");
+  expect_problem(call("POST", "/api/v1/appointments/" + std::to_string(other) + "/snapshots", token, jpeg, as_jpeg),
+                 404, "appointment_not_found");
+  expect_problem(call("POST", path, "", jpeg, as_jpeg), 401, "authentication_required");
+  EXPECT_EQ(list_snapshots(*t.db, id).size(), 1u) << "nothing refused was kept";
+
+  const auto list = call("GET", path, alice_key);
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(body(list)["items"].size(), 1u);
+  const auto content = "/api/v1/snapshots/" + std::to_string(photo["id"].get<std::int64_t>()) + "/content";
+  EXPECT_EQ(body(list)["items"][0]["content_url"], content);
+  const auto image = call("GET", content, alice_key);
+  EXPECT_EQ(image.status, 200);
+  EXPECT_EQ(image.content_type, "image/jpeg");
+  ASSERT_TRUE(image.file);
+  EXPECT_EQ(image.file->length, jpeg.size());
+  EXPECT_EQ(call("GET", content, token).status, 200) << "the call's own page may show it";
+  expect_problem(call("GET", content, link(other)), 404, "snapshot_not_found");
+  expect_problem(call("GET", content, bob_key), 404, "snapshot_not_found");
+  expect_problem(call("GET", path, bob_key), 404, "appointment_not_found");
+  AuditQuery q;
+  q.action = "snapshot.taken";
+  EXPECT_EQ(audit_list(*t.db, q).size(), 1u);
 }
 
 TEST_F(ApiTest, CredentialsAreRequiredAndChecked) {

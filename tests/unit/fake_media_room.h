@@ -14,9 +14,9 @@
 namespace assist::testing {
 
 struct RoomCall {
-  std::string what;  // "join", "offer", "add_candidate", "leave", "record", "close"
+  std::string what;  // "join", "offer", "add_candidate", "leave", "record", "take_still", "close"
   std::string participant;
-  std::string text;  // sdp, candidate, role, or (record) "on DIR" / "off"
+  std::string text;  // sdp, candidate, role, (record) "on DIR" / "off", or (take_still) the request
   unsigned mline = 0;
 };
 
@@ -56,6 +56,9 @@ class FakeMediaRoom : public signalling::MediaRoom {
   void leave(const std::string& participant) override { r_->calls.push_back({"leave", participant, "", 0}); }
   void record(bool on, const std::string& directory) override {
     r_->calls.push_back({"record", "", on ? "on " + directory : "off", 0});
+  }
+  void take_still(const std::string& participant, const std::string& request) override {
+    r_->calls.push_back({"take_still", participant, request, 0});
   }
   void close() override { r_->calls.push_back({"close", "", "", 0}); }
 

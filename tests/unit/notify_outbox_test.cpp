@@ -396,7 +396,7 @@ TEST_F(OutboxTest, RemindersSkipCountriesOutsideTheAllowlist) {
 
 class NotifyApiTest : public OutboxTest {
  protected:
-  ApiServices services{SharedConfig(std::make_shared<const Config>(config)), {}, 0, "test", {}, {}, {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(config)), {}, 0, "test", {}, {}, {}, {}};
   Api api{services};
 
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {

@@ -25,7 +25,7 @@ TEST(OpenApi, DocumentMatchesTheRouter) {
     }
 
   testing::TempDb t;
-  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "x", {}, {}, {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "x", {}, {}, {}, {}};
   Api api(services);
   std::set<std::string> routed;
   for (const auto& route : api.router().routes()) routed.insert(route.method + " " + route.pattern);
@@ -36,7 +36,7 @@ TEST(OpenApi, DocumentMatchesTheRouter) {
 
 TEST(OpenApi, IsServed) {
   testing::TempDb t;
-  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "x", {}, {}, {}};
+  ApiServices services{SharedConfig(std::make_shared<const Config>(*load_config_text("", "").config)), {}, 0, "x", {}, {}, {}, {}};
   Api api(services);
   HttpRequest r;
   r.method = "GET";

@@ -27,6 +27,9 @@
 #include "signalling/hub.h"
 #include "signalling/media_handler.h"
 #include "signalling/recording_handler.h"
+#include "signalling/snapshot_handler.h"
+#include "domain/snapshots.h"
+#include "image_bytes.h"
 #include "domain/recordings.h"
 #include "temp_db.h"
 #include "test_people.h"
@@ -1450,6 +1453,124 @@ TEST_F(HubRecording, AFileThatFailedStopsTheRecordingForEveryone) {
     EXPECT_EQ(p->last("recording")["error"], "recording_failed") << p->dump();
   }
   EXPECT_EQ(audited("recording.failed"), 1u);
+}
+
+class HubSnapshot : public HubTest {
+ protected:
+  void SetUp() override {
+    HubTest::SetUp();
+    config = config_from("storage:\n  data_dir: " + t.dir.file("data") + "\n");
+    announce = add_snapshot_handler(*hub, db, [this] { return config; },
+                                    [this](std::chrono::milliseconds delay, std::function<void()> task) {
+                                      EXPECT_EQ(delay, device_snapshot_timeout);
+                                      later.push_back(std::move(task));
+                                    });
+  }
+  void ask(const PeerPtr& p, const std::string& source = "") {
+    nlohmann::json m{{"type", "snapshot"}};
+    if (!source.empty()) m["source"] = source;
+    say(p, m);
+  }
+  std::vector<assist::testing::RoomCall> stills() { return room()->of("take_still"); }
+  media::StillResult picture(int width, int height) { return {"", testing::tiny_jpeg(width, height), width, height}; }
+
+  SnapshotAnnouncer announce;
+  std::vector<std::function<void()>> later;  // what the handler scheduled
+};
+
+TEST_F(HubSnapshot, TheCustomersPageIsAskedAndWhatItUploadsIsAnnouncedToEveryone) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ask(s);
+  const auto request = c->last("snapshot_request")["request"].get<std::string>();
+  EXPECT_FALSE(request.empty()) << c->dump();
+  EXPECT_EQ(s->count("snapshot_request"), 0) << "only the customer is asked";
+  const auto jpeg = testing::tiny_jpeg(1920, 1080);
+  const NewSnapshot upload{appt.id, CallRole::customer, "Ada", SnapshotSource::device, "link:customer", jpeg,
+                           now_seconds()};
+  const auto stored = store_snapshot(db, BlobStore(config->snapshots_dir()), upload);
+  announce(stored.id, request);
+  for (const auto& p : {c, s}) {
+    EXPECT_EQ(p->last("snapshot")["id"], stored.id) << p->dump();
+    EXPECT_EQ(p->last("snapshot")["source"], "device");
+    EXPECT_EQ(p->last("snapshot")["width"], 1920);
+    EXPECT_EQ(p->last("snapshot")["request"], request);
+  }
+  for (auto& task : later) task();  // the page answered in time: the server takes nothing
+  EXPECT_TRUE(stills().empty());
+}
+
+TEST_F(HubSnapshot, WhenThePageCannotTheServerTakesAFrameOfTheCustomersVideo) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ask(s);
+  const auto request = c->last("snapshot_request")["request"].get<std::string>();
+  say(c, {{"type", "snapshot_unavailable"}, {"request", request}, {"reason", "no ImageCapture"}});
+  ASSERT_EQ(stills().size(), 1u);
+  EXPECT_EQ(stills()[0].participant, c->label());
+  EXPECT_EQ(stills()[0].text, request);
+  room()->events.still_taken(c->label(), request, picture(640, 480));
+  const auto rows = list_snapshots(db, appt.id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].source, SnapshotSource::server);
+  EXPECT_EQ(rows[0].width, 640);
+  EXPECT_EQ(rows[0].name, "Ada");
+  EXPECT_TRUE(BlobStore(config->snapshots_dir()).read(rows[0].sha256)) << "the JPEG is kept";
+  for (const auto& p : {c, s}) EXPECT_EQ(p->last("snapshot")["source"], "server") << p->dump();
+  AuditQuery q;
+  q.action = "snapshot.taken";
+  const auto events = audit_list(db, q);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].actor, "user:alice") << "the specialist who asked took it";
+}
+
+TEST_F(HubSnapshot, APageThatNeverAnswersIsReplacedByTheServerAfterTheTimeout) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ask(s);
+  EXPECT_TRUE(stills().empty());
+  ASSERT_EQ(later.size(), 1u);
+  later[0]();
+  EXPECT_EQ(stills().size(), 1u);
+}
+
+TEST_F(HubSnapshot, SourceServerSkipsThePage) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ask(s, "server");
+  EXPECT_EQ(c->count("snapshot_request"), 0);
+  EXPECT_EQ(stills().size(), 1u);
+  ask(s, "gallery");
+  EXPECT_TRUE(got_error(*s, "invalid_message", false));
+}
+
+TEST_F(HubSnapshot, OnlyStaffAskAndOnlyWhenTheCustomerIsThere) {
+  auto s = join_console(alice, appt.id);
+  ask(s);
+  EXPECT_TRUE(got_error(*s, "customer_absent", false));
+  auto c = join(customer_token);
+  ask(c);
+  EXPECT_TRUE(got_error(*c, "forbidden", false));
+  say(c, {{"type", "snapshot_unavailable"}, {"request", "s99"}});
+  EXPECT_TRUE(got_error(*c, "not_asked", false));
+  EXPECT_TRUE(stills().empty());
+}
+
+TEST_F(HubSnapshot, AFailureOrACustomerWhoLeftIsToldOnlyToWhoAsked) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ask(s, "server");
+  const auto request = stills().at(0).text;
+  room()->events.still_taken(c->label(), request, {"no picture arrived from the camera", "", 0, 0});
+  EXPECT_EQ(s->last("snapshot")["error"], "snapshot_failed") << s->dump();
+  EXPECT_EQ(c->count("snapshot"), 0) << c->dump();
+  EXPECT_TRUE(list_snapshots(db, appt.id).empty());
+
+  ask(s);
+  hub->on_close(c);
+  EXPECT_EQ(s->last("snapshot")["error"], "customer_left") << s->dump();
+  for (auto& task : later) task();
+  EXPECT_EQ(stills().size(), 1u) << "nothing is taken of a customer who left";
 }
 
 }  // namespace

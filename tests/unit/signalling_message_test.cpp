@@ -90,7 +90,7 @@ TEST(SignallingMessage, EveryClientTypeParsesWithItsRequiredMembers) {
     EXPECT_EQ(refusal(m), "") << m.dump();
     EXPECT_EQ(Message::parse(m.dump()).type(), spec.type);
   }
-  EXPECT_EQ(checked, 13);
+  EXPECT_EQ(checked, 15);
 }
 
 TEST(SignallingMessage, WhatThePagesSendParses) {
@@ -109,6 +109,12 @@ TEST(SignallingMessage, WhatThePagesSendParses) {
 
   EXPECT_TRUE(Message::parse(R"({"type":"hello","version":1,"watch":true})").flag("watch"));
   EXPECT_FALSE(Message::parse(R"({"type":"hello","version":1,"watch":false})").flag("watch"));
+
+  EXPECT_EQ(Message::parse(R"({"type":"snapshot"})").optional_text("source"), std::nullopt);
+  EXPECT_EQ(Message::parse(R"({"type":"snapshot","source":"server"})").text("source"), "server");
+  const auto unavailable = Message::parse(R"({"type":"snapshot_unavailable","request":"s3","reason":"camera_off"})");
+  EXPECT_EQ(unavailable.text("request"), "s3");
+  EXPECT_THROW(Message::parse(R"({"type":"snapshot_unavailable","reason":"x"})"), ProtocolError) << "which request?";
 
   auto offer = Message::parse(json{{"type", "offer"}, {"sdp", sdp()}}.dump());
   EXPECT_EQ(offer.text("sdp"), sdp());
