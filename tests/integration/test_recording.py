@@ -5,6 +5,7 @@ and Opus audio lasting as long as the call. A kill -9 mid-recording leaves a fil
 the kill and is listed as interrupted after the restart."""
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from call_helpers import ICE_YAML, CallTestMixin
 from harness import ASSISTCTL, Daemon, DaemonTestCase, wait_for
 
 RECORDING_YAML = ICE_YAML + "recording:\n  mode: always\n"
+AV_OFFSET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "av_offset")
 
 
 def discover(path):
@@ -168,6 +170,24 @@ class Recording(RecordingApi, CallTestMixin, DaemonTestCase):
         # Each participant's camera shows a white ball on black: both halves have it.
         self.assertGreater(left, 200, "the customer's side is dark")
         self.assertGreater(right, 200, "the specialist's side is dark")
+
+    def test_sound_and_picture_stay_within_100_ms_of_each_other(self):
+        # The customer's picture flashes white as its sound beeps, at the start of every second.
+        appointment_id, customer, specialist = self.appointment()
+        a = self.peer(customer, "--seconds", "12", "--flash-beep", "--expect-media")
+        b = self.peer(specialist, "--seconds", "12")
+        code, report = self.report(a)
+        self.assertEqual(code, 0, report)
+        self.report(b)
+        wait_for(lambda: all(r["state"] == "complete" for r in self.recordings(self.daemon, appointment_id)),
+                 "the recordings to be complete")
+        row = next(r for r in self.recordings(self.daemon, appointment_id) if r["participant"]["role"] == "customer")
+        path = self.saved(self.content(self.daemon, row["id"])[2])
+        out = subprocess.run(["/usr/bin/python3", AV_OFFSET, path], capture_output=True, text=True, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        found = json.loads(out.stdout)
+        self.assertGreaterEqual(len(found["offsets_ms"]), 8, found)
+        self.assertLess(max(abs(v) for v in found["offsets_ms"]), 100, found)
 
     def test_a_recording_being_written_is_served_up_to_what_it_holds(self):
         appointment_id, customer, specialist = self.appointment()
