@@ -160,7 +160,9 @@ HttpResponse join_page(const std::string& token, const HttpRequest& request, con
   if (r.check == JoinCheck::ok) {
     info["terms"] = config.consent_terms;
     info["privacy"] = config.consent_privacy;
-    info["recording"] = {{"mode", config.recording_mode}, {"consent", config.recording_consent}};
+    const auto mode = r.appointment ? recording_mode_for(db, r.appointment->id, config.recording_mode)
+                                    : config.recording_mode;
+    info["recording"] = {{"mode", mode}, {"consent", config.recording_consent}};
   }
   return page(status, "join.html", with_page_data(html->text, "link", info));
 }

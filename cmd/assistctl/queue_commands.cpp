@@ -12,6 +12,7 @@ namespace {
 const std::vector<Column> queue_columns = {{"slug", "SLUG"},        {"name", "NAME"},
                                            {"status.state", "STATE"}, {"status.waiting", "WAITING"},
                                            {"hours", "HOURS"},      {"timezone", "TIMEZONE"},
+                                           {"recording_mode", "RECORDING"},
                                            {"members", "MEMBERS"},  {"entry_url", "ENTRY_URL"}};
 const std::vector<Column> waiting_columns = {{"position", "POSITION"}, {"appointment_id", "APPOINTMENT"},
                                              {"customer_name", "CUSTOMER"}, {"waited", "WAITED"}};
@@ -44,6 +45,7 @@ struct Fields {
   std::string name, description, hours, timezone;
   bool clear_hours = false;
   int max_waiting = 0;
+  std::string recording_mode;
 };
 
 void add_field_options(CLI::App* command, Fields& f) {
@@ -53,6 +55,10 @@ void add_field_options(CLI::App* command, Fields& f) {
   command->add_option("--timezone", f.timezone, "IANA time zone of the hours, e.g. Europe/Paris (default UTC)");
   command->add_option("--max-waiting", f.max_waiting, "Most customers waiting at once (default 50)")
       ->check(CLI::Range(1, 10000));
+  command->add_option("--recording", f.recording_mode,
+                      "Recording of this queue's calls: off, on_demand, always, or default (the server's\n"
+                      "recording.mode; the default)")
+      ->check(CLI::IsMember({"default", "off", "on_demand", "always"}));
 }
 
 nlohmann::json body_of(const Fields& f) {
@@ -63,6 +69,7 @@ nlohmann::json body_of(const Fields& f) {
   if (f.clear_hours) body["hours"] = "";
   if (!f.timezone.empty()) body["timezone"] = f.timezone;
   if (f.max_waiting) body["max_waiting"] = f.max_waiting;
+  if (!f.recording_mode.empty()) body["recording_mode"] = f.recording_mode;
   return body;
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "domain/queues.h"
 #include "domain/recordings.h"
 #include "signalling/hub.h"
 #include "util/time.h"
@@ -23,9 +24,9 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
   void request(Context& c, const Message& m) {
     if (!c.is_staff()) throw ProtocolError("forbidden", "only the specialist can start or stop recording");
     const bool on = m.flag("active");
-    const auto mode = config_()->recording_mode;
-    if (on && mode == "off") throw ProtocolError("recording_disabled", "recording is turned off on this server");
-    if (!on && mode == "always") throw ProtocolError("recording_required", "this server records every call");
+    const auto mode = mode_of(c.appointment_id());
+    if (on && mode == "off") throw ProtocolError("recording_disabled", "recording is turned off for this call");
+    if (!on && mode == "always") throw ProtocolError("recording_required", "this call is always recorded");
     start_or_stop(c, on, c.name());
   }
 
@@ -54,7 +55,7 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
   void joined(Context& c) {
     participants_[c.participant()] = {c.participant(), c.role(), c.name(), c.appointment_id()};
     auto& call = calls_[c.appointment_id()];
-    const auto mode = config_()->recording_mode;
+    const auto mode = mode_of(c.appointment_id());
     if (!call.active && call.consent == Consent::none && mode == "always") start_or_stop(c, true, "");
     if (c.is_staff()) {
       auto told = state(call);
@@ -126,6 +127,11 @@ class Recordings : public std::enable_shared_from_this<Recordings> {
     c.room().record(on, directory(c.appointment_id()));
     spdlog::info("SIGNAL_RECORDING appointment={} active={} by={}", c.appointment_id(), on, c.actor());
     hub_.send_to_call(c.appointment_id(), state(call));
+  }
+
+  // The call's queue may have a mode of its own.
+  std::string mode_of(std::int64_t appointment_id) {
+    return recording_mode_for(db_, appointment_id, config_()->recording_mode);
   }
 
   std::string directory(std::int64_t appointment_id) const {

@@ -1,5 +1,5 @@
-// recording: staff start and stop recording a call (recording.mode on_demand), or it records
-// from the first connection (always); off refuses. With recording.consent require, the customer
+// recording: staff start and stop recording a call (recording.mode on_demand, or the call's
+// queue's own mode), or it records from the first connection (always); off refuses. With recording.consent require, the customer
 // is asked first (recording_consent) and nothing is written unless they accept; their answer is
 // audited. Everyone in the call, and whoever joins while it records, is told whether it records
 // and who started it. The media side writes one file per

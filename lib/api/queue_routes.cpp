@@ -31,6 +31,7 @@ nlohmann::json to_json(const Call& call, const Queue& q) {
           {"timezone", q.timezone},
           {"max_waiting", q.max_waiting},
           {"accepting", q.accepting},
+          {"recording_mode", q.recording_mode},
           {"entry_url", call.config->public_url + "/q/" + q.slug},
           {"status", status_json(queue_status(call.db, q, now_seconds()))},
           {"members", queue_members(call.db, q.id)},
@@ -50,12 +51,14 @@ QueueFields read_fields(const JsonInput& in) {
   f.hours = in.text_or_empty("hours", 200);
   f.timezone = in.text("timezone", 64);
   f.max_waiting = in.integer("max_waiting");
+  f.recording_mode = in.text("recording_mode", 16);
   return f;
 }
 
 HttpResponse create(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
-  JsonInput in(call.request.body, {"slug", "name", "description", "hours", "timezone", "max_waiting"});
+  JsonInput in(call.request.body,
+               {"slug", "name", "description", "hours", "timezone", "max_waiting", "recording_mode"});
   auto fields = read_fields(in);
   if (!fields.name) throw ApiError(422, "missing_field", "'name' is required", "name");
   auto slug = in.text("slug", 40).value_or(slug_from_name(*fields.name));
@@ -95,7 +98,7 @@ HttpResponse show(Call& call) {
 HttpResponse update(Call& call) {
   require_role(call, {Role::admin, Role::supervisor});
   auto q = named_queue(call);
-  JsonInput in(call.request.body, {"name", "description", "hours", "timezone", "max_waiting"});
+  JsonInput in(call.request.body, {"name", "description", "hours", "timezone", "max_waiting", "recording_mode"});
   auto& db = call.db;
   Transaction tx(db);
   q = update_queue(db, q, read_fields(in), call.principal);

@@ -13,7 +13,8 @@ namespace assist {
 namespace {
 
 constexpr const char* select_columns =
-    "SELECT id, slug, name, description, hours, timezone, max_waiting, accepting, created_at FROM queues ";
+    "SELECT id, slug, name, description, hours, timezone, max_waiting, accepting, created_at, recording_mode "
+    "FROM queues ";
 constexpr std::int64_t longest_line = 10000;
 
 Queue read_queue(const Stmt& s) {
@@ -27,6 +28,7 @@ Queue read_queue(const Stmt& s) {
   q.max_waiting = s.integer(6);
   q.accepting = s.integer(7) != 0;
   q.created_at = s.integer(8);
+  q.recording_mode = s.text(9);
   return q;
 }
 
@@ -41,6 +43,7 @@ void apply(Queue& q, const QueueFields& f) {
   if (f.timezone) q.timezone = *f.timezone;
   if (f.max_waiting) q.max_waiting = *f.max_waiting;
   if (f.accepting) q.accepting = *f.accepting;
+  if (f.recording_mode) q.recording_mode = *f.recording_mode;
   if (q.name.empty()) throw invalid("invalid_value", "a queue needs a name");
   if (auto parsed = parse_opening_hours(q.hours); !parsed.hours)
     throw invalid("invalid_hours", "'hours': " + parsed.error);
@@ -48,11 +51,14 @@ void apply(Queue& q, const QueueFields& f) {
     throw invalid("invalid_timezone", "'timezone' must be an IANA time zone such as Europe/Paris");
   if (q.max_waiting < 1 || q.max_waiting > longest_line)
     throw invalid("invalid_value", "'max_waiting' must be between 1 and " + std::to_string(longest_line));
+  const auto& m = q.recording_mode;
+  if (m != "default" && m != "off" && m != "on_demand" && m != "always")
+    throw invalid("invalid_value", "'recording_mode' must be default, off, on_demand or always");
 }
 
 nlohmann::json audit_details(const Queue& q) {
   return {{"name", q.name},         {"hours", q.hours},         {"timezone", q.timezone},
-          {"max_waiting", q.max_waiting}, {"accepting", q.accepting}};
+          {"max_waiting", q.max_waiting}, {"accepting", q.accepting}, {"recording_mode", q.recording_mode}};
 }
 
 std::optional<Queue> find_one(Db& db, const char* where, const auto& value) {
@@ -91,8 +97,8 @@ Queue create_queue(Db& db, const std::string& slug, const QueueFields& fields, c
   apply(q, fields);
   try {
     db.prepare(
-          "INSERT INTO queues (slug, name, description, hours, timezone, max_waiting, accepting, created_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          "INSERT INTO queues (slug, name, description, hours, timezone, max_waiting, accepting, created_at, "
+          "recording_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, q.slug)
         .bind(2, q.name)
         .bind(3, q.description)
@@ -101,6 +107,7 @@ Queue create_queue(Db& db, const std::string& slug, const QueueFields& fields, c
         .bind(6, q.max_waiting)
         .bind(7, q.accepting ? 1 : 0)
         .bind(8, now_seconds())
+        .bind(9, q.recording_mode)
         .run();
   } catch (const StoreConflict&) {
     throw DomainError(ErrorKind::conflict, "queue_exists", "a queue named '" + q.name + "' or with slug '" +
@@ -115,15 +122,16 @@ Queue update_queue(Db& db, const Queue& queue, const QueueFields& fields, const 
   apply(q, fields);
   try {
     db.prepare(
-          "UPDATE queues SET name = ?, description = ?, hours = ?, timezone = ?, max_waiting = ?, accepting = ? "
-          "WHERE id = ?")
+          "UPDATE queues SET name = ?, description = ?, hours = ?, timezone = ?, max_waiting = ?, accepting = ?, "
+          "recording_mode = ? WHERE id = ?")
         .bind(1, q.name)
         .bind(2, q.description)
         .bind(3, q.hours)
         .bind(4, q.timezone)
         .bind(5, q.max_waiting)
         .bind(6, q.accepting ? 1 : 0)
-        .bind(7, q.id)
+        .bind(7, q.recording_mode)
+        .bind(8, q.id)
         .run();
   } catch (const StoreConflict&) {
     throw DomainError(ErrorKind::conflict, "queue_exists", "a queue named '" + q.name + "' already exists");
@@ -179,6 +187,14 @@ std::vector<std::int64_t> queues_served_by(Db& db, std::int64_t user_id) {
   std::vector<std::int64_t> out;
   while (stmt.step()) out.push_back(stmt.integer(0));
   return out;
+}
+
+std::string recording_mode_for(Db& db, std::int64_t appointment_id, const std::string& server_mode) {
+  auto stmt = db.prepare(
+      "SELECT q.recording_mode FROM appointments a JOIN queues q ON q.id = a.queue_id WHERE a.id = ?");
+  stmt.bind(1, appointment_id);
+  if (!stmt.step() || stmt.text(0) == "default") return server_mode;
+  return stmt.text(0);
 }
 
 }  // namespace assist

@@ -22,6 +22,8 @@ struct Queue {
   std::string timezone = "UTC";
   std::int64_t max_waiting = 50;
   bool accepting = true;  // an operator can close the queue whatever the hours say
+  // Its calls' recording.mode: "off", "on_demand", "always", or "default" (the server's).
+  std::string recording_mode = "default";
   std::int64_t created_at = 0;
 };
 
@@ -33,6 +35,7 @@ struct QueueFields {
   std::optional<std::string> timezone;
   std::optional<std::int64_t> max_waiting;
   std::optional<bool> accepting;
+  std::optional<std::string> recording_mode;
 };
 
 // Errors for a slug that cannot be a queue's link; "" when fine. Lower-case letters, digits and
@@ -50,6 +53,9 @@ std::optional<Queue> find_queue_by_slug(Db& db, const std::string& slug);
 std::optional<Queue> find_queue(Db& db, const std::string& slug_or_name);
 std::optional<Queue> find_queue(Db& db, std::int64_t id);
 std::vector<Queue> list_queues(Db& db);
+
+// The recording.mode of an appointment's call: its queue's own, else `server_mode`.
+std::string recording_mode_for(Db& db, std::int64_t appointment_id, const std::string& server_mode);
 
 OpeningHours opening_hours_of(const Queue& queue);
 

@@ -245,7 +245,7 @@ CREATE TABLE recordings (
 CREATE INDEX recordings_by_appointment ON recordings(appointment_id, id);
 CREATE INDEX recordings_unfinished ON recordings(state) WHERE state = 'recording';
 )sql",
-    // 11: photos taken in a call (and a recording's start to the millisecond): a still from the customer's device, or a frame the server
+    // 11: photos taken in a call (and a recording's start to the millisecond, a queue's recording mode): a still from the customer's device, or a frame the server
     // decoded from the video it forwards. The image's bytes are in data_dir/snapshots (blob store).
     R"sql(
 CREATE TABLE snapshots (
@@ -264,6 +264,9 @@ CREATE TABLE snapshots (
 CREATE INDEX snapshots_by_appointment ON snapshots(appointment_id, id);
 -- When a recording file began, to the millisecond: files of one call are laid side by side by it.
 ALTER TABLE recordings ADD COLUMN started_ms INTEGER;
+-- A queue's own recording.mode for its calls ('default': the server's).
+ALTER TABLE queues ADD COLUMN recording_mode TEXT NOT NULL DEFAULT 'default'
+  CHECK (recording_mode IN ('default', 'off', 'on_demand', 'always'));
 )sql",
 };
 

@@ -220,6 +220,28 @@ class WaitingRoom(CallTestMixin, DaemonTestCase):
         (mine,) = [q for q in listed if q["slug"] == slug]
         self.assertEqual((mine["hours"], mine["status"]["state"], mine["status"]["waiting"]), ("", "open", 1))
 
+    def test_a_queue_has_its_own_recording_mode_and_its_join_page_says_so(self):
+        slug = self.queue("--recording", "off")
+        self.assertEqual(self.daemon.ctl_json("queue", "show", slug)["recording_mode"], "off")
+        updated = self.daemon.ctl_json("queue", "update", slug, "--recording", "always")
+        self.assertEqual(updated["recording_mode"], "always")
+        bad = self.daemon.ctl("queue", "update", slug, "--recording", "sometimes")
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("sometimes", bad.stderr)
+        key = self.daemon.ctl_json("apikey", "create", "--name", self.unique("admin"))["key"]
+        status, body = self.daemon.https("PATCH", "/api/v1/queues/" + slug, {"recording_mode": "sometimes"}, key=key)
+        self.assertEqual((status, body["code"]), (422, "invalid_value"), body)
+        # The customer's join page tells them before they join that this call is recorded.
+        status, entry = self.enter(slug, "Rosa")
+        self.assertEqual(status, 201, entry)
+        conn = self.daemon.connection()
+        try:
+            conn.request("GET", "/j/" + entry["join_url"].rsplit("/", 1)[1])
+            page = conn.getresponse().read().decode()
+        finally:
+            conn.close()
+        self.assertIn('"recording":{"consent":"notify","mode":"always"}', page)
+
     def test_a_scheduled_customer_waits_for_their_specialist(self):
         appointment_id, customer_token, specialist_token = self.appointment(admitted=False)
         customer = self.member(customer_token)

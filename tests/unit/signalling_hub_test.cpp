@@ -30,6 +30,7 @@
 #include "signalling/snapshot_handler.h"
 #include "domain/snapshots.h"
 #include "image_bytes.h"
+#include "domain/queues.h"
 #include "domain/recordings.h"
 #include "temp_db.h"
 #include "test_people.h"
@@ -1401,6 +1402,38 @@ TEST_F(HubRecording, AQuestionWithdrawnBeforeTheAnswerRecordsNothing) {
   say(c, {{"type", "recording_consent"}, {"accept", true}});
   EXPECT_TRUE(got_error(*c, "not_asked", false));
   EXPECT_TRUE(record_calls().empty());
+}
+
+TEST_F(HubRecording, AQueuesOwnModeTakesThePlaceOfTheServers) {
+  start("on_demand");
+  const Principal admin{Role::admin, std::nullopt, "system", false, {}};
+  QueueFields fields;
+  fields.name = "Roadside help";
+  fields.recording_mode = "off";
+  Queue queue;
+  {
+    Transaction tx(db);
+    queue = create_queue(db, "roadside", fields, admin);
+    tx.commit();
+  }
+  db.prepare("UPDATE appointments SET queue_id = ? WHERE id = ?").bind(1, queue.id).bind(2, appt.id).run();
+  auto s = join_console(alice, appt.id);
+  EXPECT_EQ(s->last("recording")["mode"], "off") << s->dump();
+  record(s, true);
+  EXPECT_TRUE(got_error(*s, "recording_disabled", false));
+  EXPECT_TRUE(record_calls().empty());
+
+  QueueFields always;
+  always.recording_mode = "always";
+  {
+    Transaction tx(db);
+    update_queue(db, queue, always, admin);
+    tx.commit();
+  }
+  auto c = join(customer_token);
+  EXPECT_EQ(record_calls(), std::vector<std::string>{"on " + dir + std::to_string(appt.id)})
+      << "the queue records every call from a join";
+  EXPECT_EQ(c->last("recording")["active"], true) << c->dump();
 }
 
 TEST_F(HubRecording, EachFileTheRoomReportsIsARowFromStartToEnd) {
