@@ -10,6 +10,7 @@ import { ApiProblem, api, csrfHeaders, problemText, setCsrfToken } from './conso
 import { byId, showScreen, translatePage } from './dom.js';
 import { formatDay, hasText, initLanguage, t, useLanguage } from './i18n.js';
 import { dateIn, rangeFor } from './appointment_days.js';
+import { PhotosDialog } from './photos_dialog.js';
 import { RecordingsDialog } from './recordings_dialog.js';
 import { SettingsDialog } from './settings_dialog.js';
 import { CallSession, protocolVersion } from './protocol.js';
@@ -17,13 +18,14 @@ import { WaitingList } from './waiting_list.js';
 
 /**
  * @typedef {{id: number, state: string, closed: boolean, customer_name: string, starts_at: string,
- *   customer_phone?: string | null, customer_email?: string | null, connected?: number, recordings?: number}} Appointment
+ *   customer_phone?: string | null, customer_email?: string | null, connected?: number, recordings?: number, snapshots?: number}} Appointment
  * @typedef {{user: {username: string, display_name: string, role: string, language: string, timezone: string},
  *   timezone: string, csrf_token: string}} Session
  */
 
 const waiting = new WaitingList((id) => startCall(id));
 const recordingsDialog = new RecordingsDialog((iso) => formatStart(iso, 'full'));
+const photosDialog = new PhotosDialog((iso) => formatStart(iso, 'full'));
 
 /** @param {Date} date */
 function isoSeconds(date) {
@@ -233,6 +235,14 @@ function appointmentRow(a) {
     show.className = 'recordings';
     show.textContent = t('console.recordings', { count: String(a.recordings) });
     show.onclick = () => recordingsDialog.open(a.id, a.customer_name);
+    actions.append(show);
+  }
+  if ((a.snapshots ?? 0) > 0) {
+    const show = document.createElement('button');
+    show.type = 'button';
+    show.className = 'photos';
+    show.textContent = t('console.photos', { count: String(a.snapshots) });
+    show.onclick = () => photosDialog.open(a.id, a.customer_name);
     actions.append(show);
   }
   row.append(time, name, state, actions);

@@ -87,7 +87,7 @@ export class SnapshotView {
       note.hidden = true;
       const strip = document.createElement('ul');
       strip.id = 'photos';
-      strip.className = 'photos';
+      strip.className = 'call-photos';
       strip.hidden = true;
       section.querySelector('.top')?.append(note, strip);
     }

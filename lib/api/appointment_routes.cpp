@@ -12,6 +12,7 @@
 #include "domain/participants.h"
 #include "domain/queues.h"
 #include "domain/recordings.h"
+#include "domain/snapshots.h"
 #include "domain/users.h"
 #include "notify/compose.h"
 #include "util/phone.h"
@@ -30,18 +31,24 @@ nlohmann::json optional_json(const std::optional<std::string>& v) {
 }
 
 // With how many participants are connected now ("waiting" with nobody there is a call everyone
-// left, not someone waiting) and how many recording files it has.
-nlohmann::json to_json(const Appointment& a, int connected, int recordings) {
+// left, not someone waiting) and how many recording files and photos it has.
+nlohmann::json to_json(const Appointment& a, int connected, int recordings, int snapshots) {
   auto j = appointment_json(a);
   j["connected"] = connected;
   j["recordings"] = recordings;
+  j["snapshots"] = snapshots;
   return j;
+}
+
+int count_of(const std::map<std::int64_t, int>& counts, std::int64_t id) {
+  const auto it = counts.find(id);
+  return it == counts.end() ? 0 : it->second;
 }
 
 nlohmann::json to_json(Db& db, const Appointment& a) {
   const auto p = presence(db, a.id);
-  const auto recorded = count_recordings(db, {a.id});
-  return to_json(a, p.customers + p.staff, recorded.count(a.id) ? recorded.at(a.id) : 0);
+  return to_json(a, p.customers + p.staff, count_of(count_recordings(db, {a.id}), a.id),
+                 count_of(count_snapshots(db, {a.id}), a.id));
 }
 
 }  // namespace
@@ -215,10 +222,10 @@ HttpResponse list(Call& call) {
   // One query each for the whole page.
   const auto connected = connected_participants(db);
   const auto recorded = count_recordings(db, ids);
-  const auto item = [&connected, &recorded](const Appointment& a) {
+  const auto photographed = count_snapshots(db, ids);
+  const auto item = [&](const Appointment& a) {
     const auto c = connected.find(a.id);
-    const auto r = recorded.find(a.id);
-    return to_json(a, c == connected.end() ? 0 : c->second, r == recorded.end() ? 0 : r->second);
+    return to_json(a, c == connected.end() ? 0 : c->second, count_of(recorded, a.id), count_of(photographed, a.id));
   };
   return json_response(200, page_json(rows, limit, item, [](const Appointment& a) { return a.id; }));
 }

@@ -95,6 +95,16 @@ std::vector<Snapshot> list_snapshots(Db& db, std::int64_t appointment_id) {
   return out;
 }
 
+std::map<std::int64_t, int> count_snapshots(Db& db, const std::vector<std::int64_t>& appointment_ids) {
+  auto stmt = db.prepare(
+      "SELECT appointment_id, count(*) FROM snapshots WHERE appointment_id IN (SELECT value FROM json_each(?)) "
+      "GROUP BY appointment_id");
+  stmt.bind(1, nlohmann::json(appointment_ids).dump());
+  std::map<std::int64_t, int> out;
+  while (stmt.step()) out[stmt.integer(0)] = static_cast<int>(stmt.integer(1));
+  return out;
+}
+
 std::optional<Snapshot> find_snapshot(Db& db, std::int64_t id) {
   auto stmt = db.prepare(std::string("SELECT ") + columns + " FROM snapshots WHERE id = ?");
   stmt.bind(1, id);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,8 @@ struct NewSnapshot {
 Snapshot store_snapshot(Db& db, const BlobStore& blobs, const NewSnapshot& snapshot);
 
 std::vector<Snapshot> list_snapshots(Db& db, std::int64_t appointment_id);
+// How many photos each of these appointments has (those with none are absent).
+std::map<std::int64_t, int> count_snapshots(Db& db, const std::vector<std::int64_t>& appointment_ids);
 std::optional<Snapshot> find_snapshot(Db& db, std::int64_t id);
 
 }  // namespace assist

@@ -50,6 +50,46 @@ async function fits(page, what) {
   assert.equal(overlap, false, `${what}: the photos overlap the video or the controls`);
 }
 
+/**
+ * After the call: the specialist leaves, opens the appointment's photos from the list, sees each
+ * loaded with its description, and keeps screenshots of the dialog at both sizes.
+ */
+async function photosAfterTheCall(specialist, appointment, w, language) {
+  await specialist.click('#hang-up');
+  const button = `tr[data-appointment="${appointment.id}"] button.photos`;
+  await specialist.waitForSelector(button);
+  assert.equal(await specialist.textContent(button), w.button);
+  for (const viewport of [desktop.viewport, phone.viewport]) {
+    await specialist.setViewportSize(viewport);
+    const outside = await specialist.$$eval('td.actions button', (buttons) => buttons.filter((b) => {
+      const own = b.getBoundingClientRect(), card = b.closest('.card');
+      const style = getComputedStyle(card), box = card.getBoundingClientRect();
+      return own.right > box.right - parseFloat(style.paddingRight) + 1 || own.left < box.left;
+    }).map((b) => b.textContent));
+    assert.deepEqual(outside, [], `the appointment's buttons stay inside their card at ${viewport.width}px`);
+    const unlike = await specialist.$eval(button, (b) => {
+      const look = (e) => { const c = getComputedStyle(e); return [c.display, c.padding, c.fontSize, c.borderWidth].join(' '); };
+      return look(b) === look(b.closest('td').querySelector('button')) ? '' : `${look(b)} ≠ ${look(b.closest('td').querySelector('button'))}`;
+    });
+    assert.equal(unlike, '', `the photos button looks like the row's other buttons at ${viewport.width}px`);
+  }
+  await specialist.click(button);
+  await specialist.waitForSelector('#photos-dialog[open] #photos-list li img');
+  await eventually('the photo is shown', async () => {
+    assert.ok(await specialist.$eval('#photos-list img', (img) => img.complete && img.naturalWidth > 0));
+  });
+  assert.equal(await specialist.textContent('#photos-title'), w.title);
+  assert.equal(await specialist.getAttribute('#photos-list img', 'alt'), w.alt);
+  assert.match(await specialist.textContent('#photos-list p'), w.facts);
+  await noViolations(specialist, `the photos dialog ${language}`);
+  for (const [size, viewport] of [['1366x768', desktop.viewport], ['390x844', phone.viewport]]) {
+    await specialist.setViewportSize(viewport);
+    const { sideways, cut } = await cutOff(specialist, ['#photos-dialog', '#photos-list li', '#photos-close']);
+    assert.deepEqual({ sideways, cut }, { sideways: false, cut: [] }, `${size} ${language}`);
+    await screenshot(specialist, `snapshot-photos-dialog-${size}-${language}`);
+  }
+}
+
 /** The width and height of the customer's camera as its page sends it. */
 const cameraSize = (page) => page.evaluate(() => {
   const { width, height } = window.assistCall.local.getVideoTracks()[0].getSettings();
@@ -93,6 +133,10 @@ describe('photos in a call', () => {
         await screenshot(customer, 'snapshot-join-390x844-fr');
         const audit = daemon.ctlJson(['audit', 'list', '--object-id', String(appointment.id)]).map((e) => e.action);
         assert.ok(audit.includes('snapshot.taken'), audit.join(' '));
+        await photosAfterTheCall(specialist, appointment, {
+          button: 'Photos (1)', title: 'Photos of the call with Paula Photo', alt: 'Photo 1 of Paula Photo’s camera',
+          facts: new RegExp(`${row.width} × ${row.height} · taken by the customer’s device$`),
+        }, 'en');
       });
   });
 
@@ -124,6 +168,10 @@ describe('photos in a call', () => {
         await noViolations(customer, 'the photo note');
         await screenshot(specialist, 'snapshot-console-390x844-fr');
         await screenshot(customer, 'snapshot-join-1366x768-en');
+        await photosAfterTheCall(specialist, appointment, {
+          button: 'Photos (1)', title: 'Photos de l’appel avec Serge Serveur', alt: 'Photo 1 de la caméra de Serge Serveur',
+          facts: /640 × 480 · prise dans la vidéo$/,
+        }, 'fr');
       });
   });
 });

@@ -152,6 +152,9 @@ TEST_F(ApiTest, PhotosComeFromTheCallsPagesAndAreSeenByWhoSeesTheAppointment) {
                  404, "appointment_not_found");
   expect_problem(call("POST", path, "", jpeg, as_jpeg), 401, "authentication_required");
   EXPECT_EQ(list_snapshots(*t.db, id).size(), 1u) << "nothing refused was kept";
+  EXPECT_EQ(body(call("GET", "/api/v1/appointments/" + std::to_string(id), alice_key))["snapshots"], 1);
+  const auto listed = body(call("GET", "/api/v1/appointments", alice_key))["items"];
+  for (const auto& a : listed) EXPECT_EQ(a["snapshots"], a["id"] == id ? 1 : 0) << a.dump();
 
   const auto list = call("GET", path, alice_key);
   ASSERT_EQ(list.status, 200) << list.body;
