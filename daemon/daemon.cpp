@@ -4,6 +4,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -131,6 +133,24 @@ int check_config(const DaemonOptions& options) {
                     : std::string("built-in defaults"))
             << ": configuration is valid\n";
   return 0;
+}
+
+// Recording files closed as the daemon stops are written down (complete, with their digest)
+// before it exits: waits until no row is still being recorded, at most a few seconds.
+boost::asio::awaitable<void> stop_after_recordings(boost::asio::io_context& io, Db& db) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  const auto still_recording = [&db] {
+    for (const auto& [state, count] : count_recordings_by_state(db))
+      if (state == RecordingState::recording) return count;
+    return std::int64_t{0};
+  };
+  for (int waited = 0; waited < 50 && still_recording() > 0; ++waited) {
+    timer.expires_after(std::chrono::milliseconds(100));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+  if (const auto left = still_recording(); left > 0)
+    spdlog::warn("RECORDINGS_LEFT_OPEN recordings={} (marked interrupted at the next start)", left);
+  io.stop();
 }
 
 int run_daemon(const DaemonOptions& options) {
@@ -281,7 +301,11 @@ int run_daemon(const DaemonOptions& options) {
         spdlog::info("DAEMON_STOPPING signal={}", signo);
         sd_notify(0, "STOPPING=1");
         server.close();
-        io.stop();
+        hub.stop_media();
+        boost::asio::co_spawn(io, stop_after_recordings(io, *db), boost::asio::detached);
+        signals.async_wait([&io](const boost::system::error_code& again, int) {
+          if (!again) io.stop();  // asked twice: now
+        });
       };
   signals.async_wait(on_signal);
 

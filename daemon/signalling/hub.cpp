@@ -391,6 +391,11 @@ MediaRoom* Hub::room(std::int64_t appointment_id) {
   return call == calls_.end() ? nullptr : call->second->room.get();
 }
 
+void Hub::stop_media() {
+  for (auto& [id, call] : calls_)
+    if (call->room) call->room->close();
+}
+
 void Hub::notify_watchers(const Appointment& a) {
   const auto call = calls_.find(a.id);
   const auto text = nlohmann::json{{"type", "appointment"},

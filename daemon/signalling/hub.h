@@ -119,6 +119,9 @@ class Hub {
   std::size_t calls() const { return calls_.size(); }
   // The media room of the appointment's call; nullptr when it has none.
   MediaRoom* room(std::int64_t appointment_id);
+  // The daemon is stopping: every call's media closes now (recordings close their files and
+  // report it), before the connections go.
+  void stop_media();
 
  private:
   friend class Context;

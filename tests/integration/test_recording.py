@@ -259,6 +259,27 @@ class InterruptedRecording(RecordingApi, CallTestMixin, unittest.TestCase):
         actions = [e["action"] for e in self.daemon.ctl_json("audit", "list", "--object-id", str(appointment_id))]
         self.assertEqual(actions.count("recording.interrupted"), 2)
 
+    def test_a_stopping_daemon_closes_its_recordings_as_complete(self):
+        self.daemon = Daemon(RECORDING_YAML).start()
+        self.addCleanup(self.daemon.close)
+        self.key = self.daemon.ctl_json("apikey", "create", "--name", "recordings")["key"]
+        appointment_id, customer, specialist = self.appointment()
+        self.peer(customer, "--seconds", "40")
+        self.peer(specialist, "--seconds", "40")
+        wait_for(lambda: len(self.recordings(self.daemon, appointment_id)) == 2, "both recordings to start")
+        time.sleep(4)
+        self.daemon.stop()
+        self.assertEqual(self.daemon.process.returncode, 0)
+        self.assertNotIn("RECORDINGS_LEFT_OPEN", self.daemon.log_text())
+        self.daemon.start()
+        self.assertNotIn("RECORDINGS_INTERRUPTED", self.daemon.log_text())
+        rows = self.recordings(self.daemon, appointment_id)
+        self.assertEqual([r["state"] for r in rows], ["complete", "complete"])
+        for row in rows:
+            status, _, data = self.content(self.daemon, row["id"])
+            self.assertEqual(hashlib.sha256(data).hexdigest(), row["sha256"])
+            self.assertGreater(last_picture_seconds(self.saved(data)), 2)
+
 
 if __name__ == "__main__":
     unittest.main()
