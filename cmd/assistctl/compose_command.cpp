@@ -26,11 +26,11 @@ struct ComposeArgs {
   bool force = false;
 };
 
-// A temporary directory, removed with what it holds.
+// A temporary directory in `parent`, removed with what it holds.
 class ScratchDir {
  public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "assistctl-compose-XXXXXX").string();
+  explicit ScratchDir(const fs::path& parent) {
+    std::string pattern = (parent / ".assistctl-compose-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw CtlError(exit_cannot_create, "cannot make a temporary directory");
     path_ = pattern;
   }
@@ -93,7 +93,9 @@ int compose(const Context& ctx, const ComposeArgs& args) {
   }
   if (usable.empty()) throw CtlError(exit_data, "appointment " + id + " has no recordings to compose");
 
-  ScratchDir scratch;
+  // The recordings are as large as the call was long: they go beside the result, on the disk the
+  // operator chose for it, not into a /tmp that may be small or in memory.
+  ScratchDir scratch(fs::absolute(target).parent_path());
   std::vector<media::ComposeInput> inputs;
   std::int64_t first_ms = std::numeric_limits<std::int64_t>::max();
   auto started_ms = [](const nlohmann::json& r) {

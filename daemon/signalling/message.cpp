@@ -127,8 +127,8 @@ const std::vector<MessageSpec> table = {
       {"name", F::text, false, 0, 400},
       {"error", F::text, false, 0, 64}},
      "to everyone in the call: a photo was stored (id, source device or server, its size, whose camera: "
-     "name; request: the request it answers); to whoever asked only: error customer_left, snapshot_failed "
-     "(no picture from the video) or snapshot_not_stored"},
+     "name; request: the request it answers); to whoever asked only: error customer_left, camera_off, "
+     "snapshot_failed (no picture from the video) or snapshot_not_stored"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {

@@ -43,8 +43,14 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     const auto it = pending_.find(id);
     if (it == pending_.end() || it->second.customer.label != c.participant())
       throw ProtocolError("not_asked", "no photo was asked of you");
+    const auto reason = m.text("reason");
     spdlog::info("SIGNAL_SNAPSHOT_UNAVAILABLE appointment={} request={} reason=\"{}\"", c.appointment_id(), id,
-                 m.text("reason"));
+                 reason);
+    if (reason == "camera_off") {  // the customer turned it off: the video is black, and theirs to show or not
+      refuse(it->second, id, "camera_off");
+      pending_.erase(it);
+      return;
+    }
     take_from_video(id);
   }
 
@@ -71,6 +77,11 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
         ++it;
       }
     }
+  }
+
+  void closed(std::int64_t appointment_id) {
+    customers_.erase(appointment_id);
+    std::erase_if(pending_, [&](const auto& p) { return p.second.appointment_id == appointment_id; });
   }
 
   void room_opened(std::int64_t appointment_id, media::RoomEvents& events) {
@@ -103,7 +114,9 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
   void take_from_video(const std::string& id) {
     auto& p = pending_.at(id);
     p.from_video = true;
-    if (auto* room = hub_.room(p.appointment_id)) room->take_still(p.customer.label, id);
+    auto* room = hub_.room(p.appointment_id);
+    if (!room) return static_cast<void>(pending_.erase(id));
+    room->take_still(p.customer.label, id);
   }
 
   void still_taken(std::int64_t appointment_id, const std::string& request, const media::StillResult& result) {
@@ -157,6 +170,7 @@ SnapshotAnnouncer add_snapshot_handler(Hub& hub, Db& db, std::function<std::shar
   hub.handle("snapshot_unavailable", [snapshots](Context& c, const Message& m) { snapshots->unavailable(c, m); });
   hub.on_join([snapshots](Context& c) { snapshots->joined(c); });
   hub.on_leave([snapshots](const std::string& participant) { snapshots->left(participant); });
+  hub.on_call_closed([snapshots](std::int64_t id) { snapshots->closed(id); });
   hub.on_room([snapshots](std::int64_t id, media::RoomEvents& events) { snapshots->room_opened(id, events); });
   return [snapshots](std::int64_t snapshot_id, const std::string& request) { snapshots->stored(snapshot_id, request); };
 }

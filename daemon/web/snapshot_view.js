@@ -141,7 +141,8 @@ export class SnapshotView {
   onSnapshot(m) {
     if (m.error) {
       this.ready();
-      return this.show(m.error === 'customer_left' ? 'call.photo_customer_left' : 'call.photo_failed');
+      const known = { customer_left: 'call.photo_customer_left', camera_off: 'call.photo_camera_off' };
+      return this.show(known[/** @type {'customer_left' | 'camera_off'} */ (m.error)] ?? 'call.photo_failed');
     }
     if (typeof m.id !== 'number') return;
     if (this.session.role === 'customer') return this.show('call.photo_taken_customer');

@@ -79,7 +79,7 @@ describe('recording a call', () => {
         await specialist.waitForSelector('#record[aria-pressed=true]');
         assert.equal(await specialist.textContent('#record'), 'Stop recording');
         const started = Date.now();
-        await new Promise((r) => setTimeout(r, 8000));
+        await new Promise((r) => setTimeout(r, 20000));  // a 20 s recording, as the issue asks
         await specialist.click('#record');
         const seconds = (Date.now() - started) / 1000;
         await customer.waitForSelector('#recording-note', { state: 'hidden' });
@@ -93,7 +93,7 @@ describe('recording a call', () => {
           const { seconds: duration, text } = discover(row.id);
           assert.match(text, /video #\d+: VP8/, text);
           assert.match(text, /audio #\d+: Opus/, text);
-          assert.ok(Math.abs(duration - seconds) < 1.5, `${row.participant.role}: ${duration} s of ${seconds} s\n${text}`);
+          assert.ok(Math.abs(duration - seconds) < 1, `${row.participant.role}: ${duration} s of ${seconds} s\n${text}`);
         }
       });
   });

@@ -189,6 +189,30 @@ class Recording(RecordingApi, CallTestMixin, DaemonTestCase):
         self.assertGreaterEqual(len(found["offsets_ms"]), 8, found)
         self.assertLess(max(abs(v) for v in found["offsets_ms"]), 100, found)
 
+    def test_a_participant_who_leaves_and_comes_back_gets_a_second_file(self):
+        appointment_id, customer, specialist = self.appointment()
+        b = self.peer(specialist, "--seconds", "16")
+        first = self.peer(customer, "--seconds", "5", "--expect-media")
+        code, report = self.report(first)
+        self.assertEqual(code, 0, report)
+        second = self.peer(customer, "--seconds", "5", "--expect-media")
+        code, report = self.report(second)
+        self.assertEqual(code, 0, report)
+        self.report(b)
+        wait_for(lambda: len(self.recordings(self.daemon, appointment_id)) == 3 and
+                 all(r["state"] == "complete" for r in self.recordings(self.daemon, appointment_id)),
+                 "three complete recordings")
+        rows = self.recordings(self.daemon, appointment_id)
+        customers = [r for r in rows if r["participant"]["role"] == "customer"]
+        self.assertEqual(len(customers), 2, rows)
+        self.assertNotEqual(customers[0]["participant"]["id"], customers[1]["participant"]["id"])
+        self.assertLess(customers[0]["started_at_ms"], customers[1]["started_at_ms"])
+        for row in customers:
+            duration, streams, text = discover(self.saved(self.content(self.daemon, row["id"])[2]))
+            self.assertIn(("video", "VP8"), streams, text)
+            self.assertGreater(duration, 2.5, text)
+            self.assertLess(duration, 6, text)
+
     def test_a_recording_being_written_is_served_up_to_what_it_holds(self):
         appointment_id, customer, specialist = self.appointment()
         self.peer(customer, "--seconds", "12")

@@ -1589,6 +1589,17 @@ TEST_F(HubSnapshot, OnlyStaffAskAndOnlyWhenTheCustomerIsThere) {
   EXPECT_TRUE(stills().empty());
 }
 
+TEST_F(HubSnapshot, ACameraTheCustomerTurnedOffIsNotPhotographed) {
+  auto c = join(customer_token);
+  auto s = join_console(alice, appt.id);
+  ask(s);
+  const auto request = c->last("snapshot_request")["request"].get<std::string>();
+  say(c, {{"type", "snapshot_unavailable"}, {"request", request}, {"reason", "camera_off"}});
+  EXPECT_EQ(s->last("snapshot")["error"], "camera_off") << s->dump();
+  for (auto& task : later) task();
+  EXPECT_TRUE(stills().empty()) << "not from the video either";
+}
+
 TEST_F(HubSnapshot, AFailureOrACustomerWhoLeftIsToldOnlyToWhoAsked) {
   auto c = join(customer_token);
   auto s = join_console(alice, appt.id);
