@@ -92,8 +92,13 @@ Engine::~Engine() {
 }
 
 void Engine::invoke(std::function<void()> task) {
-  g_main_context_invoke_full(loop_->context, G_PRIORITY_DEFAULT, run_task,
-                             new std::function<void()>(std::move(task)), free_task);
+  // Never at once, even on the media thread (g_main_context_invoke would): a media object's own
+  // callback that asks for work on the media thread may have that work destroy the object.
+  GSource* source = g_idle_source_new();
+  g_source_set_priority(source, G_PRIORITY_DEFAULT);
+  g_source_set_callback(source, run_task, new std::function<void()>(std::move(task)), free_task);
+  g_source_attach(source, loop_->context);
+  g_source_unref(source);
 }
 
 void Engine::after(unsigned ms, std::function<void()> task) {

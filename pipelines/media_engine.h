@@ -37,7 +37,7 @@ class Engine {
 
   std::shared_ptr<Room> create_room(const std::string& name, RoomEvents events);
 
-  // Runs `task` on the media thread.
+  // Runs `task` on the media thread, later: never before returning, even when called there.
   void invoke(std::function<void()> task);
   // Runs `task` on the media thread in `ms` milliseconds.
   void after(unsigned ms, std::function<void()> task);

@@ -384,7 +384,7 @@ void Room::stop_recording(Member& member) {
 // A failed recording stops the call's recording: what failed one file (a full disk) would fail
 // the next. The owner hears of it through recording_finished and may start again.
 void Room::element_failed(GstObject* element, const std::string& error) {
-  for (const auto& grabber : grabbers_)
+  for (const auto& grabber : std::vector(grabbers_))
     if (grabber->owns(element)) grabber->fail(error);
   for (auto& [id, m] : members_)
     if (m.recorder && m.recorder->owns(element)) {
@@ -392,7 +392,7 @@ void Room::element_failed(GstObject* element, const std::string& error) {
       recording_ = false;
       for (auto& [other, o] : members_) stop_recording(o);
     }
-  for (const auto& recorder : stopping_)
+  for (const auto& recorder : std::vector(stopping_))  // a copy: failing one may change the list
     if (recorder->owns(element)) recorder->fail(error);
 }
 

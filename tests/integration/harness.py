@@ -62,6 +62,7 @@ class Daemon:
         self.public_url = "https://127.0.0.1:%d" % self.port
         self.write_config(extra_yaml, read_timeout)
         self.process = None
+        self.wrapper = []  # a command that runs assistd (its arguments follow), e.g. in a namespace
         self.admin_password = None
         self.final_log = None
 
@@ -91,7 +92,8 @@ class Daemon:
         if self.process and not self.log.closed:
             self.log.close()
         self.log = open(self.log_path, "a")
-        self.process = subprocess.Popen([ASSISTD, "-c", self.config], stdout=self.log, stderr=self.log)
+        self.process = subprocess.Popen(self.wrapper + [ASSISTD, "-c", self.config], stdout=self.log,
+                                        stderr=self.log)
         try:
             wait_for(lambda: self.ready() or self.process.poll() is not None, "assistd to start")
             if self.process.poll() is not None:

@@ -305,5 +305,43 @@ class InterruptedRecording(RecordingApi, CallTestMixin, unittest.TestCase):
             self.assertGreater(last_picture_seconds(self.saved(data)), 2)
 
 
+class FullDisk(RecordingApi, CallTestMixin, unittest.TestCase):
+    """The recordings directory is a 192 KiB tmpfs of assistd's own (a private mount namespace): two
+    participants fill it in about 6 s."""
+
+    def test_a_full_disk_fails_the_recording_and_the_call_goes_on(self):
+        if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+            self.skipTest("needs root for a mount namespace (unshare -m)")
+        self.daemon = Daemon(RECORDING_YAML)
+        recordings = os.path.join(self.daemon.dir, "data", "recordings")
+        self.daemon.wrapper = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                               'mkdir -p "$0" && mount -t tmpfs -o size=192k assist-full "$0" && exec "$@"', recordings]
+        self.daemon.start()
+        self.addCleanup(self.daemon.close)
+        self.key = self.daemon.ctl_json("apikey", "create", "--name", "recordings")["key"]
+        appointment_id, customer, specialist = self.appointment()
+        a = self.peer(customer, "--seconds", "20", "--expect-media")
+        b = self.peer(specialist, "--seconds", "20", "--expect-media")
+        wait_for(lambda: any(r["state"] == "failed" for r in self.recordings(self.daemon, appointment_id)),
+                 "a recording to fail", timeout=30)
+        for process in (a, b):  # both stayed until the end and kept receiving media
+            code, report = self.report(process)
+            self.assertEqual(code, 0, report)
+        rows = self.recordings(self.daemon, appointment_id)
+        failed = [r for r in rows if r["state"] == "failed"]
+        # The file sink says so; the muxer before it may only say its stream stopped.
+        self.assertTrue(any("No space left" in r["error"] for r in failed), rows)
+        self.assertNotIn("recording", [r["state"] for r in rows])
+        self.assertIn("RECORDING_FAILED appointment=%d" % appointment_id, self.daemon.log_text())
+        status, metrics = self.daemon.https("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertRegex(metrics, r'assist_recordings\{state="failed"\} [1-9]')
+        # What it wrote up to then is kept and plays.
+        status, _, data = self.content(self.daemon, failed[0]["id"])
+        self.assertEqual(status, 200)
+        _, streams, text = discover(self.saved(data))
+        self.assertIn(("video", "VP8"), streams, text)
+
+
 if __name__ == "__main__":
     unittest.main()
