@@ -15,6 +15,7 @@
 
 #include "gst_ptr.h"
 #include "media_engine.h"
+#include "on_media_thread.h"
 #include "util/image_size.h"
 
 namespace assist::media {
@@ -78,16 +79,7 @@ class FrameGrabberTest : public ::testing::Test {
 
   template <class F>
   void on_media(F task) {
-    std::promise<void> done;
-    engine_.invoke([&] {
-      try {
-        task();
-        done.set_value();
-      } catch (...) {
-        done.set_exception(std::current_exception());
-      }
-    });
-    done.get_future().get();
+    on_media_thread(engine_, task);
   }
 
   void start(const std::string& encoding = "VP8") {

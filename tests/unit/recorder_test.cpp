@@ -19,6 +19,7 @@
 
 #include "gst_ptr.h"
 #include "media_engine.h"
+#include "on_media_thread.h"
 
 namespace assist::media {
 namespace {
@@ -129,19 +130,9 @@ class RecorderTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  // Runs `task` on the media thread, as the room does, and passes on what it throws.
   template <class F>
   void on_media(F task) {
-    std::promise<void> done;
-    engine_.invoke([&] {
-      try {
-        task();
-        done.set_value();
-      } catch (...) {
-        done.set_exception(std::current_exception());
-      }
-    });
-    done.get_future().get();
+    on_media_thread(engine_, task);
   }
 
   GstElement* tee(const char* name) {
