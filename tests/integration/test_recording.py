@@ -311,8 +311,11 @@ class FullDisk(RecordingApi, CallTestMixin, unittest.TestCase):
     participants fill it in about 6 s."""
 
     def test_a_full_disk_fails_the_recording_and_the_call_goes_on(self):
-        if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
-            self.skipTest("needs root for a mount namespace (unshare -m)")
+        probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                                'd=$(mktemp -d) && mount -t tmpfs -o size=64k probe "$d"; s=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $s'],
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            self.skipTest("needs a mount namespace with a tmpfs of its own (root): " + probe.stderr.strip())
         self.daemon = Daemon(RECORDING_YAML)
         recordings = os.path.join(self.daemon.dir, "data", "recordings")
         self.daemon.wrapper = ["unshare", "-m", "--propagation", "private", "sh", "-c",
