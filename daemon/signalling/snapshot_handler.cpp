@@ -46,6 +46,7 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     const auto reason = m.text("reason");
     spdlog::info("SIGNAL_SNAPSHOT_UNAVAILABLE appointment={} request={} reason=\"{}\"", c.appointment_id(), id,
                  reason);
+    if (it->second.from_video) return;  // the server is already taking it (the page answered late)
     if (reason == "camera_off") {  // the customer turned it off: the video is black, and theirs to show or not
       refuse(it->second, id, "camera_off");
       pending_.erase(it);

@@ -1565,6 +1565,9 @@ TEST_F(HubSnapshot, APageThatNeverAnswersIsReplacedByTheServerAfterTheTimeout) {
   ASSERT_EQ(later.size(), 1u);
   later[0]();
   EXPECT_EQ(stills().size(), 1u);
+  const auto request = c->last("snapshot_request")["request"].get<std::string>();
+  say(c, {{"type", "snapshot_unavailable"}, {"request", request}});  // the page, late
+  EXPECT_EQ(stills().size(), 1u) << "one photo asked, one taken";
 }
 
 TEST_F(HubSnapshot, SourceServerSkipsThePage) {
