@@ -163,4 +163,14 @@ std::vector<std::pair<std::string, std::int64_t>> count_appointments_by_state(Db
   return out;
 }
 
+std::map<std::int64_t, int> count_per_appointment(Db& db, std::string_view table,
+                                                  const std::vector<std::int64_t>& appointment_ids) {
+  auto stmt = db.prepare("SELECT appointment_id, count(*) FROM " + std::string(table) +
+                         " WHERE appointment_id IN (SELECT value FROM json_each(?)) GROUP BY appointment_id");
+  stmt.bind(1, nlohmann::json(appointment_ids).dump());
+  std::map<std::int64_t, int> out;
+  while (stmt.step()) out[stmt.integer(0)] = static_cast<int>(stmt.integer(1));
+  return out;
+}
+
 }  // namespace assist

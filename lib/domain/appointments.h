@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/appointment_state.h"
@@ -76,5 +78,9 @@ Appointment reschedule_appointment(Db& db, std::int64_t id, std::int64_t starts_
 std::optional<Appointment> find_appointment(Db& db, std::int64_t id);
 std::vector<Appointment> list_appointments(Db& db, const AppointmentFilter& filter);
 std::vector<std::pair<std::string, std::int64_t>> count_appointments_by_state(Db& db);
+// How many rows of `table` (one with an appointment_id column: "recordings", "snapshots", …) each
+// of these appointments has; those with none are absent. `table` is a name from the code, never input.
+std::map<std::int64_t, int> count_per_appointment(Db& db, std::string_view table,
+                                                  const std::vector<std::int64_t>& appointment_ids);
 
 }  // namespace assist

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "audit/audit_log.h"
+#include "domain/appointments.h"
 #include "domain/errors.h"
 #include "util/crypto.h"
 
@@ -164,13 +165,7 @@ std::vector<Recording> list_recordings(Db& db, std::int64_t appointment_id) {
 }
 
 std::map<std::int64_t, int> count_recordings(Db& db, const std::vector<std::int64_t>& appointment_ids) {
-  auto stmt = db.prepare(
-      "SELECT appointment_id, count(*) FROM recordings WHERE appointment_id IN (SELECT value FROM json_each(?)) "
-      "GROUP BY appointment_id");
-  stmt.bind(1, nlohmann::json(appointment_ids).dump());
-  std::map<std::int64_t, int> out;
-  while (stmt.step()) out[stmt.integer(0)] = static_cast<int>(stmt.integer(1));
-  return out;
+  return count_per_appointment(db, "recordings", appointment_ids);
 }
 
 std::vector<std::pair<RecordingState, std::int64_t>> count_recordings_by_state(Db& db) {

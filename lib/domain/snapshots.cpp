@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
+#include "domain/appointments.h"
 #include "domain/errors.h"
 #include "util/byte_size.h"
 #include "util/image_size.h"
@@ -28,12 +29,6 @@ Snapshot read_row(Stmt& s) {
           s.integer(10)};
 }
 
-std::int64_t snapshots_of(Db& db, std::int64_t appointment_id) {
-  auto stmt = db.prepare("SELECT count(*) FROM snapshots WHERE appointment_id = ?");
-  stmt.bind(1, appointment_id);
-  stmt.step();
-  return stmt.integer(0);
-}
 
 }  // namespace
 
@@ -55,7 +50,8 @@ Snapshot store_snapshot(Db& db, const BlobStore& blobs, const NewSnapshot& in) {
   if ((type != "image/jpeg" && type != "image/png") || !size)
     throw DomainError(ErrorKind::unsupported, "snapshot_not_image",
                       "a photo is a JPEG or PNG image; this is " + type);
-  if (snapshots_of(db, in.appointment_id) >= max_snapshots_per_appointment)
+  const auto taken = count_per_appointment(db, "snapshots", {in.appointment_id});
+  if (!taken.empty() && taken.begin()->second >= max_snapshots_per_appointment)
     throw DomainError(ErrorKind::conflict, "snapshot_limit_reached",
                       "this appointment already has " + std::to_string(max_snapshots_per_appointment) + " photos");
   // The bytes first: a row never points at a blob that is not there.
@@ -96,13 +92,7 @@ std::vector<Snapshot> list_snapshots(Db& db, std::int64_t appointment_id) {
 }
 
 std::map<std::int64_t, int> count_snapshots(Db& db, const std::vector<std::int64_t>& appointment_ids) {
-  auto stmt = db.prepare(
-      "SELECT appointment_id, count(*) FROM snapshots WHERE appointment_id IN (SELECT value FROM json_each(?)) "
-      "GROUP BY appointment_id");
-  stmt.bind(1, nlohmann::json(appointment_ids).dump());
-  std::map<std::int64_t, int> out;
-  while (stmt.step()) out[stmt.integer(0)] = static_cast<int>(stmt.integer(1));
-  return out;
+  return count_per_appointment(db, "snapshots", appointment_ids);
 }
 
 std::optional<Snapshot> find_snapshot(Db& db, std::int64_t id) {

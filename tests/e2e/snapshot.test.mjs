@@ -90,6 +90,18 @@ async function photosAfterTheCall(specialist, appointment, w, language) {
   }
 }
 
+/** Each page at the other size, checked for fit and kept as screenshots (the strip and the note). */
+async function swapSizes(specialist, customer, specialistLanguage, customerLanguage) {
+  const wide = specialist.viewportSize().width > 500;
+  await specialist.setViewportSize(wide ? phone.viewport : desktop.viewport);
+  await customer.setViewportSize(wide ? desktop.viewport : phone.viewport);
+  const [console, join] = wide ? ['390x844', '1366x768'] : ['1366x768', '390x844'];
+  await fits(specialist, `console ${console} ${specialistLanguage}`);
+  await fits(customer, `join ${join} ${customerLanguage}`);
+  await screenshot(specialist, `snapshot-console-${console}-${specialistLanguage}`);
+  await screenshot(customer, `snapshot-join-${join}-${customerLanguage}`);
+}
+
 /** The width and height of the customer's camera as its page sends it. */
 const cameraSize = (page) => page.evaluate(() => {
   const { width, height } = window.assistCall.local.getVideoTracks()[0].getSettings();
@@ -131,6 +143,7 @@ describe('photos in a call', () => {
         await noViolations(specialist, 'the photo strip');
         await screenshot(specialist, 'snapshot-console-1366x768-en');
         await screenshot(customer, 'snapshot-join-390x844-fr');
+        await swapSizes(specialist, customer, 'en', 'fr');
         const audit = daemon.ctlJson(['audit', 'list', '--object-id', String(appointment.id)]).map((e) => e.action);
         assert.ok(audit.includes('snapshot.taken'), audit.join(' '));
         await photosAfterTheCall(specialist, appointment, {
@@ -168,6 +181,7 @@ describe('photos in a call', () => {
         await noViolations(customer, 'the photo note');
         await screenshot(specialist, 'snapshot-console-390x844-fr');
         await screenshot(customer, 'snapshot-join-1366x768-en');
+        await swapSizes(specialist, customer, 'fr', 'en');
         await photosAfterTheCall(specialist, appointment, {
           button: 'Photos (1)', title: 'Photos de l’appel avec Serge Serveur', alt: 'Photo 1 de la caméra de Serge Serveur',
           facts: /640 × 480 · prise dans la vidéo$/,
