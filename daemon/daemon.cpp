@@ -27,10 +27,13 @@
 #include "http_server.h"
 #include "media_engine.h"
 #include "outbox_worker.h"
+#include "signalling/board_handler.h"
 #include "signalling/call_control_handler.h"
+#include "signalling/camera_handler.h"
 #include "signalling/chat_handler.h"
 #include "signalling/gst_media_rooms.h"
 #include "signalling/hub.h"
+#include "signalling/location_handler.h"
 #include "signalling/media_handler.h"
 #include "signalling/recording_handler.h"
 #include "signalling/snapshot_handler.h"
@@ -221,13 +224,16 @@ int run_daemon(const DaemonOptions& options) {
   signalling::add_call_control_handler(hub);
   signalling::add_chat_handler(hub, *db, [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); });
   signalling::add_recording_handler(hub, *db, current_config);
-  auto announce_snapshot = signalling::add_snapshot_handler(
+  signalling::add_location_handler(hub, *db, current_config);
+  signalling::add_camera_handler(hub, *db);
+  const auto snapshots = signalling::add_snapshot_handler(
       hub, *db, current_config, [&io](std::chrono::milliseconds delay, std::function<void()> task) {
         auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
         timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& ec) {
           if (!ec) task();
         });
       });
+  signalling::add_board_handler(hub, snapshots.take_still);
   // REST changes happen on worker threads; the hub lives on the Asio thread.
   services.appointment_changed = [&io, &hub](std::int64_t id) {
     boost::asio::post(io, [&hub, id] {
@@ -247,7 +253,7 @@ int run_daemon(const DaemonOptions& options) {
       }
     });
   };
-  services.snapshot_stored = [&io, announce_snapshot](std::int64_t snapshot_id, const std::string& request) {
+  services.snapshot_stored = [&io, announce_snapshot = snapshots.stored](std::int64_t snapshot_id, const std::string& request) {
     boost::asio::post(io, [announce_snapshot, snapshot_id, request] {
       try {
         announce_snapshot(snapshot_id, request);

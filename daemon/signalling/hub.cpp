@@ -386,6 +386,26 @@ void Hub::send_to_member(std::int64_t appointment_id, const std::string& partici
     member->second->peer->send(std::move(text));
 }
 
+void Hub::send_to_staff(std::int64_t appointment_id, const nlohmann::json& message) {
+  const auto call = calls_.find(appointment_id);
+  if (call == calls_.end()) return;
+  const auto text = message.dump();
+  for (auto [label, member] : call->second->members)
+    if (assist::is_staff(member->role)) member->peer->send(text);
+}
+
+std::optional<Hub::Member> Hub::customer_in(std::int64_t appointment_id) const {
+  const auto call = calls_.find(appointment_id);
+  if (call == calls_.end()) return std::nullopt;
+  const Connection* latest = nullptr;
+  const auto number = [](const std::string& label) { return std::stoll(label.substr(1)); };
+  for (const auto& [label, member] : call->second->members)
+    if (member->role == CallRole::customer && (!latest || number(label) > number(latest->participant)))
+      latest = member;
+  if (!latest) return std::nullopt;
+  return Member{latest->participant, latest->name};
+}
+
 MediaRoom* Hub::room(std::int64_t appointment_id) {
   const auto call = calls_.find(appointment_id);
   return call == calls_.end() ? nullptr : call->second->room.get();

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,6 +111,16 @@ class Hub {
   void send_to_call(std::int64_t appointment_id, const nlohmann::json& message);
   // To one member of the appointment's call ("p3"), while they are in it.
   void send_to_member(std::int64_t appointment_id, const std::string& participant, std::string text);
+  // To its staff members only.
+  void send_to_staff(std::int64_t appointment_id, const nlohmann::json& message);
+
+  struct Member {
+    std::string participant;  // "p3"
+    std::string name;
+  };
+  // The customer admitted to the appointment's call who joined last (whose camera staff see);
+  // nullopt when none is in it.
+  std::optional<Member> customer_in(std::int64_t appointment_id) const;
 
   // Leaves the database refused earlier (it was locked or read-only) are written again.
   void retry_unrecorded_leaves();

@@ -1,5 +1,6 @@
 #include "signalling/message.h"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -51,6 +52,44 @@ const std::vector<MessageSpec> table = {
      "takes it, the server if it cannot) or server (a frame of the forwarded video)"},
     {"snapshot_unavailable", in, {{"request", F::text, true, 0, 32}, {"reason", F::text, false, 0, 200}},
      "the customer's page cannot take the photo it was asked for: the server takes one from the video"},
+    {"location_request", in, {{"reason", F::text, false, 0, 400}},
+     "staff only: ask where the customer is; their page asks them first (reason: why, shown to them)"},
+    {"location", in,
+     {{"request", F::text, true, 0, 32},
+      {"latitude", F::number, false, -90, 90},
+      {"longitude", F::number, false, -180, 180},
+      {"accuracy", F::number, false, 0, 10'000'000},
+      {"captured_at", F::integer, false, 0, big},
+      {"error", F::text, false, 0, 32}},
+     "the customer's answer to location_request: latitude, longitude (degrees, WGS 84), accuracy (metres) "
+     "and captured_at (ms since 1970), or error: denied, unavailable, timeout or unsupported"},
+    {"pointer", in, {{"x", F::number, false, 0, 1}, {"y", F::number, false, 0, 1}},
+     "staff only: where their pointer is over the customer's video, 0..1 across and down its picture; "
+     "without x and y: the pointer left it. Beyond 30 a second, dropped"},
+    {"annotate", in, {{"action", F::text, true, 0, 16}, {"stroke", F::object, false}},
+     "a drawing over the customer's video: action stroke (stroke: tool freehand, arrow, circle, rectangle "
+     "or text; color #rrggbb; points [[x, y], …] in 0..1; text for the text tool), undo (the sender's last "
+     "stroke) or clear (staff only: every stroke)"},
+    {"freeze", in, {{"active", F::boolean, true}},
+     "staff only: freeze the customer's picture (the customer's page takes a full-resolution photo that "
+     "both sides draw on) or return to the live video; either clears the drawing"},
+    {"camera_control", in,
+     {{"action", F::text, true, 0, 16}, {"torch", F::boolean, false}, {"zoom", F::number, false, 1, 100}},
+     "staff only: steer the customer's camera: action flip (front/rear), torch (torch: on or off) or zoom "
+     "(zoom: the factor); refused when the customer's camera cannot or the customer does not allow it"},
+    {"camera", in,
+     {{"facing", F::text, false, 0, 16},
+      {"can_flip", F::boolean, true},
+      {"torch", F::boolean, true},
+      {"torch_on", F::boolean, false},
+      {"zoom", F::number, false, 1, 100},
+      {"zoom_max", F::number, false, 1, 100},
+      {"zoom_kind", F::text, false, 0, 16},
+      {"control", F::boolean, true},
+      {"error", F::text, false, 0, 64}},
+     "the customer's page: what its camera can do (facing user or environment; can_flip; torch: has one; "
+     "zoom up to zoom_max, zoom_kind hardware or digital; control: whether the customer lets staff steer "
+     "it; error: why the last control failed), after admission and after each change"},
     // assistd → browser
     {"welcome", out,
      {{"version", F::integer, true, 1, 1000},
@@ -129,12 +168,70 @@ const std::vector<MessageSpec> table = {
      "to everyone in the call: a photo was stored (id, source device or server, its size, whose camera: "
      "name; request: the request it answers); to whoever asked only: error customer_left, camera_off, "
      "snapshot_failed (no picture from the video) or snapshot_not_stored"},
+    {"location_request", out, {{"request", F::text, true, 0, 32}, {"by", F::text, true, 0, 400}, {"reason", F::text, false, 0, 400}},
+     "to the customer: staff (by) ask where they are; the page asks them, then answers with location"},
+    {"location", out,
+     {{"request", F::text, false, 0, 32},
+      {"id", F::integer, false, 1, big},
+      {"appointment_id", F::integer, false, 1, big},
+      {"status", F::text, false, 0, 16},
+      {"requested_by", F::text, false, 0, 400},
+      {"recorded_at", F::text, false, 0, 32},
+      {"latitude", F::number, false, -90, 90},
+      {"longitude", F::number, false, -180, 180},
+      {"accuracy", F::number, false, 0, 10'000'000},
+      {"captured_at", F::text, false, 0, 32},
+      {"name", F::text, false, 0, 400},
+      {"map_url", F::text, false, 0, 2048},
+      {"error", F::text, false, 0, 64}},
+     "to everyone in the call: the customer's answer as stored, as GET /api/v1/appointments/{id}/locations "
+     "lists it (status shared, with the position and, when locations.map_url is set, a link to it; denied, "
+     "unavailable, timeout or unsupported); to whoever asked only: error customer_left"},
+    {"pointer", out,
+     {{"participant", F::text, true, 0, 32}, {"x", F::number, false, 0, 1}, {"y", F::number, false, 0, 1}},
+     "to the others in the call: where a specialist's pointer is over the customer's video (none: gone)"},
+    {"annotate", out,
+     {{"action", F::text, true, 0, 16},
+      {"participant", F::text, true, 0, 32},
+      {"stroke", F::object, false},
+      {"id", F::text, false, 0, 32}},
+     "to everyone in the call: a stroke was drawn (stroke, with its id), undone (id) or all were cleared"},
+    {"board", out, {{"strokes", F::array, true}, {"freeze", F::object, false}},
+     "right after admission: the drawing so far and, while the picture is frozen, its photo (as in freeze)"},
+    {"freeze", out,
+     {{"active", F::boolean, true},
+      {"snapshot", F::integer, false, 1, big},
+      {"width", F::integer, false, 1, big},
+      {"height", F::integer, false, 1, big},
+      {"error", F::text, false, 0, 64}},
+     "to everyone in the call: the customer's picture is frozen on photo snapshot (width x height), or live "
+     "again; to whoever asked only: error customer_left, camera_off or snapshot_failed"},
+    {"camera_control", out,
+     {{"action", F::text, true, 0, 16},
+      {"torch", F::boolean, false},
+      {"zoom", F::number, false, 1, 100},
+      {"by", F::text, true, 0, 400}},
+     "to the customer: staff (by) steer their camera, as in camera_control; the page applies it, shows "
+     "it, and sends camera"},
+    {"camera", out,
+     {{"participant", F::text, true, 0, 32},
+      {"facing", F::text, false, 0, 16},
+      {"can_flip", F::boolean, true},
+      {"torch", F::boolean, true},
+      {"torch_on", F::boolean, false},
+      {"zoom", F::number, false, 1, 100},
+      {"zoom_max", F::number, false, 1, 100},
+      {"zoom_kind", F::text, false, 0, 16},
+      {"control", F::boolean, true},
+      {"error", F::text, false, 0, 64}},
+     "to staff: what the customer's camera can do, as the customer's page last said (also on joining)"},
 };
 
 bool has_type(const nlohmann::json& v, FieldType type) {
   switch (type) {
     case F::text: return v.is_string();
     case F::integer: return v.is_number_integer();
+    case F::number: return v.is_number() && std::isfinite(v.get<double>());
     case F::boolean: return v.is_boolean();
     case F::array: return v.is_array();
     case F::object: return v.is_object();
@@ -146,6 +243,7 @@ const char* type_name(FieldType type) {
   switch (type) {
     case F::text: return "a string";
     case F::integer: return "an integer";
+    case F::number: return "a number";
     case F::boolean: return "true or false";
     case F::array: return "an array";
     case F::object: return "an object";
@@ -177,6 +275,10 @@ std::string check_fields(const nlohmann::json& doc, const MessageSpec& spec, std
     if (f.type == F::integer) {
       const auto v = it->get<std::int64_t>();
       if (v < f.min || v > f.max) return "'" + name + "' is out of range";
+    }
+    if (f.type == F::number) {
+      const auto v = it->get<double>();
+      if (v < static_cast<double>(f.min) || v > static_cast<double>(f.max)) return "'" + name + "' is out of range";
     }
   }
   return "";
@@ -219,6 +321,17 @@ std::optional<std::int64_t> Message::integer(std::string_view name) const {
   auto it = doc_.find(name);
   if (it == doc_.end() || !it->is_number_integer()) return std::nullopt;
   return it->get<std::int64_t>();
+}
+
+std::optional<double> Message::number(std::string_view name) const {
+  auto it = doc_.find(name);
+  if (it == doc_.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+const nlohmann::json* Message::member(std::string_view name) const {
+  auto it = doc_.find(name);
+  return it == doc_.end() || it->is_null() ? nullptr : &*it;
 }
 
 bool Message::flag(std::string_view name) const {

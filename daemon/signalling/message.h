@@ -19,14 +19,14 @@ constexpr int protocol_version = 2;
 constexpr std::size_t max_message_bytes = 64 * 1024;
 
 enum class Direction { to_server, to_client };
-enum class FieldType { text, integer, boolean, array, object };
+enum class FieldType { text, integer, number, boolean, array, object };
 
 struct FieldSpec {
   std::string_view name;
   FieldType type = FieldType::text;
   bool required = true;
-  std::int64_t min = 0;  // integers: smallest value
-  std::int64_t max = 0;  // texts: longest length in bytes; integers: largest value
+  std::int64_t min = 0;  // integers and numbers: smallest value
+  std::int64_t max = 0;  // texts: longest length in bytes; integers and numbers: largest value
 };
 
 struct MessageSpec {
@@ -60,6 +60,8 @@ class Message {
   std::string text(std::string_view name) const;  // "" when absent
   std::optional<std::string> optional_text(std::string_view name) const;
   std::optional<std::int64_t> integer(std::string_view name) const;
+  std::optional<double> number(std::string_view name) const;  // an integer or a fraction
+  const nlohmann::json* member(std::string_view name) const;  // an array or object as sent; nullptr when absent
   bool flag(std::string_view name) const;  // false when absent
 
  private:

@@ -22,26 +22,16 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     const auto source = m.optional_text("source").value_or("device");
     if (source != "device" && source != "server")
       throw ProtocolError("invalid_message", "source is \"device\" or \"server\"");
-    const auto customer = customers_.find(c.appointment_id());
-    if (customer == customers_.end())
-      throw ProtocolError("customer_absent", "the customer is not in the call");
-    const auto id = "s" + std::to_string(++requests_);
-    pending_[id] = {c.appointment_id(), customer->second, c.participant(), c.actor(), false};
-    spdlog::info("SIGNAL_SNAPSHOT_REQUESTED appointment={} request={} source={} by={}", c.appointment_id(), id, source,
-                 c.actor());
-    if (source == "server") return take_from_video(id);
-    hub_.send_to_member(c.appointment_id(), customer->second.label,
-                        nlohmann::json{{"type", "snapshot_request"}, {"request", id}}.dump());
-    after_(device_snapshot_timeout, [weak = weak_from_this(), id] {
-      if (auto self = weak.lock()) self->device_timed_out(id);
-    });
+    ask(c, source, nullptr);
   }
+
+  void take_still(Context& c, StillDone done) { ask(c, "device", std::move(done)); }
 
   // The customer's page cannot take the photo (no camera access, no way to grab a frame).
   void unavailable(Context& c, const Message& m) {
     const auto id = m.text("request");
     const auto it = pending_.find(id);
-    if (it == pending_.end() || it->second.customer.label != c.participant())
+    if (it == pending_.end() || it->second.customer.participant != c.participant())
       throw ProtocolError("not_asked", "no photo was asked of you");
     const auto reason = m.text("reason");
     spdlog::info("SIGNAL_SNAPSHOT_UNAVAILABLE appointment={} request={} reason=\"{}\"", c.appointment_id(), id,
@@ -60,18 +50,16 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     const auto snapshot = find_snapshot(db_, snapshot_id);
     if (!snapshot) return;
     const auto it = pending_.find(request);
-    if (it != pending_.end() && it->second.appointment_id == snapshot->appointment_id) pending_.erase(it);
-    announce(*snapshot, request);
-  }
-
-  void joined(Context& c) {
-    if (c.role() == CallRole::customer) customers_[c.appointment_id()] = {c.participant(), c.name()};
+    if (it == pending_.end() || it->second.appointment_id != snapshot->appointment_id)
+      return announce(*snapshot, request);
+    const auto p = it->second;
+    pending_.erase(it);
+    deliver(p, *snapshot, request);
   }
 
   void left(const std::string& participant) {
-    std::erase_if(customers_, [&](const auto& entry) { return entry.second.label == participant; });
     for (auto it = pending_.begin(); it != pending_.end();) {
-      if (it->second.customer.label == participant) {
+      if (it->second.customer.participant == participant) {
         refuse(it->second, it->first, "customer_left");
         it = pending_.erase(it);
       } else {
@@ -81,7 +69,6 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
   }
 
   void closed(std::int64_t appointment_id) {
-    customers_.erase(appointment_id);
     std::erase_if(pending_, [&](const auto& p) { return p.second.appointment_id == appointment_id; });
   }
 
@@ -93,17 +80,34 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
   }
 
  private:
-  struct Customer {
-    std::string label;  // "p3"
-    std::string name;
-  };
   struct Pending {
     std::int64_t appointment_id = 0;
-    Customer customer;  // whose camera
+    Hub::Member customer;  // whose camera
     std::string asker;     // the staff member's participant id
     std::string actor;
     bool from_video = false;  // the server is taking it
+    StillDone done;           // set: for another feature, not for the call's photos
   };
+
+  void ask(Context& c, const std::string& source, StillDone done) {
+    const auto customer = hub_.customer_in(c.appointment_id());
+    if (!customer) throw ProtocolError("customer_absent", "the customer is not in the call");
+    const auto id = "s" + std::to_string(++requests_);
+    pending_[id] = {c.appointment_id(), *customer, c.participant(), c.actor(), false, std::move(done)};
+    spdlog::info("SIGNAL_SNAPSHOT_REQUESTED appointment={} request={} source={} by={}", c.appointment_id(), id, source,
+                 c.actor());
+    if (source == "server") return take_from_video(id);
+    hub_.send_to_member(c.appointment_id(), customer->participant,
+                        nlohmann::json{{"type", "snapshot_request"}, {"request", id}}.dump());
+    after_(device_snapshot_timeout, [weak = weak_from_this(), id] {
+      if (auto self = weak.lock()) self->device_timed_out(id);
+    });
+  }
+
+  void deliver(const Pending& p, const Snapshot& s, const std::string& request) {
+    if (p.done) return p.done(&s, "");
+    announce(s, request);
+  }
 
   void device_timed_out(const std::string& id) {
     const auto it = pending_.find(id);
@@ -117,7 +121,7 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     p.from_video = true;
     auto* room = hub_.room(p.appointment_id);
     if (!room) return static_cast<void>(pending_.erase(id));
-    room->take_still(p.customer.label, id);
+    room->take_still(p.customer.participant, id);
   }
 
   void still_taken(std::int64_t appointment_id, const std::string& request, const media::StillResult& result) {
@@ -132,7 +136,7 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     try {
       const NewSnapshot in{appointment_id, CallRole::customer, p.customer.name, SnapshotSource::server, p.actor,
                            result.jpeg, now_seconds()};
-      announce(store_snapshot(db_, BlobStore(config_()->snapshots_dir()), in), request);
+      deliver(p, store_snapshot(db_, BlobStore(config_()->snapshots_dir()), in), request);
     } catch (const std::exception& e) {
       spdlog::error("SNAPSHOT_UNSTORED appointment={} request={} error=\"{}\"", appointment_id, request, e.what());
       refuse(p, request, "snapshot_not_stored");
@@ -149,6 +153,7 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
   }
 
   void refuse(const Pending& p, const std::string& request, const std::string& error) {
+    if (p.done) return p.done(nullptr, error);
     hub_.send_to_member(p.appointment_id, p.asker,
                         nlohmann::json{{"type", "snapshot"}, {"request", request}, {"error", error}}.dump());
   }
@@ -157,23 +162,22 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
   Db& db_;
   std::function<std::shared_ptr<const Config>()> config_;
   Scheduler after_;
-  std::map<std::int64_t, Customer> customers_;  // appointment → its latest customer
   std::map<std::string, Pending> pending_;         // by request id
   std::uint64_t requests_ = 0;
 };
 
 }  // namespace
 
-SnapshotAnnouncer add_snapshot_handler(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config,
+SnapshotService add_snapshot_handler(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config,
                                        Scheduler after) {
   auto snapshots = std::make_shared<Snapshots>(hub, db, std::move(config), std::move(after));
   hub.handle("snapshot", [snapshots](Context& c, const Message& m) { snapshots->request(c, m); });
   hub.handle("snapshot_unavailable", [snapshots](Context& c, const Message& m) { snapshots->unavailable(c, m); });
-  hub.on_join([snapshots](Context& c) { snapshots->joined(c); });
   hub.on_leave([snapshots](const std::string& participant) { snapshots->left(participant); });
   hub.on_call_closed([snapshots](std::int64_t id) { snapshots->closed(id); });
   hub.on_room([snapshots](std::int64_t id, media::RoomEvents& events) { snapshots->room_opened(id, events); });
-  return [snapshots](std::int64_t snapshot_id, const std::string& request) { snapshots->stored(snapshot_id, request); };
+  return {[snapshots](std::int64_t snapshot_id, const std::string& request) { snapshots->stored(snapshot_id, request); },
+          [snapshots](Context& c, StillDone done) { snapshots->take_still(c, std::move(done)); }};
 }
 
 }  // namespace assist::signalling

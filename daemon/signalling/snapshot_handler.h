@@ -13,11 +13,13 @@
 #include <string>
 
 #include "config/config.h"
+#include "domain/snapshots.h"
 #include "store/sqlite.h"
 
 namespace assist::signalling {
 
 class Hub;
+class Context;
 
 // Runs `task` on the hub's thread after `delay`.
 using Scheduler = std::function<void(std::chrono::milliseconds delay, std::function<void()> task)>;
@@ -27,7 +29,20 @@ using SnapshotAnnouncer = std::function<void(std::int64_t snapshot_id, const std
 // How long the customer's page has to upload a requested photo before the server takes one.
 inline constexpr std::chrono::seconds device_snapshot_timeout{10};
 
-SnapshotAnnouncer add_snapshot_handler(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config,
-                                       Scheduler after);
+// Hears how a still taken for another feature went: the stored photo, or nullptr and why not
+// (customer_left, camera_off, snapshot_failed, snapshot_not_stored).
+using StillDone = std::function<void(const Snapshot* snapshot, const std::string& error)>;
+// Takes a still of the customer's camera for the staff member `asker` (the freeze of
+// board_handler), as `snapshot` does, but hands it to `done` instead of telling the call.
+// Throws ProtocolError customer_absent when no customer is in the call.
+using StillTaker = std::function<void(Context& asker, StillDone done)>;
+
+struct SnapshotService {
+  SnapshotAnnouncer stored;
+  StillTaker take_still;
+};
+
+SnapshotService add_snapshot_handler(Hub& hub, Db& db, std::function<std::shared_ptr<const Config>()> config,
+                                     Scheduler after);
 
 }  // namespace assist::signalling

@@ -81,7 +81,9 @@ function mediaPartner(role, others) {
  * "status" ("connecting" | "connected" | "reconnecting" | "restarting"), "ended" ({reason, message}),
  * "waiting" ({position, estimate: seconds or null, queue}: our place in the waiting room), "admitted",
  * "fatal" ({code, message}), "problem" ({code, message}), "chat" (ChatMessage), "chat-history"
- * (ChatMessage[], after each welcome), "typing" (Typing: someone else started or stopped).
+ * (ChatMessage[], after each welcome), "typing" (Typing: someone else started or stopped), and the
+ * remote guidance messages under their own type (location_request, location, pointer, annotate, board,
+ * freeze, camera_control, camera: the message itself), which guide_view.js sends with `send`.
  */
 export class CallSession extends EventTarget {
   /**
@@ -420,6 +422,10 @@ export class CallSession extends EventTarget {
       case 'recording': return this.emit('recording', m);
       case 'snapshot_request': return this.emit('snapshot-request', m);
       case 'snapshot': return this.emit('snapshot', m);
+      // Remote guidance (guide_view.js): each goes to the view under its own name.
+      case 'location_request': case 'location': case 'pointer': case 'annotate': case 'board': case 'freeze':
+      case 'camera_control': case 'camera':
+        return this.emit(m.type, m);
       case 'answer': {
         const pc = this.pc;
         if (!pc) return;

@@ -96,6 +96,7 @@ Api::Api(ApiServices& services) : services_(services) {
   add_file_routes(router_);
   add_recording_routes(router_);
   add_snapshot_routes(router_);
+  add_location_routes(router_);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Db& db) {

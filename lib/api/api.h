@@ -83,6 +83,7 @@ void add_waiting_routes(Router& router);
 void add_file_routes(Router& router);
 void add_recording_routes(Router& router);
 void add_snapshot_routes(Router& router);
+void add_location_routes(Router& router);
 
 // SMS providers report delivery to this open route with an HTML form body, not JSON.
 inline constexpr const char* status_callback_route = "/api/v1/notifications/{id}/status";

@@ -65,6 +65,8 @@ struct Config {
   // call recordings (lib/domain/recordings, pipelines/recorder)
   std::string recording_mode;     // off, on_demand, always
   std::string recording_consent;  // notify, require
+  // positions shared in calls (lib/domain/locations)
+  std::string locations_map_url;  // with {lat} and {lon}; "" = no link
   // entries through the public queue links (/q/<slug>), per client address
   std::int64_t queues_entries_per_address = 0;
   std::int64_t queues_entry_window = 0;  // seconds

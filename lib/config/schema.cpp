@@ -93,6 +93,14 @@ std::string check_turn_url(const std::string& v) {
 
 std::string check_optional_url(const std::string& v) { return v.empty() ? "" : check_url(v); }
 
+std::string check_map_url(const std::string& v) {
+  if (v.empty()) return "";
+  if (auto problem = check_url(v); !problem.empty()) return problem;
+  if (v.find("{lat}") == std::string::npos || v.find("{lon}") == std::string::npos)
+    return "must contain {lat} and {lon}, e.g. https://www.openstreetmap.org/?mlat={lat}&mlon={lon}";
+  return "";
+}
+
 std::string check_smtp_url(const std::string& v) {
   if (v.empty() || v.rfind("smtp://", 0) == 0 || v.rfind("smtps://", 0) == 0) return "";
   return "must start with smtp:// or smtps:// (or be empty: no email)";
@@ -366,6 +374,11 @@ const std::vector<ConfigKey> schema = {
      .description = "'notify': the customer is told while the call records; 'require': the customer is "
                     "asked first, and nothing is recorded unless they accept (their answer is audited).",
      .reload = Reload::live, .choices = {"notify", "require"}, .text_field = &Config::recording_consent},
+    {.path = "locations.map_url", .type = KeyType::text, .default_yaml = "\"\"",
+     .description = "Where the console links a customer's shared position: a URL with {lat} and {lon} "
+                    "(decimal degrees), e.g. https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}. "
+                    "\"\" = no link (the coordinates alone).",
+     .reload = Reload::live, .check = check_map_url, .text_field = &Config::locations_map_url},
     {.path = "queues.entries_per_address", .type = KeyType::integer, .default_yaml = "10",
      .description = "How many times one client address may join a queue through its public link "
                     "within queues.entry_window; more are refused (429).",

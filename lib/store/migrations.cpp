@@ -7,7 +7,7 @@ namespace assist {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 11> migrations = {
+constexpr std::array<std::string_view, 12> migrations = {
     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -267,6 +267,23 @@ ALTER TABLE recordings ADD COLUMN started_ms INTEGER;
 -- A queue's own recording.mode for its calls ('default': the server's).
 ALTER TABLE queues ADD COLUMN recording_mode TEXT NOT NULL DEFAULT 'default'
   CHECK (recording_mode IN ('default', 'off', 'on_demand', 'always'));
+)sql",
+    // 12: where the customer was when staff asked in a call (or why there is no position).
+    R"sql(
+CREATE TABLE locations (
+  id             INTEGER PRIMARY KEY,
+  appointment_id INTEGER NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  requested_by   TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('shared', 'denied', 'unavailable', 'timeout', 'unsupported')),
+  latitude       REAL CHECK (latitude BETWEEN -90 AND 90),
+  longitude      REAL CHECK (longitude BETWEEN -180 AND 180),
+  accuracy       REAL CHECK (accuracy >= 0),
+  captured_at_ms INTEGER,
+  recorded_at    INTEGER NOT NULL,
+  CHECK ((status = 'shared') = (latitude IS NOT NULL AND longitude IS NOT NULL AND accuracy IS NOT NULL))
+);
+CREATE INDEX locations_by_appointment ON locations(appointment_id, id);
 )sql",
 };
 

@@ -28,6 +28,11 @@ Stmt& Stmt::bind(int i, std::int64_t v) {
   return *this;
 }
 
+Stmt& Stmt::bind(int i, double v) {
+  if (sqlite3_bind_double(stmt_, i, v) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind(int i, std::string_view v) {
   if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
       SQLITE_OK)
@@ -61,6 +66,8 @@ void Stmt::run() {
 }
 
 std::int64_t Stmt::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
+
+double Stmt::real(int c) const { return sqlite3_column_double(stmt_, c); }
 
 std::string Stmt::text(int c) const {
   auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));

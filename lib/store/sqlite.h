@@ -37,6 +37,7 @@ class Stmt {
   ~Stmt();  // resets the cached statement for its next user
 
   Stmt& bind(int index, std::int64_t value);
+  Stmt& bind(int index, double value);
   Stmt& bind(int index, std::string_view value);
   Stmt& bind(int index, std::nullptr_t);
   Stmt& bind(int index, const std::optional<std::string>& value);
@@ -49,6 +50,7 @@ class Stmt {
   void run();   // steps once, expecting no row
 
   std::int64_t integer(int column) const;
+  double real(int column) const;
   std::string text(int column) const;
   bool is_null(int column) const;
   std::optional<std::string> optional_text(int column) const;

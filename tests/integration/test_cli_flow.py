@@ -196,7 +196,7 @@ class AssistctlFlow(DaemonTestCase):
     def test_status_and_audit_verify(self):
         d = self.daemon
         status = d.ctl_json("status")
-        self.assertEqual(status["schema_version"], 11)
+        self.assertEqual(status["schema_version"], 12)
         verify = d.ctl("audit", "verify")
         self.assertEqual(verify.returncode, 0, verify.stderr)
         self.assertIn("audit chain intact", verify.stdout)

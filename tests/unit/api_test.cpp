@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "audit/audit_log.h"
 #include "domain/credentials.h"
+#include "domain/locations.h"
 #include "domain/recordings.h"
 #include "domain/snapshots.h"
 #include "domain/waiting_room.h"
@@ -173,6 +174,31 @@ TEST_F(ApiTest, PhotosComeFromTheCallsPagesAndAreSeenByWhoSeesTheAppointment) {
   AuditQuery q;
   q.action = "snapshot.taken";
   EXPECT_EQ(audit_list(*t.db, q).size(), 1u);
+}
+
+TEST_F(ApiTest, LocationsAreListedWithTheOperatorsMapLinkToWhoSeesTheAppointment) {
+  const auto id = create_for(alice_key);
+  const auto path = "/api/v1/appointments/" + std::to_string(id) + "/locations";
+  record_location(*t.db, {id, "Ada", "user:alice", "link:customer", LocationStatus::shared,
+                          Position{-33.856784, 151.215297, 8, 1796650000999}, now_seconds()});
+  record_location(*t.db, {id, "Ada", "user:alice", "link:customer", LocationStatus::denied, std::nullopt, now_seconds()});
+  auto items = body(call("GET", path, alice_key))["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["status"], "shared");
+  EXPECT_DOUBLE_EQ(items[0]["latitude"].get<double>(), -33.856784);
+  EXPECT_DOUBLE_EQ(items[0]["longitude"].get<double>(), 151.215297);
+  EXPECT_EQ(items[0]["accuracy"], 8);
+  EXPECT_EQ(items[0]["captured_at"], format_iso8601(1796650000));
+  EXPECT_TRUE(items[0]["map_url"].is_null()) << "no map service unless the operator names one";
+  EXPECT_EQ(items[1]["status"], "denied");
+  EXPECT_TRUE(items[1]["latitude"].is_null());
+  services.config.set(std::make_shared<const Config>(
+      *load_config_text("locations:\n  map_url: https://www.openstreetmap.org/?mlat={lat}&mlon={lon}\n", "").config));
+  items = body(call("GET", path, alice_key))["items"];
+  EXPECT_EQ(items[0]["map_url"], "https://www.openstreetmap.org/?mlat=-33.856784&mlon=151.215297");
+  EXPECT_TRUE(items[1]["map_url"].is_null());
+  expect_problem(call("GET", path, bob_key), 404, "appointment_not_found");
+  expect_problem(call("GET", path, ""), 401, "authentication_required");
 }
 
 TEST_F(ApiTest, CredentialsAreRequiredAndChecked) {

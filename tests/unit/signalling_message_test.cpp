@@ -33,6 +33,7 @@ json sample(const FieldSpec& f) {
   switch (f.type) {
     case FieldType::text: return std::string(static_cast<std::size_t>(std::min<std::int64_t>(f.max, 3)), 'x');
     case FieldType::integer: return f.min;
+    case FieldType::number: return static_cast<double>(f.min) + 0.5;
     case FieldType::boolean: return true;
     case FieldType::array: return json::array();
     case FieldType::object: return json::object();
@@ -64,7 +65,7 @@ TEST(SignallingMessageTable, EachTypeAndDirectionIsDescribedOnce) {
     for (const auto& f : spec.fields) {
       EXPECT_TRUE(names.insert(f.name).second) << spec.type << "." << f.name;
       EXPECT_NE(f.name, "type") << spec.type;
-      if (f.type == FieldType::text || f.type == FieldType::integer) {
+      if (f.type == FieldType::text || f.type == FieldType::integer || f.type == FieldType::number) {
         EXPECT_GE(f.max, f.min) << spec.type << "." << f.name;
       }
     }
@@ -90,7 +91,7 @@ TEST(SignallingMessage, EveryClientTypeParsesWithItsRequiredMembers) {
     EXPECT_EQ(refusal(m), "") << m.dump();
     EXPECT_EQ(Message::parse(m.dump()).type(), spec.type);
   }
-  EXPECT_EQ(checked, 15);
+  EXPECT_EQ(checked, 22);
 }
 
 TEST(SignallingMessage, WhatThePagesSendParses) {
@@ -135,7 +136,7 @@ TEST(SignallingMessage, WhatThePagesSendParses) {
 }
 
 TEST(SignallingMessage, UnknownTypesAreRefused) {
-  EXPECT_EQ(refusal(R"({"type":"annotate","x":0.5})"), "unknown_type");
+  EXPECT_EQ(refusal(R"({"type":"draw","x":0.5})"), "unknown_type");
   EXPECT_EQ(refusal(R"({"type":""})"), "unknown_type");
   EXPECT_EQ(refusal(R"({"type":"HELLO","version":1})"), "unknown_type");
   EXPECT_EQ(refusal(json{{"type", std::string(33, 'a')}}), "too_large");
@@ -213,6 +214,38 @@ TEST(SignallingMessage, IntegersOutsideTheirRangeAreMalformed) {
   // Larger than any int64: must not wrap round into range.
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"appointment_id":18446744073709551615})"), "malformed");
   EXPECT_EQ(refusal(R"({"type":"hello","version":1,"appointment_id":1e400})"), "malformed");
+}
+
+TEST(SignallingMessage, NumbersOutsideTheirRangeOrNotFiniteAreMalformed) {
+  int checked = 0;
+  for (const auto& spec : message_table()) {
+    if (spec.direction != Direction::to_server) continue;
+    for (const auto& f : spec.fields) {
+      if (f.type != FieldType::number) continue;
+      ++checked;
+      auto m = minimal(spec);
+      for (double fine : {static_cast<double>(f.min), static_cast<double>(f.max), (f.min + f.max) / 2.0}) {
+        m[std::string(f.name)] = fine;
+        EXPECT_EQ(refusal(m), "") << m.dump();
+      }
+      m[std::string(f.name)] = static_cast<int>(f.min);  // an integer is a number too
+      EXPECT_EQ(refusal(m), "") << m.dump();
+      for (double out : {static_cast<double>(f.min) - 0.001, static_cast<double>(f.max) + 0.001}) {
+        m[std::string(f.name)] = out;
+        EXPECT_EQ(refusal(m), "malformed") << m.dump();
+      }
+    }
+  }
+  EXPECT_GE(checked, 8);
+  const auto pointer = Message::parse(R"({"type":"pointer","x":0.25,"y":1})");
+  EXPECT_DOUBLE_EQ(*pointer.number("x"), 0.25);
+  EXPECT_DOUBLE_EQ(*pointer.number("y"), 1.0);
+  EXPECT_FALSE(Message::parse(R"({"type":"pointer"})").number("x"));
+  EXPECT_EQ(refusal(R"({"type":"pointer","x":"0.5","y":0.5})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"pointer","x":1e400,"y":0.5})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"pointer","x":-1e-9,"y":0.5})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"location","request":"l1","latitude":200,"longitude":0,"accuracy":5})"), "malformed");
+  EXPECT_EQ(refusal(R"({"type":"location","request":"l1","latitude":45,"longitude":-180.5,"accuracy":5})"), "malformed");
 }
 
 TEST(SignallingMessage, OverlongTextIsTooLarge) {
