@@ -1,6 +1,7 @@
-// assistctl appointment create|list|show|cancel|admit|decline|reschedule|link|send-link|transcript
+// assistctl appointment create|list|show|cancel|admit|decline|reschedule|link|send-link|transcript|locations
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 #include <limits>
 
@@ -56,6 +57,50 @@ void print_transcript_text(std::ostream& out, const nlohmann::json& items) {
     out << printable(member(item, "sent_at"), false) << " " << printable(member(sender, "name"), false)
         << " (" << printable(member(sender, "role"), false) << "): " << indented << "\n";
   }
+}
+
+// Locations: the table shows the position rounded as the map link has it (degrees to 6 places,
+// about 0.1 m), the accuracy in metres to 0.1; CSV the API's fields, raw.
+const std::vector<Column> location_columns = {
+    {"id", "ID"},
+    {"recorded_at", "RECORDED"},
+    {"status", "STATUS"},
+    {"latitude_text", "LATITUDE"},
+    {"longitude_text", "LONGITUDE"},
+    {"accuracy_text", "ACCURACY (m)"},
+    {"map_url", "MAP"}};
+
+const std::vector<Column> location_csv_columns = {
+    {"id", "id"},
+    {"appointment_id", "appointment_id"},
+    {"name", "name"},
+    {"requested_by", "requested_by"},
+    {"status", "status"},
+    {"recorded_at", "recorded_at"},
+    {"latitude", "latitude"},
+    {"longitude", "longitude"},
+    {"accuracy", "accuracy"},
+    {"captured_at", "captured_at"},
+    {"map_url", "map_url"}};
+
+// `format` applied to a number member; "" when it is null (no position: not shared).
+std::string decimal(const nlohmann::json& object, const char* name, const char* format) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_number()) return "";
+  char text[40];
+  std::snprintf(text, sizeof text, format, it->get<double>());
+  return text;
+}
+
+nlohmann::json location_row(const nlohmann::json& l, bool table) {
+  nlohmann::json out = l;
+  if (table) {
+    out["latitude_text"] = decimal(l, "latitude", "%.6f");
+    out["longitude_text"] = decimal(l, "longitude", "%.6f");
+    out["accuracy_text"] = decimal(l, "accuracy", "%.1f");
+    out["map_url"] = printable(member(l, "map_url"), false);
+  }
+  return out;
 }
 
 struct CreateArgs {
@@ -271,6 +316,44 @@ void add_appointment_commands(CLI::App& app, Context& ctx) {
                         {"text", cell(member(item, "text"))}});
       }
       print_list(std::cout, table ? Format::table : Format::csv, rows, transcript_columns);
+      return 0;
+    };
+  });
+
+  auto* locations = group->add_subcommand(
+      "locations", "List where the customer was, as they shared it in the appointment's calls, oldest first");
+  add_id(locations);
+  locations->footer(
+      "A specialist asks in the call (the Location button); the customer's page asks them, then their\n"
+      "browser. Each answer is one row, whose STATUS says whether there is a position, or why not:\n"
+      "  shared       LATITUDE and LONGITUDE (degrees, WGS 84), ACCURACY in metres, and MAP, a link to\n"
+      "               the place when locations.map_url is set in assistd.yaml\n"
+      "  denied       the customer, or their browser's settings, refused\n"
+      "  unavailable  the browser could not tell where it is\n"
+      "  timeout      the browser took too long to tell\n"
+      "  unsupported  the browser has no geolocation\n"
+      "A question the customer never answered leaves no row.\n\n"
+      "Output (global -o, before or after the command words):\n"
+      "  table  ID, RECORDED (when assistd stored the answer, UTC), STATUS, LATITUDE, LONGITUDE,\n"
+      "         ACCURACY (m), MAP; 'appointment ID has no locations …' when there are none\n"
+      "  json   the API's items: id, appointment_id, name (the customer, as the call named them),\n"
+      "         requested_by, status, recorded_at, latitude, longitude, accuracy, captured_at (when\n"
+      "         the browser measured it), map_url; null where there is no value\n"
+      "  csv    the same fields, raw, one line per location (only the heading when there are none)\n\n"
+      "An unknown appointment, or over --url one the key may not see, exits 65 (appointment_not_found).\n\n"
+      "Examples:\n"
+      "  assistctl appointment locations 42\n"
+      "  assistctl appointment locations 42 -o json | jq -r '.[] | select(.status == \"shared\") | .map_url'");
+  locations->callback([&ctx, id] {
+    ctx.action = [&ctx, id] {
+      const auto items = ctx.fetch_list("/api/v1/appointments/" + std::to_string(*id) + "/locations",
+                                        std::numeric_limits<std::size_t>::max());
+      if (items.empty() && ctx.format == Format::table) {
+        std::cout << "appointment " << *id
+                  << " has no locations: none was asked for in its calls, or the customer never answered\n";
+        return 0;
+      }
+      print_rows(std::cout, ctx.format, items, location_row, location_columns, location_csv_columns);
       return 0;
     };
   });

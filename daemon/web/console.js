@@ -6,6 +6,7 @@ import { askNotificationPermissionOnce, prepareSound } from './arrival_alert.js'
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
 import { SnapshotView } from './snapshot_view.js';
+import { GuideView } from './guide_view.js';
 import { ApiProblem, api, csrfHeaders, problemText, setCsrfToken } from './console_api.js';
 import { byId, showScreen, translatePage } from './dom.js';
 import { formatDay, hasText, initLanguage, t, useLanguage } from './i18n.js';
@@ -317,6 +318,7 @@ async function startCall(appointmentId) {
       view.clear();
       chat.clear();
       photos.clear();
+      guide.clear();
       showDashboard(t('console.left'));
     },
     onEndForAll: () => session.endForAll(),
@@ -324,16 +326,19 @@ async function startCall(appointmentId) {
   // Files go with the session cookie; uploads carry the CSRF token like every write.
   const chat = new ChatView(session, { headers: csrfHeaders, previews: true });
   const photos = new SnapshotView(session, { headers: csrfHeaders });
+  const guide = new GuideView(session, { headers: csrfHeaders });
   session.addEventListener('ended', () => {
     view.clear();
     chat.clear();
     photos.clear();
+    guide.clear();
     showDashboard(t('console.ended'));
   });
   session.addEventListener('fatal', (e) => {
     view.clear();
     chat.clear();
     photos.clear();
+    guide.clear();
     showDashboard(t('console.stopped', { reason: /** @type {CustomEvent} */ (e).detail.message }));
   });
   session.addEventListener('problem', (e) => console.warn('call problem', /** @type {CustomEvent} */ (e).detail));

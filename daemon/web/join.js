@@ -5,6 +5,7 @@
 import { CallView } from './call_view.js';
 import { ChatView } from './chat_view.js';
 import { SnapshotView } from './snapshot_view.js';
+import { GuideView } from './guide_view.js';
 import { byId, showScreen } from './dom.js';
 import { formatTime, formatWaited, hasText, startLanguage, t } from './i18n.js';
 import { CallSession } from './protocol.js';
@@ -232,6 +233,7 @@ async function startCall() {
       view.clear();
       chat.clear();
       photos.clear();
+      guide.clear();
       sessionStorage.removeItem(inCallKey);
       notice('left.title', () => t('left.text'), { label: 'left.rejoin', run: () => startCall() });
     },
@@ -239,10 +241,12 @@ async function startCall() {
   // The files API takes the join token as a bearer token.
   const chat = new ChatView(session, { headers: () => ({ Authorization: `Bearer ${token}` }), previews: false });
   const photos = new SnapshotView(session, { headers: () => ({ Authorization: `Bearer ${token}` }) });
+  const guide = new GuideView(session, { headers: () => ({ Authorization: `Bearer ${token}` }) });
   render = () => {
     view.showControls();
     chat.translate();
     photos.translate();
+    guide.translate();
     waiting.translate();
   };
   const waiting = new WaitingRoom(local);
@@ -257,6 +261,7 @@ async function startCall() {
     view.clear();
     chat.clear();
     photos.clear();
+    guide.clear();
     sessionStorage.removeItem(inCallKey);
     // Sent away from the waiting room: the specialist's own words, else ours.
     if (reason === 'declined' || reason === 'queue_closed')
@@ -268,6 +273,7 @@ async function startCall() {
     view.clear();
     chat.clear();
     photos.clear();
+    guide.clear();
     sessionStorage.removeItem(inCallKey);
     if (hasText(`refused.${code}.title`)) linkNotice(code);
     else notice('failed.title', () => message);

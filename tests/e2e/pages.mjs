@@ -16,6 +16,16 @@ const chromiumArgs = [
   '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
   '--auto-select-desktop-capture-source=Entire screen',
 ];
+/**
+ * Before the file's first test: Chromium's fake camera as `spec` says (e.g. "device-count=2" for
+ * a front and a rear camera) or a Y4M file to show instead of its moving pattern.
+ * @param {{devices?: string, videoFile?: string}} fake
+ */
+export function fakeCamera({ devices, videoFile }) {
+  const at = chromiumArgs.indexOf('--use-fake-device-for-media-stream');
+  if (devices) chromiumArgs[at] = `--use-fake-device-for-media-stream=${devices}`;
+  if (videoFile) chromiumArgs.push(`--use-file-for-fake-video-capture=${videoFile}`);
+}
 // With ASSIST_E2E_WEB_DIR (say daemon/web), the pages' scripts and style come from there
 // instead of those built into assistd: for trying page changes without a rebuild.
 const webDir = process.env.ASSIST_E2E_WEB_DIR ? resolve(process.env.ASSIST_E2E_WEB_DIR) : '';
@@ -150,18 +160,23 @@ export function rowState(page, id) {
   return page.locator(`tr[data-appointment="${id}"] .state`);
 }
 
-/** The customer goes through the consent and preview screens and joins. */
-export async function customerJoins(customer, link) {
+/** The customer goes through the consent and preview screens and joins (with `camera`, by its label). */
+export async function customerJoins(customer, link, camera = '') {
   await customer.goto(link);
-  await acceptsAndJoins(customer);
+  await acceptsAndJoins(customer, camera);
 }
 
-/** On their join page, the customer accepts the terms, sees the preview and joins. */
-async function acceptsAndJoins(customer) {
+/** On their join page, the customer accepts the terms, sees the preview (chooses a camera) and joins. */
+async function acceptsAndJoins(customer, camera = '') {
   await customer.waitForSelector('#consent:not([hidden])');
   await customer.check('#accept');
   await customer.click('#continue');
   await customer.waitForFunction(() => document.querySelector('#preview-video')?.videoWidth > 0);
+  if (camera) {
+    await customer.selectOption('#camera-choice', { label: camera });
+    await customer.waitForFunction((label) => document.querySelector('#preview-video')?.srcObject?.getVideoTracks()[0]?.label === label
+      && document.querySelector('#preview-video').videoWidth > 0, camera);
+  }
   await customer.click('#join');
 }
 
@@ -203,13 +218,13 @@ export function cutOff(page, selectors) {
 }
 
 /**
- * A call between the specialist (signed in) and the customer, both seeing the other; returns the
- * appointment as assistctl created it.
+ * A call between the specialist (signed in) and the customer (on the camera labelled `camera`, or
+ * the default one), both seeing the other; returns the appointment as assistctl created it.
  */
-export async function inCall(specialist, customer, customerName) {
+export async function inCall(specialist, customer, customerName, camera = '') {
   await signIn(specialist);
   const appointment = daemon.ctlJson(['appointment', 'create', '--customer-name', customerName, '--specialist', 'alice']);
-  await customerJoins(customer, appointment.join_url);
+  await customerJoins(customer, appointment.join_url, camera);
   await specialist.click(`tr[data-appointment="${appointment.id}"] button.join`);
   await seesVideo(customer, 'customer');
   await seesVideo(specialist, 'specialist');
