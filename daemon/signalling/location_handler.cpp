@@ -62,7 +62,9 @@ class Locations {
     auto out = location_json(location, config_()->locations_map_url);
     out["type"] = "location";
     out["request"] = id;
-    hub_.send_to_call(c.appointment_id(), out);
+    hub_.send_to_staff(c.appointment_id(), out);
+    // The customer's page only learns that its answer was kept.
+    c.reply({{"type", "location"}, {"request", id}, {"id", location.id}, {"status", to_string(location.status)}});
   }
 
   void left(const std::string& participant) {

@@ -15,6 +15,19 @@ constexpr std::int64_t max_sdp = 32 * 1024;
 constexpr std::int64_t max_candidate = 1024;
 constexpr std::int64_t max_chat_bytes = 8000;  // 2000 characters of up to 4 bytes
 
+// What the customer's page says of its camera (camera, to the server), and staff hear (to the browser).
+const std::vector<FieldSpec> camera_fields = {
+    {"facing", F::text, false, 0, 16},       {"can_flip", F::boolean, true},
+    {"torch", F::boolean, true},             {"torch_on", F::boolean, false},
+    {"zoom", F::number, false, 1, 100},      {"zoom_max", F::number, false, 1, 100},
+    {"zoom_kind", F::text, false, 0, 16},    {"control", F::boolean, true},
+    {"error", F::text, false, 0, 64}};
+
+std::vector<FieldSpec> with_participant(std::vector<FieldSpec> fields) {
+  fields.insert(fields.begin(), {"participant", F::text, true, 0, 32});
+  return fields;
+}
+
 const std::vector<MessageSpec> table = {
     // browser (or script) → assistd
     {"hello", in,
@@ -77,16 +90,7 @@ const std::vector<MessageSpec> table = {
      {{"action", F::text, true, 0, 16}, {"torch", F::boolean, false}, {"zoom", F::number, false, 1, 100}},
      "staff only: steer the customer's camera: action flip (front/rear), torch (torch: on or off) or zoom "
      "(zoom: the factor); refused when the customer's camera cannot or the customer does not allow it"},
-    {"camera", in,
-     {{"facing", F::text, false, 0, 16},
-      {"can_flip", F::boolean, true},
-      {"torch", F::boolean, true},
-      {"torch_on", F::boolean, false},
-      {"zoom", F::number, false, 1, 100},
-      {"zoom_max", F::number, false, 1, 100},
-      {"zoom_kind", F::text, false, 0, 16},
-      {"control", F::boolean, true},
-      {"error", F::text, false, 0, 64}},
+    {"camera", in, camera_fields,
      "the customer's page: what its camera can do (facing user or environment; can_flip; torch: has one; "
      "zoom up to zoom_max, zoom_kind hardware or digital; control: whether the customer lets staff steer "
      "it; error: why the last control failed), after admission and after each change"},
@@ -184,9 +188,10 @@ const std::vector<MessageSpec> table = {
       {"name", F::text, false, 0, 400},
       {"map_url", F::text, false, 0, 2048},
       {"error", F::text, false, 0, 64}},
-     "to everyone in the call: the customer's answer as stored, as GET /api/v1/appointments/{id}/locations "
+     "to staff in the call: the customer's answer as stored, as GET /api/v1/appointments/{id}/locations "
      "lists it (status shared, with the position and, when locations.map_url is set, a link to it; denied, "
-     "unavailable, timeout or unsupported); to whoever asked only: error customer_left"},
+     "unavailable, timeout or unsupported); to the customer: request, id and status only; to whoever asked "
+     "only: error customer_left"},
     {"pointer", out,
      {{"participant", F::text, true, 0, 32}, {"x", F::number, false, 0, 1}, {"y", F::number, false, 0, 1}},
      "to the others in the call: where a specialist's pointer is over the customer's video (none: gone)"},
@@ -213,17 +218,7 @@ const std::vector<MessageSpec> table = {
       {"by", F::text, true, 0, 400}},
      "to the customer: staff (by) steer their camera, as in camera_control; the page applies it, shows "
      "it, and sends camera"},
-    {"camera", out,
-     {{"participant", F::text, true, 0, 32},
-      {"facing", F::text, false, 0, 16},
-      {"can_flip", F::boolean, true},
-      {"torch", F::boolean, true},
-      {"torch_on", F::boolean, false},
-      {"zoom", F::number, false, 1, 100},
-      {"zoom_max", F::number, false, 1, 100},
-      {"zoom_kind", F::text, false, 0, 16},
-      {"control", F::boolean, true},
-      {"error", F::text, false, 0, 64}},
+    {"camera", out, with_participant(camera_fields),
      "to staff: what the customer's camera can do, as the customer's page last said (also on joining)"},
 };
 

@@ -5,6 +5,7 @@
 // reason for what it cannot. A control is applied by the customer's page and shown to the
 // customer. Where the camera has no zoom of its own, the page zooms by cropping the picture
 // on a canvas before sending it ("digital"), up to 4x.
+import { PassingNote } from './dom.js';
 import { t } from './i18n.js';
 
 const allowKey = 'assist.camera-control';
@@ -102,12 +103,8 @@ export class CameraView {
     this.zoomGroup.className = 'zoom';
     this.zoomGroup.append(this.zoomOut, this.zoomLabel, this.zoomIn);
     tools.append(this.flipButton, this.torchButton, this.zoomGroup, this.why, allow);
-    this.note = document.createElement('p');
-    this.note.className = 'photo-note';
-    this.note.id = 'camera-note';
-    this.note.setAttribute('role', 'status');
-    this.note.hidden = true;
-    top.append(this.note);
+    this.note = PassingNote.create('camera-note', 'photo-note');
+    top.append(this.note.element);
 
     /** @type {Camera | null} staff: the customer's camera as last reported */
     this.remote = null;
@@ -120,8 +117,6 @@ export class CameraView {
     this.digital = null;
     this.cameras = 1;
     this.error = '';
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.noteTimer = undefined;
     /** @type {Promise<void>} controls applied one after another */
     this.applying = Promise.resolve();
 
@@ -295,10 +290,7 @@ export class CameraView {
    * @param {string} name
    */
   tell(key, name) {
-    clearTimeout(this.noteTimer);
-    this.note.textContent = t(key, { name, zoom: this.zoomText(this.zoom, this.digital ? 'digital' : 'hardware') });
-    this.note.hidden = false;
-    this.noteTimer = setTimeout(() => { this.note.hidden = true; }, 6000);
+    this.note.say(t(key, { name, zoom: this.zoomText(this.zoom, this.digital ? 'digital' : 'hardware') }));
   }
 
   /**
@@ -352,13 +344,13 @@ export class CameraView {
     this.why.hidden = why.length === 0;
   }
 
+  // The call is over: the camera behind a digital zoom stops (the page stops the track it sends)
+  // and what this view added to the page goes.
   clear() {
-    clearTimeout(this.noteTimer);
-    this.note.hidden = true;
-    this.digital?.camera.stop();  // the page stops the track it sends; the camera behind a zoom is ours
+    this.note.hide();
+    this.digital?.camera.stop();
     this.stopDigital();
-    this.remote = null;
-    this.zoom = 1;
-    this.torchOn = false;
+    for (const element of [this.flipButton, this.torchButton, this.zoomGroup, this.why, this.allowLabel, this.note.element])
+      element.remove();
   }
 }

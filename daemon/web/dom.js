@@ -47,3 +47,40 @@ export function translatePage(t) {
     if (element instanceof HTMLElement && element.dataset.ariaLabel) element.setAttribute('aria-label', t(element.dataset.ariaLabel));
   }
 }
+
+/** A status line that says one thing for a few seconds, then hides itself. */
+export class PassingNote {
+  /** @param {HTMLElement} element */
+  constructor(element) {
+    this.element = element;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+  }
+
+  /**
+   * A new, hidden <p role="status">, to be placed by the caller.
+   * @param {string} id
+   * @param {string} className
+   */
+  static create(id, className) {
+    const p = document.createElement('p');
+    p.id = id;
+    p.className = className;
+    p.setAttribute('role', 'status');
+    p.hidden = true;
+    return new PassingNote(p);
+  }
+
+  /** @param {string} text */
+  say(text) {
+    clearTimeout(this.timer);
+    this.element.textContent = text;
+    this.element.hidden = false;
+    this.timer = setTimeout(() => { this.element.hidden = true; }, 6000);
+  }
+
+  hide() {
+    clearTimeout(this.timer);
+    this.element.hidden = true;
+  }
+}

@@ -112,7 +112,8 @@ export class GuideBoard {
     /** @type {{x: number, y: number, at: number} | null} */
     this.pointer = null;
     this.frame = 0;
-    new ResizeObserver(() => this.paint()).observe(stage);
+    this.resized = new ResizeObserver(() => this.paint());
+    this.resized.observe(stage);
   }
 
   /** @returns {Box | null} */
@@ -205,10 +206,10 @@ export class GuideBoard {
       (blob) => (blob ? resolve(blob) : reject(new Error('the picture could not be encoded'))), 'image/jpeg', 0.92));
   }
 
-  clear() {
-    this.strokes = [];
-    this.drawing = null;
-    this.pointer = null;
-    this.paint();
+  // Off the page for good.
+  dispose() {
+    cancelAnimationFrame(this.frame);
+    this.resized.disconnect();
+    this.canvas.remove();
   }
 }

@@ -6,7 +6,7 @@
 // customer is (location_view.js). The customer draws too, and decides whether staff may steer
 // their camera. While anything is shown over it, the customer's page shows the customer's own
 // camera large, as staff see it, so that both look at the same picture.
-import { byId } from './dom.js';
+import { PassingNote, byId } from './dom.js';
 import { t } from './i18n.js';
 import { GuideBoard } from './guide_board.js';
 import { CameraView } from './camera_view.js';
@@ -99,14 +99,10 @@ export class GuideView {
       this.clearButton, this.freezeButton, this.saveButton);
     const camera = group('camera');
     const asking = group('ask');
-    this.note = document.createElement('p');
-    this.note.className = 'guide-note';
-    this.note.id = 'guide-note';
-    this.note.setAttribute('role', 'status');
-    this.note.hidden = true;
+    this.note = PassingNote.create('guide-note', 'guide-note');
     this.tray.append(drawing, camera, asking);
     const top = /** @type {HTMLElement} */ (this.section.querySelector('.top'));
-    top.append(this.note);
+    top.append(this.note.element);
     this.camera = new CameraView(session, { tools: camera, top });
     this.location = new LocationView(session, { tools: asking, top });
 
@@ -120,10 +116,10 @@ export class GuideView {
     /** the object URL the customer's page made of the frozen still, to let go of */
     this.frozenUrl = '';
     this.lastPointerSent = 0;
+    /** whether the others were last told where staff's pointer is */
+    this.pointerShown = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.pointerTimer = undefined;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.noteTimer = undefined;
 
     this.toggle.onclick = () => this.open(this.tray.hidden);
     this.pointerButton.onclick = () => {
@@ -160,8 +156,11 @@ export class GuideView {
       this.board.showPointer(typeof m.x === 'number' ? { x: m.x, y: m.y } : null);
       this.showGuided();
     });
-    for (const video of [byId('self-view', HTMLVideoElement)]) video.addEventListener('resize', () => this.board.paint());
-    new MutationObserver(() => this.board.paint()).observe(byId('remotes', HTMLElement), { childList: true });
+    // A picture that appears or changes size (another camera, a zoom) moves the marks with it;
+    // media events do not bubble, but pass through the stage on their way down.
+    this.listening = new AbortController();
+    for (const type of ['resize', 'loadedmetadata'])
+      stage.addEventListener(type, () => this.board.paint(), { capture: true, signal: this.listening.signal });
     this.translate();
   }
 
@@ -220,6 +219,7 @@ export class GuideView {
     this.freezeButton.hidden = !this.staff;
     this.saveButton.hidden = !this.staff || !this.freeze;
     this.location.button.hidden = !this.staff;
+    this.location.reason.hidden = !this.staff;
     this.pointerButton.setAttribute('aria-pressed', String(this.pointing));
     for (const b of this.toolButtons) b.setAttribute('aria-pressed', String(b.dataset.tool === this.tool));
     for (const b of this.colourButtons) b.setAttribute('aria-pressed', String(b.style.getPropertyValue('--swatch') === this.colour));
@@ -296,6 +296,8 @@ export class GuideView {
   /** @param {[number, number] | null} point */
   sendPointer(point) {
     clearTimeout(this.pointerTimer);
+    if (!point && !this.pointerShown) return;  // the others already know it is not there
+    this.pointerShown = Boolean(point);
     this.lastPointerSent = performance.now();
     this.session.send(point ? { type: 'pointer', x: point[0], y: point[1] } : { type: 'pointer' });
   }
@@ -370,24 +372,19 @@ export class GuideView {
 
   /** @param {string} key */
   say(key) {
-    clearTimeout(this.noteTimer);
-    this.note.textContent = t(key);
-    this.note.hidden = false;
-    this.noteTimer = setTimeout(() => { this.note.hidden = true; }, 6000);
+    this.note.say(t(key));
   }
 
+  // The call is over: what this view added to the page goes (the next call makes its own).
   clear() {
-    clearTimeout(this.noteTimer);
     clearTimeout(this.pointerTimer);
-    this.open(false);
-    this.freeze = null;
-    this.freezing = false;
-    this.frozen.hidden = true;
+    this.note.hide();
     if (this.frozenUrl) URL.revokeObjectURL(this.frozenUrl);
-    this.frozenUrl = '';
-    this.board.clear();
+    this.listening.abort();
+    this.board.dispose();
     this.section.classList.remove('guided');
     this.camera.clear();
     this.location.clear();
+    for (const element of [this.tray, this.toggle, this.frozen, this.note.element]) element.remove();
   }
 }

@@ -3,10 +3,13 @@
 // and only if they agree asks the browser, whose own permission prompt follows. The answer —
 // a position, or why there is none — is stored by the server and shown to staff with the
 // operator's map link when there is one. Nothing is sent without the customer's yes.
+import { PassingNote } from './dom.js';
 import { t } from './i18n.js';
 
 // How long the browser may look for a position before it answers "timeout".
 const positionPatience = 20000;
+// How long staff wait for an answer before they may ask again (the customer may not have decided).
+const answerPatience = 30000;
 
 /**
  * @typedef {{request?: string, id?: number, status?: string, name?: string, latitude?: number, longitude?: number,
@@ -39,7 +42,11 @@ export class LocationView {
     this.button = document.createElement('button');
     this.button.type = 'button';
     this.button.id = 'locate';
-    tools.append(this.button);
+    // Why staff ask, in their words: the customer reads it before deciding.
+    this.reason = document.createElement('input');
+    this.reason.id = 'location-reason';
+    this.reason.maxLength = 200;
+    tools.append(this.reason, this.button);
     this.question = document.createElement('div');
     this.question.className = 'call-question';
     this.question.id = 'location-question';
@@ -58,22 +65,21 @@ export class LocationView {
     this.list.className = 'call-locations';
     this.list.id = 'locations';
     this.list.hidden = true;
-    this.note = document.createElement('p');
-    this.note.className = 'photo-note';
-    this.note.setAttribute('role', 'status');
-    this.note.hidden = true;
-    top.append(this.question, this.note, this.list);
+    this.note = PassingNote.create('location-note', 'photo-note');
+    top.append(this.question, this.note.element, this.list);
     /** @type {{request: string, by: string, reason: string} | null} */
     this.asked = null;
     /** @type {LocationMessage[]} what staff were told, to say it again in another language */
     this.answers = [];
     /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.noteTimer = undefined;
+    this.patience = undefined;
 
     this.button.onclick = () => {
       this.button.disabled = true;
+      this.patience = setTimeout(() => { this.button.disabled = false; }, answerPatience);
       this.show('location.asking');
-      session.send({ type: 'location_request' });
+      const reason = this.reason.value.trim();
+      session.send(reason ? { type: 'location_request', reason } : { type: 'location_request' });
     };
     this.share.onclick = () => this.answer(true);
     this.decline.onclick = () => this.answer(false);
@@ -90,6 +96,8 @@ export class LocationView {
 
   translate() {
     this.button.textContent = t('location.ask');
+    this.reason.placeholder = t('location.reason');
+    this.reason.setAttribute('aria-label', t('location.reason_label'));
     this.share.textContent = t('location.share');
     this.decline.textContent = t('location.decline');
     if (this.asked) {
@@ -127,9 +135,10 @@ export class LocationView {
       if (m.status) this.show(m.status === 'shared' ? 'location.shared_customer' : 'location.declined_customer');
       return;
     }
+    clearTimeout(this.patience);
     this.button.disabled = false;
     if (m.error) return this.show('location.customer_left');
-    this.note.hidden = true;
+    this.note.hide();
     this.answers.push(m);
     this.list.append(this.item(m));
     this.list.hidden = false;
@@ -164,20 +173,13 @@ export class LocationView {
 
   /** @param {string} key */
   show(key) {
-    clearTimeout(this.noteTimer);
-    this.note.textContent = t(key);
-    this.note.hidden = false;
-    this.noteTimer = setTimeout(() => { this.note.hidden = true; }, 6000);
+    this.note.say(t(key));
   }
 
+  // The call is over: what this view added to the page goes.
   clear() {
-    clearTimeout(this.noteTimer);
-    this.asked = null;
-    this.answers = [];
-    this.question.hidden = true;
-    this.note.hidden = true;
-    this.button.disabled = false;
-    this.list.replaceChildren();
-    this.list.hidden = true;
+    clearTimeout(this.patience);
+    this.note.hide();
+    for (const element of [this.reason, this.button, this.question, this.note.element, this.list]) element.remove();
   }
 }

@@ -4,7 +4,7 @@
 // own photo where the browser can take one (ImageCapture), else the live track's current frame
 // at its full size, sent as a JPEG; when it cannot, it says so and the server takes a frame of
 // the video instead. The customer sees when a photo of their camera is asked for and taken.
-import { byId } from './dom.js';
+import { PassingNote, byId } from './dom.js';
 import { t } from './i18n.js';
 
 const jpegQuality = 0.92;
@@ -80,11 +80,7 @@ export class SnapshotView {
       button.type = 'button';
       button.hidden = true;
       section.querySelector('.controls')?.insertBefore(button, document.getElementById('hang-up'));
-      const note = document.createElement('p');
-      note.id = 'photo-note';
-      note.className = 'photo-note';
-      note.setAttribute('role', 'status');
-      note.hidden = true;
+      const note = PassingNote.create('photo-note', 'photo-note').element;
       const strip = document.createElement('ul');
       strip.id = 'photos';
       strip.className = 'call-photos';
@@ -92,12 +88,10 @@ export class SnapshotView {
       section.querySelector('.top')?.append(note, strip);
     }
     this.button = byId('photo', HTMLButtonElement);
-    this.note = byId('photo-note', HTMLElement);
+    this.note = new PassingNote(byId('photo-note', HTMLElement));
     this.strip = byId('photos', HTMLElement);
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.patience = undefined;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.noteTimer = undefined;
     this.button.onclick = () => {
       this.button.disabled = true;
       this.show('call.photo_taking');
@@ -174,16 +168,12 @@ export class SnapshotView {
 
   /** @param {string} key */
   show(key) {
-    clearTimeout(this.noteTimer);
-    this.note.textContent = t(key);
-    this.note.hidden = false;
-    this.noteTimer = setTimeout(() => { this.note.hidden = true; }, 6000);
+    this.note.say(t(key));
   }
 
   clear() {
     this.ready();
-    clearTimeout(this.noteTimer);
-    this.note.hidden = true;
+    this.note.hide();
     this.strip.replaceChildren();
     this.strip.hidden = true;
   }

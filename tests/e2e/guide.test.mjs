@@ -165,6 +165,9 @@ describe('remote guidance', () => {
         await customer.click('#guide-colour-blue');
         await drag(customer, [0.1, 0.9], [0.3, 0.9]);
         await shows(specialist, 0.3, 0.9, blue, 'the customer’s stroke reaches staff');
+        await sizes('draw-tools', specialist, customer, { specialist: 'en', customer: 'fr' }, false);
+        await sizes('draw-tools', specialist, customer, { specialist: 'en', customer: 'fr' }, true);
+        await noViolations(customer, 'the customer’s tool bar');
         await specialist.click('#guide-undo');
         for (const page of [customer, specialist]) {
           await blank(page, 0.6, 0.5, 'the circle is undone');
@@ -181,7 +184,7 @@ describe('remote guidance', () => {
         }, 10000);
         assert.equal(await customer.evaluate(() => document.querySelectorAll('#call b, #call img:not(#guide-frozen)').length), 0,
           'markup stays text');
-        await screenshot(customer, 'guide-join-1366x768-fr-text');
+        await screenshot(customer, 'guide-text-join-390x844-fr');
       });
   });
 
@@ -222,6 +225,16 @@ describe('remote guidance', () => {
           await page.waitForSelector('#guide-frozen', { state: 'hidden' });
           await blank(page, 0.2, 0.5, 'back to live, the drawing is gone');
         }
+
+        // A second call from the same console page: one tool bar, one canvas, no leftovers.
+        await specialist.click('#hang-up');
+        await specialist.click(`tr[data-appointment="${appointment.id}"] button.join`);
+        await specialist.waitForSelector('#call:not([hidden]) #guide');
+        const counts = await specialist.evaluate(() => ['#guide', '#guide-tools', '#guide-canvas', '#guide-frozen',
+          '#guide-note', '#camera-note', '#camera-flip', '#locate', '#locations', '#location-question']
+          .map((q) => `${q} ${document.querySelectorAll(q).length}`));
+        assert.deepEqual(counts, counts.map((c) => c.replace(/\d+$/, '1')));
+        assert.ok(await specialist.$eval('#guide-tools', (e) => e.hidden), 'the new call starts with the tools closed');
       });
   });
 
@@ -233,10 +246,12 @@ describe('remote guidance', () => {
     }, async ({ specialist, customer }) => {
       const appointment = await inCall(specialist, customer, 'Louise Lyon');
       await specialist.click('#guide');
+      await specialist.fill('#location-reason', 'pour envoyer la dépanneuse <b>vite</b>');
       await specialist.click('#locate');
       await customer.waitForSelector('#location-question:not([hidden])');
       assert.equal(await customer.textContent('#location-question-text'),
-        'Alice Martin demande où vous êtes. Partager votre position ?');
+        'Alice Martin demande où vous êtes : « pour envoyer la dépanneuse <b>vite</b> ». Partager votre position ?');
+      assert.equal(await customer.locator('#location-question b').count(), 0, 'the reason is text');
       await sizes('location', specialist, customer, { specialist: 'en', customer: 'fr' }, false);
       await customer.getByText('Partager ma position').click();
       await specialist.waitForSelector('#locations li[data-status=shared]');
@@ -249,7 +264,11 @@ describe('remote guidance', () => {
       await sizes('location', specialist, customer, { specialist: 'en', customer: 'fr' }, true);
 
       // Refused by the customer, then by the browser.
+      await specialist.fill('#location-reason', '');
       await specialist.click('#locate');
+      await customer.waitForSelector('#location-question:not([hidden])');
+      assert.equal(await customer.textContent('#location-question-text'),
+        'Alice Martin demande où vous êtes. Partager votre position ?');
       await customer.getByText('Ne pas partager').click();
       await specialist.waitForSelector('#locations li[data-status=denied]');
       // Camera and microphone stay granted (Chromium offers host candidates only then).

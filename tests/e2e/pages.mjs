@@ -28,7 +28,9 @@ export function fakeCamera({ devices, videoFile }) {
 }
 // With ASSIST_E2E_WEB_DIR (say daemon/web), the pages' scripts and style come from there
 // instead of those built into assistd: for trying page changes without a rebuild.
-const webDir = process.env.ASSIST_E2E_WEB_DIR ? resolve(process.env.ASSIST_E2E_WEB_DIR) : '';
+// A relative directory is taken from the project's root (tests/e2e/run works from tests/e2e).
+const webDir = process.env.ASSIST_E2E_WEB_DIR
+  ? resolve(new URL('../..', import.meta.url).pathname, process.env.ASSIST_E2E_WEB_DIR) : '';
 const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 /** @type {Daemon} the test file's assistd (set by before) */

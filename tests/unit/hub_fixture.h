@@ -234,6 +234,13 @@ class HubTest : public ::testing::Test {
 
   std::shared_ptr<assist::testing::RoomRecord> room() { return rooms.last(appt.id); }
 
+  // How many audit events of `action` there are.
+  std::size_t audited(const std::string& action) {
+    AuditQuery q;
+    q.action = action;
+    return audit_list(db, q).size();
+  }
+
   void expect_refused(const PeerPtr& p, const std::string& code) {
     EXPECT_TRUE(got_error(*p, code, true));
     EXPECT_TRUE(p->closed()) << p->dump();

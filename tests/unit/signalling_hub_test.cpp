@@ -1083,11 +1083,6 @@ TEST_F(HubWaitingRoom, WatchersSeeTheCustomerWaiting) {
 
 class HubRecording : public HubTest {
  protected:
-  std::size_t audited(const std::string& action) {
-    AuditQuery q;
-    q.action = action;
-    return audit_list(db, q).size();
-  }
   void start(const std::string& mode, const std::string& consent = "notify") {
     config = config_from("storage:\n  data_dir: /srv/assist\nrecording:\n  mode: " + mode + "\n  consent: " +
                          consent + "\n");
