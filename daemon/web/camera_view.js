@@ -108,6 +108,8 @@ export class CameraView {
 
     /** @type {Camera | null} staff: the customer's camera as last reported */
     this.remote = null;
+    /** @type {number | null} staff: the zoom asked for and not yet reported */
+    this.zoomAsked = null;
     // Customer: what the camera does now.
     this.allowed = sessionStorage.getItem(allowKey) !== 'no';
     this.allow.checked = this.allowed;
@@ -136,6 +138,7 @@ export class CameraView {
     session.addEventListener('admitted', () => this.report());
     session.addEventListener('camera', (e) => {
       this.remote = /** @type {CustomEvent} */ (e).detail;
+      this.zoomAsked = null;
       this.show();
     });
     session.addEventListener('state', () => {
@@ -234,7 +237,9 @@ export class CameraView {
     this.zoom = 1;
     this.torchOn = false;
     old?.stop();
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, ...wanted } });
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: /** @type {any} */ ({ width: { ideal: 640 }, height: { ideal: 480 }, zoom: true, ...wanted }),
+    });
     const track = stream.getVideoTracks()[0];
     track.enabled = enabled;
     await this.session.replaceTrack(track);
@@ -278,11 +283,14 @@ export class CameraView {
 
   /** @param {number} direction 1 closer, -1 further */
   stepZoom(direction) {
-    const current = this.remote?.zoom ?? 1;
+    // From the zoom last asked for while the customer's page has not answered: two quick presses go two steps.
+    const current = this.zoomAsked ?? this.remote?.zoom ?? 1;
     const most = this.remote?.zoom_max ?? 1;
     const steps = zoomSteps.filter((z) => z <= most);
     const next = direction > 0 ? steps.find((z) => z > current + 0.01) : [...steps].reverse().find((z) => z < current - 0.01);
-    if (next !== undefined) this.session.send({ type: 'camera_control', action: 'zoom', zoom: next });
+    if (next === undefined) return;
+    this.zoomAsked = next;
+    this.session.send({ type: 'camera_control', action: 'zoom', zoom: next });
   }
 
   /**

@@ -110,10 +110,11 @@ async function openDevices(cameraId, microphoneId) {
   try {
     return await navigator.mediaDevices.getUserMedia({
       audio,
-      video: {
-        width: { ideal: 640 }, height: { ideal: 480 },
+      // zoom: the camera's own zoom is offered (getCapabilities) only to pages that ask for it.
+      video: /** @type {any} */ ({
+        width: { ideal: 640 }, height: { ideal: 480 }, zoom: true,
         ...(cameraId ? { deviceId: { exact: cameraId } } : { facingMode: 'user' }),
-      },
+      }),
     });
   } catch (e) {
     if (!(e instanceof DOMException) || !['NotFoundError', 'NotReadableError', 'OverconstrainedError'].includes(e.name)) throw e;
