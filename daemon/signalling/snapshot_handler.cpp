@@ -135,7 +135,7 @@ class Snapshots : public std::enable_shared_from_this<Snapshots> {
     }
     try {
       const NewSnapshot in{appointment_id, CallRole::customer, p.customer.name, SnapshotSource::server, p.actor,
-                           result.jpeg, now_seconds()};
+                           result.jpeg, now_seconds(), std::nullopt};
       deliver(p, store_snapshot(db_, BlobStore(config_()->snapshots_dir()), in), request);
     } catch (const std::exception& e) {
       spdlog::error("SNAPSHOT_UNSTORED appointment={} request={} error=\"{}\"", appointment_id, request, e.what());

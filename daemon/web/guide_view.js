@@ -17,6 +17,8 @@ const colours = [['red', '#e53935'], ['yellow', '#fdd835'], ['blue', '#1e88e5'],
 // Staff's pointer: at most this often to the server (the server thins beyond 30 a second).
 const pointerInterval = 40;
 const maxFreehandPoints = 2000;
+// How long the customer keeps seeing their own camera large after staff's pointer last moved.
+const pointerGuides = 10000;
 
 /**
  * @param {string} id
@@ -120,6 +122,10 @@ export class GuideView {
     this.pointerShown = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.pointerTimer = undefined;
+    /** when staff's pointer last moved over the customer's picture (performance.now()) */
+    this.pointedAt = -Infinity;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.guidedTimer = undefined;
 
     this.toggle.onclick = () => this.open(this.tray.hidden);
     this.pointerButton.onclick = () => {
@@ -154,6 +160,9 @@ export class GuideView {
     session.addEventListener('pointer', (e) => {
       const m = /** @type {CustomEvent} */ (e).detail;
       this.board.showPointer(typeof m.x === 'number' ? { x: m.x, y: m.y } : null);
+      if (typeof m.x === 'number') this.pointedAt = performance.now();
+      clearTimeout(this.guidedTimer);
+      this.guidedTimer = setTimeout(() => this.showGuided(), pointerGuides);
       this.showGuided();
     });
     // A picture that appears or changes size (another camera, a zoom) moves the marks with it;
@@ -233,7 +242,8 @@ export class GuideView {
   // The customer's page shows its own camera large while there is something to see on it.
   showGuided() {
     const guided = this.session.role === 'customer' &&
-      (!this.tray.hidden || this.board.strokes.length > 0 || Boolean(this.freeze) || Boolean(this.board.pointer));
+      (!this.tray.hidden || this.board.strokes.length > 0 || Boolean(this.freeze) ||
+       performance.now() - this.pointedAt < pointerGuides);
     this.section.classList.toggle('guided', guided);
     this.board.paint();
   }
@@ -357,7 +367,9 @@ export class GuideView {
     this.saveButton.disabled = true;
     try {
       const jpeg = await this.board.burnIn(this.frozen);
-      const response = await fetch(`/api/v1/appointments/${this.session.appointmentId}/snapshots`, {
+      const original = this.freeze?.snapshot;
+      if (!original) return;
+      const response = await fetch(`/api/v1/appointments/${this.session.appointmentId}/snapshots?annotates=${original}`, {
         method: 'POST', headers: { ...this.access.headers(), 'Content-Type': 'image/jpeg' }, body: jpeg,
       });
       if (response.status !== 201) throw new Error(`upload refused (${response.status})`);
@@ -378,6 +390,7 @@ export class GuideView {
   // The call is over: what this view added to the page goes (the next call makes its own).
   clear() {
     clearTimeout(this.pointerTimer);
+    clearTimeout(this.guidedTimer);
     this.note.hide();
     if (this.frozenUrl) URL.revokeObjectURL(this.frozenUrl);
     this.listening.abort();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 
 #include "api/api.h"
 #include "api/byte_range.h"
@@ -29,6 +30,7 @@ nlohmann::json to_json(const Snapshot& s) {
           {"size", s.size},
           {"sha256", s.sha256},
           {"taken_at", format_iso8601(s.taken_at)},
+          {"annotates", s.annotates ? nlohmann::json(*s.annotates) : nlohmann::json(nullptr)},
           {"content_url", "/api/v1/snapshots/" + std::to_string(s.id) + "/content"}};
 }
 
@@ -40,6 +42,17 @@ std::string request_param(const Call& call) {
   return request;
 }
 
+// ?annotates=ID: the photo this one is a drawing on.
+std::optional<std::int64_t> annotates_param(const Call& call) {
+  const auto text = call.query_value("annotates");
+  if (!text) return std::nullopt;
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
+  if (ec != std::errc{} || end != text->data() + text->size() || id < 1)
+    throw ApiError(400, "invalid_annotates", "annotates is the id of one of the appointment's photos");
+  return id;
+}
+
 HttpResponse upload(Call& call) {
   const auto member = call_member_for(call, call.id_param("id"), "appointment");
   const auto& a = member.appointment;
@@ -48,8 +61,8 @@ HttpResponse upload(Call& call) {
   if (member.role == CallRole::customer && !a.admitted_at)
     throw ApiError(409, "not_admitted", "photos can be sent once the specialist has let you in");
   const auto request = request_param(call);
-  const NewSnapshot in{a.id, member.role, member.name, SnapshotSource::device, member.actor, call.request.body,
-                       now_seconds()};
+  const NewSnapshot in{a.id,         member.role, member.name, SnapshotSource::device, member.actor, call.request.body,
+                       now_seconds(), annotates_param(call)};
   const auto snapshot = store_snapshot(call.db, BlobStore(call.config->snapshots_dir()), in);
   if (call.services.snapshot_stored) call.services.snapshot_stored(snapshot.id, request);
   return json_response(201, to_json(snapshot).dump());

@@ -13,7 +13,7 @@ namespace assist {
 namespace {
 
 constexpr const char* columns =
-    "id, appointment_id, role, name, source, media_type, width, height, size, sha256, taken_at";
+    "id, appointment_id, role, name, source, media_type, width, height, size, sha256, taken_at, annotates";
 
 Snapshot read_row(Stmt& s) {
   return {s.integer(0),
@@ -26,7 +26,8 @@ Snapshot read_row(Stmt& s) {
           static_cast<int>(s.integer(7)),
           s.integer(8),
           s.text(9),
-          s.integer(10)};
+          s.integer(10),
+          s.optional_integer(11)};
 }
 
 
@@ -50,6 +51,12 @@ Snapshot store_snapshot(Db& db, const BlobStore& blobs, const NewSnapshot& in) {
   if ((type != "image/jpeg" && type != "image/png") || !size)
     throw DomainError(ErrorKind::unsupported, "snapshot_not_image",
                       "a photo is a JPEG or PNG image; this is " + type);
+  if (in.annotates) {
+    const auto original = find_snapshot(db, *in.annotates);
+    if (!original || original->appointment_id != in.appointment_id)
+      throw DomainError(ErrorKind::invalid, "annotates_unknown",
+                        "photo " + std::to_string(*in.annotates) + " is not one of this appointment's");
+  }
   const auto taken = count_per_appointment(db, "snapshots", {in.appointment_id});
   if (!taken.empty() && taken.begin()->second >= max_snapshots_per_appointment)
     throw DomainError(ErrorKind::conflict, "snapshot_limit_reached",
@@ -59,8 +66,8 @@ Snapshot store_snapshot(Db& db, const BlobStore& blobs, const NewSnapshot& in) {
   const auto bytes = static_cast<std::int64_t>(in.bytes.size());
   Transaction tx(db);
   db.prepare(
-        "INSERT INTO snapshots (appointment_id, role, name, source, media_type, width, height, size, sha256, taken_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "INSERT INTO snapshots (appointment_id, role, name, source, media_type, width, height, size, sha256, taken_at, "
+        "annotates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, in.appointment_id)
       .bind(2, to_string(in.role))
       .bind(3, in.name)
@@ -71,16 +78,19 @@ Snapshot store_snapshot(Db& db, const BlobStore& blobs, const NewSnapshot& in) {
       .bind(8, bytes)
       .bind(9, sha)
       .bind(10, in.now)
+      .bind(11, in.annotates)
       .run();
   const auto id = db.last_insert_id();
-  audit_append(db, in.actor, "snapshot.taken", "appointment", std::to_string(in.appointment_id),
-               {{"snapshot_id", id},
-                {"source", to_string(in.source)},
-                {"width", size->width},
-                {"height", size->height},
-                {"sha256", sha}});
+  nlohmann::json details{{"snapshot_id", id},
+                         {"source", to_string(in.source)},
+                         {"width", size->width},
+                         {"height", size->height},
+                         {"sha256", sha}};
+  if (in.annotates) details["annotates"] = *in.annotates;
+  audit_append(db, in.actor, "snapshot.taken", "appointment", std::to_string(in.appointment_id), details);
   tx.commit();
-  return {id, in.appointment_id, in.role, in.name, in.source, type, size->width, size->height, bytes, sha, in.now};
+  return {id,    in.appointment_id, in.role, in.name, in.source, type, size->width, size->height, bytes, sha,
+          in.now, in.annotates};
 }
 
 std::vector<Snapshot> list_snapshots(Db& db, std::int64_t appointment_id) {

@@ -36,6 +36,7 @@ struct Snapshot {
   std::int64_t size = 0;
   std::string sha256;
   std::int64_t taken_at = 0;
+  std::optional<std::int64_t> annotates;  // the photo this one is a drawing on
 };
 
 struct NewSnapshot {
@@ -46,12 +47,14 @@ struct NewSnapshot {
   std::string actor;  // who stored it, as the audit log names them
   std::string_view bytes;
   std::int64_t now = 0;
+  std::optional<std::int64_t> annotates;  // the photo of the same appointment this one is a drawing on
 };
 
 // Refuses before anything is written: no bytes (invalid, empty_snapshot), more than
 // max_snapshot_bytes (too_large, snapshot_too_large), anything but a readable JPEG or PNG
 // (unsupported, snapshot_not_image), the appointment's max_snapshots_per_appointment-th
-// (conflict, snapshot_limit_reached).
+// (conflict, snapshot_limit_reached), a drawing on a photo that is not the appointment's
+// (invalid, annotates_unknown).
 Snapshot store_snapshot(Db& db, const BlobStore& blobs, const NewSnapshot& snapshot);
 
 std::vector<Snapshot> list_snapshots(Db& db, std::int64_t appointment_id);

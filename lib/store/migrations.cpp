@@ -268,7 +268,8 @@ ALTER TABLE recordings ADD COLUMN started_ms INTEGER;
 ALTER TABLE queues ADD COLUMN recording_mode TEXT NOT NULL DEFAULT 'default'
   CHECK (recording_mode IN ('default', 'off', 'on_demand', 'always'));
 )sql",
-    // 12: where the customer was when staff asked in a call (or why there is no position).
+    // 12: where the customer was when staff asked in a call (or why there is no position); which
+    // photo a drawing was made on.
     R"sql(
 CREATE TABLE locations (
   id             INTEGER PRIMARY KEY,
@@ -284,6 +285,8 @@ CREATE TABLE locations (
   CHECK ((status = 'shared') = (latitude IS NOT NULL AND longitude IS NOT NULL AND accuracy IS NOT NULL))
 );
 CREATE INDEX locations_by_appointment ON locations(appointment_id, id);
+-- A photo that is a drawing on another (a freeze-frame saved with what was drawn on it).
+ALTER TABLE snapshots ADD COLUMN annotates INTEGER REFERENCES snapshots(id) ON DELETE SET NULL;
 )sql",
 };
 

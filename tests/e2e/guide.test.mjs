@@ -217,6 +217,8 @@ describe('remote guidance', () => {
           assert.equal(photos.length, 2);
           assert.deepEqual([photos[1].width, photos[1].height], [still.width, still.height]);
           assert.notEqual(photos[1].sha256, still.sha256);
+          assert.equal(photos[1].annotates, still.id, 'the drawing names the still it was made on');
+          assert.equal(still.annotates, null);
         });
         await specialist.waitForSelector('#photos li img');  // shown with the call's photos
 

@@ -61,16 +61,18 @@ async function photosAfterTheCall(specialist, appointment, w, language) {
   assert.equal(await specialist.textContent(button), w.button);
   for (const viewport of [desktop.viewport, phone.viewport]) {
     await specialist.setViewportSize(viewport);
-    const outside = await specialist.$$eval('td.actions button', (buttons) => buttons.filter((b) => {
+    // Queried and measured in one go: the list may be drawn again (the call's end) between two steps.
+    const outside = await specialist.evaluate(() => [...document.querySelectorAll('td.actions button')].filter((b) => {
       const own = b.getBoundingClientRect(), card = b.closest('.card');
       const style = getComputedStyle(card), box = card.getBoundingClientRect();
       return own.right > box.right - parseFloat(style.paddingRight) + 1 || own.left < box.left;
     }).map((b) => b.textContent));
     assert.deepEqual(outside, [], `the appointment's buttons stay inside their card at ${viewport.width}px`);
-    const unlike = await specialist.$eval(button, (b) => {
+    const unlike = await specialist.evaluate((selector) => {
+      const b = document.querySelector(selector);
       const look = (e) => { const c = getComputedStyle(e); return [c.display, c.padding, c.fontSize, c.borderWidth].join(' '); };
       return look(b) === look(b.closest('td').querySelector('button')) ? '' : `${look(b)} ≠ ${look(b.closest('td').querySelector('button'))}`;
-    });
+    }, button);
     assert.equal(unlike, '', `the photos button looks like the row's other buttons at ${viewport.width}px`);
   }
   await specialist.click(button);

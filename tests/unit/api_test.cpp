@@ -146,20 +146,36 @@ TEST_F(ApiTest, PhotosComeFromTheCallsPagesAndAreSeenByWhoSeesTheAppointment) {
   EXPECT_EQ(photo["participant"]["role"], "customer");
   EXPECT_EQ(photo["participant"]["name"], "Ada");
 
+  EXPECT_TRUE(photo["annotates"].is_null());
+  const auto drawing = call("POST", path + "?annotates=" + std::to_string(photo["id"].get<std::int64_t>()), alice_key,
+                            testing::tiny_jpeg(1280, 720), as_jpeg);
+  ASSERT_EQ(drawing.status, 201) << drawing.body;
+  EXPECT_EQ(body(drawing)["annotates"], photo["id"]) << "a drawing names the photo it was made on";
+  expect_problem(call("POST", path + "?annotates=abc", alice_key, jpeg, as_jpeg), 400, "invalid_annotates");
+  {
+    Transaction tx(*t.db);
+    admit_in_transaction(*t.db, other, std::nullopt, "system", now_seconds());
+    tx.commit();
+  }
+  const auto elsewhere = body(call("POST", "/api/v1/appointments/" + std::to_string(other) + "/snapshots", alice_key,
+                                   jpeg, as_jpeg))["id"];
+  expect_problem(call("POST", path + "?annotates=" + elsewhere.dump(), alice_key, jpeg, as_jpeg), 422,
+                 "annotates_unknown");
+  expect_problem(call("GET", "/api/v1/snapshots/" + elsewhere.dump(), token), 404, "snapshot_not_found");
   expect_problem(call("POST", path, token, "GIF89a not a photo", as_jpeg), 415, "snapshot_not_image");
   expect_problem(call("POST", path, token, "%PDF-1.4\n", as_jpeg), 415, "snapshot_not_image");
   expect_problem(call("POST", path + "?request=../x", token, jpeg, as_jpeg), 400, "invalid_request_id");
   expect_problem(call("POST", "/api/v1/appointments/" + std::to_string(other) + "/snapshots", token, jpeg, as_jpeg),
                  404, "appointment_not_found");
   expect_problem(call("POST", path, "", jpeg, as_jpeg), 401, "authentication_required");
-  EXPECT_EQ(list_snapshots(*t.db, id).size(), 1u) << "nothing refused was kept";
-  EXPECT_EQ(body(call("GET", "/api/v1/appointments/" + std::to_string(id), alice_key))["snapshots"], 1);
+  EXPECT_EQ(list_snapshots(*t.db, id).size(), 2u) << "nothing refused was kept";
+  EXPECT_EQ(body(call("GET", "/api/v1/appointments/" + std::to_string(id), alice_key))["snapshots"], 2);
   const auto listed = body(call("GET", "/api/v1/appointments", alice_key))["items"];
-  for (const auto& a : listed) EXPECT_EQ(a["snapshots"], a["id"] == id ? 1 : 0) << a.dump();
+  for (const auto& a : listed) EXPECT_EQ(a["snapshots"], a["id"] == id ? 2 : 1) << a.dump();
 
   const auto list = call("GET", path, alice_key);
   ASSERT_EQ(list.status, 200) << list.body;
-  ASSERT_EQ(body(list)["items"].size(), 1u);
+  ASSERT_EQ(body(list)["items"].size(), 2u);
   const auto content = "/api/v1/snapshots/" + std::to_string(photo["id"].get<std::int64_t>()) + "/content";
   EXPECT_EQ(body(list)["items"][0]["content_url"], content);
   const auto image = call("GET", content, alice_key);
@@ -173,7 +189,7 @@ TEST_F(ApiTest, PhotosComeFromTheCallsPagesAndAreSeenByWhoSeesTheAppointment) {
   expect_problem(call("GET", path, bob_key), 404, "appointment_not_found");
   AuditQuery q;
   q.action = "snapshot.taken";
-  EXPECT_EQ(audit_list(*t.db, q).size(), 1u);
+  EXPECT_EQ(audit_list(*t.db, q).size(), 3u);
 }
 
 TEST_F(ApiTest, LocationsAreListedWithTheOperatorsMapLinkToWhoSeesTheAppointment) {

@@ -145,7 +145,7 @@ class HubBoard : public HubGuidance {
     const auto request = customer->last("snapshot_request")["request"].get<std::string>();
     const auto jpeg = testing::tiny_jpeg(width, height);
     const NewSnapshot in{appt.id, CallRole::customer, "Ada", SnapshotSource::device, "link:customer", jpeg,
-                         now_seconds()};
+                         now_seconds(), std::nullopt};
     const auto stored = store_snapshot(db, BlobStore(config->snapshots_dir()), in);
     snapshots.stored(stored.id, request);
     return stored;

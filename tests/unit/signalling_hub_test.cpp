@@ -1308,7 +1308,7 @@ TEST_F(HubSnapshot, TheCustomersPageIsAskedAndWhatItUploadsIsAnnouncedToEveryone
   EXPECT_EQ(s->count("snapshot_request"), 0) << "only the customer is asked";
   const auto jpeg = testing::tiny_jpeg(1920, 1080);
   const NewSnapshot upload{appt.id, CallRole::customer, "Ada", SnapshotSource::device, "link:customer", jpeg,
-                           now_seconds()};
+                           now_seconds(), std::nullopt};
   const auto stored = store_snapshot(db, BlobStore(config->snapshots_dir()), upload);
   announce(stored.id, request);
   for (const auto& p : {c, s}) {
