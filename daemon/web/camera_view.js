@@ -117,7 +117,6 @@ export class CameraView {
     this.zoom = 1;
     /** @type {DigitalZoom | null} */
     this.digital = null;
-    this.cameras = 1;
     this.error = '';
     /** @type {Promise<void>} controls applied one after another */
     this.applying = Promise.resolve();
@@ -166,17 +165,17 @@ export class CameraView {
     /** @type {any} */
     const can = track?.getCapabilities?.() ?? {};
     const settings = /** @type {any} */ (track?.getSettings() ?? {});
+    let cameras = 1;
     try {
-      const devices = await navigator.mediaDevices.enumerateDevices();
-      this.cameras = devices.filter((d) => d.kind === 'videoinput').length;
+      cameras = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput').length;
     } catch {
-      this.cameras = 1;
+      // none listed: count the one in use
     }
     const hardware = Boolean(can.zoom && can.zoom.max > can.zoom.min);
     /** @type {Camera & {type: string}} */
     const message = {
       type: 'camera',
-      can_flip: Boolean(track) && (this.cameras > 1 || (Array.isArray(can.facingMode) && can.facingMode.length > 1)),
+      can_flip: Boolean(track) && (cameras > 1 || (Array.isArray(can.facingMode) && can.facingMode.length > 1)),
       torch: Boolean(can.torch),
       torch_on: this.torchOn,
       zoom: hardware ? Math.min(100, Math.max(1, settings.zoom ?? 1)) : this.zoom,

@@ -52,7 +52,6 @@ export class GuideView {
     this.section = byId('call', HTMLElement);
     const stage = /** @type {HTMLElement} */ (this.section.querySelector('.stage'));
     const controls = /** @type {HTMLElement} */ (this.section.querySelector('.controls'));
-    this.stage = stage;
     this.frozen = document.createElement('img');
     this.frozen.className = 'guide-frozen';
     this.frozen.id = 'guide-frozen';
