@@ -64,6 +64,10 @@ GstPadProbeReturn on_data(GstPad*, GstPadProbeInfo* info, gpointer data) {
     return GST_PAD_PROBE_OK;
   }
   GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+  // One sender's end (a page closing its DTLS as it unloads) is not the receiver's: an EOS
+  // would stay on the receiver's sink pad, and the next sender's packets would come back
+  // EOS all the way to its nicesrc, which then stops reading that connection for good.
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) return GST_PAD_PROBE_DROP;
   if (GST_EVENT_TYPE(event) == GST_EVENT_CAPS) {
     gst_event_unref(event);
     GST_PAD_PROBE_INFO_DATA(info) = gst_event_new_caps(target.caps.get());

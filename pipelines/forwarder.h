@@ -3,9 +3,9 @@
 // sink pad) each packet gets the payload type and SSRC the receiver's connection negotiated,
 // and sequence numbers and timestamps that stay continuous when the sender changes (a reload,
 // a second device), so the receiving browser sees one steady stream. Caps events are replaced
-// by the receiver's caps. Keyframe requests travel upstream with the receiver's SSRC, which the
-// sender's session does not know: the forwarder takes it out, and the sender's rtpssrcdemux
-// puts in the sender's own.
+// by the receiver's caps, and a sender's end of stream goes no further than the forwarder.
+// Keyframe requests travel upstream with the receiver's SSRC, which the sender's session does
+// not know: the forwarder takes it out, and the sender's rtpssrcdemux puts in the sender's own.
 #pragma once
 
 #include <cstdint>

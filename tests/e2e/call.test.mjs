@@ -264,6 +264,21 @@ describe('what each side shows of the other', () => {
 });
 
 describe('whether the other side is still there', () => {
+  // A page that unloads closes its DTLS, and the server once let that end-of-stream reach the
+  // other side's connection: from then on each new page's packets were refused and it went
+  // unseen. It showed at the 1st to 5th reload, so eight in a row.
+  test('the specialist sees the customer after each of eight reloads in a row', async () => {
+    await withPages('reloads', { specialist: {}, customer: {} }, async ({ specialist, customer }) => {
+      await inCall(specialist, customer, 'Ada Lovelace');
+      for (let i = 1; i <= 8; i++) {
+        await customer.reload();
+        await customer.waitForSelector('#call:not([hidden])');
+        await seesVideo(customer, `customer after reload ${i}`);
+        await seesVideo(specialist, `specialist after reload ${i}`);
+      }
+    });
+  });
+
   test('a customer whose connection dropped is shown reconnecting, counting; one who hangs up, as gone', async () => {
     const desktop = { locale: 'en-GB', viewport: { width: 1366, height: 768 } };
     await withPages('partner-presence', { specialist: desktop, customer: desktop }, async ({ specialist, customer }) => {

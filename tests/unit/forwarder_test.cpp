@@ -156,6 +156,23 @@ TEST_F(ForwarderTest, KeyframeRequestsGoUpstreamWithoutTheReceiversSsrc) {
   EXPECT_FALSE(had_ssrc);
 }
 
+// A customer's page that reloads closes its DTLS first, and its webrtcbin ends its streams. The
+// specialist's connection lives on and takes the reloaded page's packets on the same sink pad.
+TEST_F(ForwarderTest, ASendersEndOfStreamDoesNotEndTheReceiversStream) {
+  push({97, 111, 1, 1});
+  pull(sink_);
+  gst_app_src_end_of_stream(GST_APP_SRC(src_));
+  GstSample* last = gst_app_sink_try_pull_sample(GST_APP_SINK(other_), 5 * GST_SECOND);
+  ASSERT_NE(last, nullptr);
+  gst_sample_unref(last);
+  ASSERT_TRUE(gst_app_sink_try_pull_sample(GST_APP_SINK(other_), 5 * GST_SECOND) == nullptr);
+  ASSERT_TRUE(gst_app_sink_is_eos(GST_APP_SINK(other_))) << "the end of stream was never sent";
+  EXPECT_FALSE(gst_app_sink_is_eos(GST_APP_SINK(sink_)));
+  GstPtr<GstPad> sink_pad(gst_element_get_static_pad(sink_, "sink"));
+  EXPECT_FALSE(GST_PAD_IS_EOS(sink_pad.get()));
+  EXPECT_EQ(gst_pad_chain(sink_pad.get(), rtp_packet({96, 0xabcdef, 2, 2})), GST_FLOW_OK);
+}
+
 TEST_F(ForwarderTest, RemovedForwarderStopsRewriting) {
   forwarder_.reset();
   push({97, 111, 10, 10});
