@@ -32,6 +32,7 @@
 #include "signalling/camera_handler.h"
 #include "signalling/chat_handler.h"
 #include "signalling/gst_media_rooms.h"
+#include "signalling/echo_service.h"
 #include "signalling/hub.h"
 #include "signalling/location_handler.h"
 #include "signalling/media_handler.h"
@@ -219,6 +220,12 @@ int run_daemon(const DaemonOptions& options) {
   // worker's write; a leave it could not write is written on the next sweep.
   db->set_busy_timeout(hub_busy_timeout);
   WalCheckpointer checkpointer(*db);  // and its checkpoints' fsyncs happen elsewhere
+  const auto after = [&io](std::chrono::milliseconds delay, std::function<void()> task) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+    timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& ec) {
+      if (!ec) task();
+    });
+  };
   signalling::Hub hub(*db, current_config, rooms);
   signalling::add_media_handler(hub);
   signalling::add_call_control_handler(hub);
@@ -227,12 +234,7 @@ int run_daemon(const DaemonOptions& options) {
   signalling::add_location_handler(hub, *db, current_config);
   signalling::add_camera_handler(hub, *db);
   const auto snapshots = signalling::add_snapshot_handler(
-      hub, *db, current_config, [&io](std::chrono::milliseconds delay, std::function<void()> task) {
-        auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
-        timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& ec) {
-          if (!ec) task();
-        });
-      });
+      hub, *db, current_config, after);
   signalling::add_board_handler(hub, snapshots.take_still);
   // REST changes happen on worker threads; the hub lives on the Asio thread.
   services.appointment_changed = [&io, &hub](std::int64_t id) {
@@ -268,8 +270,16 @@ int run_daemon(const DaemonOptions& options) {
       if (auto page = serve_web_page(r, *services.config.get(), worker_db)) return std::move(*page);
     return api.handle(r, worker_db);
   };
+  signalling::EchoService echo(
+      rooms,
+      [&current_config] {
+        const auto c = current_config();
+        return signalling::EchoLimits{c->diagnostics_max_tests, c->diagnostics_max_kbps, c->diagnostics_max_duration};
+      },
+      after);
   HttpServer server(io, workers, handle, config->read_timeout);
-  server.enable_signalling(hub);
+  server.serve_websocket("/ws/v1", hub);
+  server.serve_websocket("/ws/v1/echo", echo);
   server.set_body_limit([&api, &services](std::string_view method, std::string_view target) -> std::size_t {
     const auto match = api.router().match(method, target.substr(0, target.find('?')));
     if (match.route && match.route->pattern == file_upload_route)
@@ -308,6 +318,7 @@ int run_daemon(const DaemonOptions& options) {
         sd_notify(0, "STOPPING=1");
         server.close();
         hub.stop_media();
+        echo.stop();
         boost::asio::co_spawn(io, stop_after_recordings(io, *db), boost::asio::detached);
         signals.async_wait([&io](const boost::system::error_code& again, int) {
           if (!again) io.stop();  // asked twice: now

@@ -22,13 +22,15 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <map>
 #include <filesystem>
 #include <vector>
 
 #include "api/problem.h"
 #include "config/schema.h"
 #include "util/byte_size.h"
-#include "signalling/hub.h"
+#include "signalling/endpoint.h"
+#include "signalling/message.h"
 #include "worker_pool.h"
 
 namespace assist {
@@ -46,7 +48,6 @@ using tls_stream = beast::ssl_stream<tcp_stream>;
 namespace websocket = beast::websocket;
 using http_request = http::request<http::string_body>;
 
-constexpr const char* signalling_path = "/ws/v1";
 constexpr std::size_t max_queued_messages = 512;  // a client this far behind is dropped
 constexpr std::size_t file_chunk_bytes = 64 * 1024;
 
@@ -85,7 +86,7 @@ class BodyFile {
   int open_errno_;
 };
 
-// A WebSocket connection as the signalling hub sees it: sends are queued and written in order.
+// A WebSocket connection as an endpoint sees it: sends are queued and written in order.
 class WsPeer : public signalling::Peer, public std::enable_shared_from_this<WsPeer> {
  public:
   explicit WsPeer(websocket::stream<tls_stream> ws) : ws_(std::move(ws)) {}
@@ -142,7 +143,7 @@ struct HttpServer::Impl {
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
   std::vector<std::string> socket_paths;
-  signalling::Hub* hub = nullptr;
+  std::map<std::string, signalling::Endpoint*, std::less<>> endpoints;
   HttpServer::BodyLimit body_limit = [](std::string_view, std::string_view) { return max_request_body; };
 
   HttpRequest to_request(http::request<http::string_body>& req, bool control, const std::string& peer) {
@@ -285,8 +286,7 @@ struct HttpServer::Impl {
         co_return std::nullopt;
       }
       auto& req = parser.get();
-      if (!control && hub && websocket::is_upgrade(req) && req.target() == signalling_path)
-        co_return parser.release();
+      if (!control && websocket::is_upgrade(req) && endpoints.count(req.target())) co_return parser.release();
       const bool keep_alive = req.keep_alive();
       const unsigned version = req.version();
       const auto request = to_request(req, control, peer);
@@ -320,7 +320,8 @@ struct HttpServer::Impl {
     co_await ws.async_accept(upgrade, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return;
     auto request = to_request(upgrade, false, peer);
-    hub->on_open(ws_peer, request);
+    auto& endpoint = *endpoints.find(upgrade.target())->second;
+    endpoint.on_open(ws_peer, request);
     beast::flat_buffer buffer;
     for (;;) {
       co_await ws.async_read(buffer, asio::redirect_error(use_awaitable, ec));
@@ -329,10 +330,10 @@ struct HttpServer::Impl {
           spdlog::info("SIGNAL_MESSAGE_TOO_BIG peer={}", peer);
         break;
       }
-      hub->on_message(ws_peer, beast::buffers_to_string(buffer.data()));
+      endpoint.on_message(ws_peer, beast::buffers_to_string(buffer.data()));
       buffer.consume(buffer.size());
     }
-    hub->on_close(ws_peer);
+    endpoint.on_close(ws_peer);
   }
 
   awaitable<void> serve_tls(tcp::socket socket, asio::ssl::context& tls) {
@@ -391,11 +392,13 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(asio::io_context& io, WorkerPool& workers, Handler handler, std::int64_t read_timeout)
-    : impl_(new Impl{io, workers, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}, nullptr}) {}
+    : impl_(new Impl{io, workers, std::move(handler), std::chrono::seconds(read_timeout), {}, {}, {}, {}, {}}) {}
 
 HttpServer::~HttpServer() { close(); }
 
-void HttpServer::enable_signalling(signalling::Hub& hub) { impl_->hub = &hub; }
+void HttpServer::serve_websocket(std::string path, signalling::Endpoint& endpoint) {
+  impl_->endpoints[std::move(path)] = &endpoint;
+}
 
 void HttpServer::set_body_limit(BodyLimit limit) { impl_->body_limit = std::move(limit); }
 

@@ -21,7 +21,7 @@ namespace assist {
 class WorkerPool;
 class Db;
 namespace signalling {
-class Hub;
+class Endpoint;
 }
 
 constexpr std::size_t max_request_body = 1 << 20;  // 1 MiB
@@ -44,8 +44,8 @@ class HttpServer {
 
   void set_body_limit(BodyLimit limit);
 
-  // Serves WebSocket upgrades on /ws/v1 (TLS listeners only) through `hub`.
-  void enable_signalling(signalling::Hub& hub);
+  // Serves WebSocket upgrades of `path` (TLS listeners only) through `endpoint`.
+  void serve_websocket(std::string path, signalling::Endpoint& endpoint);
 
   // Closes the listeners; connections finish their current request.
   void close();

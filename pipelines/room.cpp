@@ -250,6 +250,7 @@ std::string Room::latest(const std::string& role) const {
 }
 
 std::string Room::partner(const std::string& participant) const {
+  if (auto it = members_.find(participant); it != members_.end() && it->second.role == "echo") return participant;
   const auto customer = latest("customer");
   auto staff = latest("specialist");
   if (staff.empty()) staff = latest("supervisor");

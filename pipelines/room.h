@@ -6,7 +6,8 @@
 // even while its old connection is still timing out. While the call records, each connection's
 // microphone and camera also go to a file of its own (recorder.h): a new connection starts a new
 // file. Every change happens on the engine's media thread; events reach the owner through
-// Engine::post. A still can be taken from a participant's camera (frame_grabber.h).
+// Engine::post. A still can be taken from a participant's camera (frame_grabber.h). A participant
+// who joins as "echo" (the network test) is its own partner: it gets back what it sends.
 #pragma once
 
 #include <functional>
@@ -33,7 +34,7 @@ class Room : public std::enable_shared_from_this<Room> {
   ~Room();
 
   // May be called from the owner's thread; the work runs on the media thread.
-  // `role` is "customer", "specialist" or "supervisor".
+  // `role` is "customer", "specialist", "supervisor" or "echo".
   void join(const std::string& participant, const std::string& role);
   void offer(const std::string& participant, const std::string& sdp);
   void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate);

@@ -31,4 +31,8 @@ std::unique_ptr<MediaRoom> GstMediaRooms::open(std::int64_t appointment_id, medi
   return std::make_unique<GstMediaRoom>(engine_.create_room(std::to_string(appointment_id), std::move(events)));
 }
 
+std::unique_ptr<MediaRoom> GstMediaRooms::open_echo(unsigned test, media::RoomEvents events) {
+  return std::make_unique<GstMediaRoom>(engine_.create_room("echo" + std::to_string(test), std::move(events)));
+}
+
 }  // namespace assist::signalling

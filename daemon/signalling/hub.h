@@ -23,19 +23,12 @@
 #include "config/config.h"
 #include "domain/participants.h"
 #include "domain/users.h"
+#include "signalling/endpoint.h"
 #include "signalling/media_room.h"
 #include "signalling/message.h"
 #include "store/sqlite.h"
 
 namespace assist::signalling {
-
-// One WebSocket connection, as the hub sees it.
-class Peer {
- public:
-  virtual ~Peer() = default;
-  virtual void send(std::string text) = 0;
-  virtual void close(const std::string& reason) = 0;  // sends a close frame
-};
 
 class Hub;
 struct Connection;
@@ -79,11 +72,11 @@ using CallClosedHook = std::function<void(std::int64_t appointment_id)>;
 // Adds a feature's own callbacks to the media events of a call's room as it opens.
 using RoomHook = std::function<void(std::int64_t appointment_id, media::RoomEvents& events)>;
 
-class Hub {
+class Hub : public Endpoint {
  public:
   using ConfigSource = std::function<std::shared_ptr<const Config>()>;
   Hub(Db& db, ConfigSource config, MediaRooms& media);
-  ~Hub();
+  ~Hub() override;
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -98,10 +91,9 @@ class Hub {
   void on_call_closed(CallClosedHook hook) { call_closed_hooks_.push_back(std::move(hook)); }
   void on_room(RoomHook hook) { room_hooks_.push_back(std::move(hook)); }
 
-  // `upgrade` is the HTTP request that opened the WebSocket (its cookies authenticate consoles).
-  void on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade);
-  void on_message(const std::shared_ptr<Peer>& peer, const std::string& text);
-  void on_close(const std::shared_ptr<Peer>& peer);
+  void on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade) override;
+  void on_message(const std::shared_ptr<Peer>& peer, const std::string& text) override;
+  void on_close(const std::shared_ptr<Peer>& peer) override;
 
   // An appointment changed elsewhere (REST, the sweeper). Watching consoles that may see it are
   // told; when it has closed (cancelled, ended, expired…), its live call ends for everyone.

@@ -14,7 +14,7 @@ class MediaRoom {
  public:
   virtual ~MediaRoom() = default;
   // `role` is "customer", "specialist" or "supervisor": the room forwards media between the
-  // latest customer and the latest specialist (or supervisor).
+  // latest customer and the latest specialist (or supervisor); "echo" gets its own media back.
   virtual void join(const std::string& participant, const std::string& role) = 0;
   virtual void offer(const std::string& participant, const std::string& sdp) = 0;
   virtual void add_candidate(const std::string& participant, unsigned mline, const std::string& candidate) = 0;
@@ -31,6 +31,8 @@ class MediaRooms {
   virtual ~MediaRooms() = default;
   // `events` are delivered on the hub's thread.
   virtual std::unique_ptr<MediaRoom> open(std::int64_t appointment_id, media::RoomEvents events) = 0;
+  // A room of its own for one network test (echo_service.h), named after it.
+  virtual std::unique_ptr<MediaRoom> open_echo(unsigned test, media::RoomEvents events) = 0;
 };
 
 }  // namespace assist::signalling

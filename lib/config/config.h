@@ -67,6 +67,10 @@ struct Config {
   std::string recording_consent;  // notify, require
   // positions shared in calls (lib/domain/locations)
   std::string locations_map_url;  // with {lat} and {lon}; "" = no link
+  // the network test's echo (daemon/signalling/echo_service)
+  std::int64_t diagnostics_max_tests = 0;     // at once
+  std::int64_t diagnostics_max_kbps = 0;      // video, each
+  std::int64_t diagnostics_max_duration = 0;  // seconds, each
   // entries through the public queue links (/q/<slug>), per client address
   std::int64_t queues_entries_per_address = 0;
   std::int64_t queues_entry_window = 0;  // seconds

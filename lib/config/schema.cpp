@@ -379,6 +379,17 @@ const std::vector<ConfigKey> schema = {
                     "(decimal degrees), e.g. https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}. "
                     "\"\" = no link (the coordinates alone).",
      .reload = Reload::live, .check = check_map_url, .text_field = &Config::locations_map_url},
+    {.path = "diagnostics.max_tests", .type = KeyType::integer, .default_yaml = "4",
+     .description = "How many network tests (the echo behind /test and the customer page's check) may run "
+                    "at once; the next is refused with echo_busy until one ends.",
+     .reload = Reload::live, .min = 0, .max = 1000, .int_field = &Config::diagnostics_max_tests},
+    {.path = "diagnostics.max_kbps", .type = KeyType::integer, .default_yaml = "2500",
+     .description = "The video bitrate, in kb/s, a network test is asked to stay under (b=AS in the echo's "
+                    "answer): the most its bitrate figure can show.",
+     .reload = Reload::live, .min = 100, .max = 50000, .int_field = &Config::diagnostics_max_kbps},
+    {.path = "diagnostics.max_duration", .type = KeyType::duration, .default_yaml = "30s",
+     .description = "How long one network test may hold its echo; then the server ends it (echo_time_up).",
+     .reload = Reload::live, .min = 10, .max = 600, .int_field = &Config::diagnostics_max_duration},
     {.path = "queues.entries_per_address", .type = KeyType::integer, .default_yaml = "10",
      .description = "How many times one client address may join a queue through its public link "
                     "within queues.entry_window; more are refused (429).",

@@ -76,6 +76,14 @@ class FakeMediaRooms : public signalling::MediaRooms {
     return std::make_unique<FakeMediaRoom>(record);
   }
 
+  std::unique_ptr<signalling::MediaRoom> open_echo(unsigned test, media::RoomEvents events) override {
+    auto record = std::make_shared<RoomRecord>();
+    record->appointment_id = -static_cast<std::int64_t>(test);
+    record->events = std::move(events);
+    echoes.push_back(record);
+    return std::make_unique<FakeMediaRoom>(record);
+  }
+
   // The room most recently opened for `appointment_id`; nullptr when none was.
   std::shared_ptr<RoomRecord> last(std::int64_t appointment_id) const {
     for (auto it = opened.rbegin(); it != opened.rend(); ++it)
@@ -84,6 +92,7 @@ class FakeMediaRooms : public signalling::MediaRooms {
   }
 
   std::vector<std::shared_ptr<RoomRecord>> opened;  // in opening order
+  std::vector<std::shared_ptr<RoomRecord>> echoes;  // network tests' rooms (appointment_id: -test)
 };
 
 }  // namespace assist::testing

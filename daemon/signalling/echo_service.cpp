@@ -1,0 +1,184 @@
+#include "signalling/echo_service.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+#include <vector>
+
+#include "signalling/message.h"
+
+namespace assist::signalling {
+namespace {
+
+constexpr const char* participant = "echo";
+
+std::vector<std::string> sdp_lines(const std::string& sdp) {
+  std::vector<std::string> lines;
+  std::istringstream in(sdp);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string with_video_bandwidth(const std::string& sdp, std::int64_t kbps) {
+  const std::string limit = "b=AS:" + std::to_string(kbps);
+  std::string out;
+  bool video = false, placed = false;
+  for (const auto& line : sdp_lines(sdp)) {
+    if (line.rfind("m=", 0) == 0) {
+      video = line.rfind("m=video ", 0) == 0;
+      placed = false;
+      out += line + "\r\n";
+      continue;
+    }
+    if (video && line.rfind("b=", 0) == 0) continue;
+    // RFC 8866's order within a media section: i=, c=, b=, k=, a=.
+    if (video && !placed && line.rfind("i=", 0) != 0 && line.rfind("c=", 0) != 0) {
+      out += limit + "\r\n";
+      placed = true;
+    }
+    out += line + "\r\n";
+  }
+  if (video && !placed) out += limit + "\r\n";
+  return out;
+}
+
+EchoService::EchoService(MediaRooms& rooms, Limits limits, Scheduler after)
+    : rooms_(rooms), limits_(std::move(limits)), after_(std::move(after)) {}
+
+EchoService::~EchoService() {
+  *alive_ = false;
+  tests_.clear();
+}
+
+EchoService::Test* EchoService::find(unsigned id) {
+  for (auto& [peer, test] : tests_)
+    if (test->id == id) return test.get();
+  return nullptr;
+}
+
+void EchoService::send_error(Test& test, const std::string& code, const std::string& message, bool final) {
+  test.peer->send(error_message(code, message, final));
+}
+
+void EchoService::on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade) {
+  const auto limits = limits_();
+  if (limits.max_tests == 0) {
+    spdlog::info("DIAG_ECHO_REFUSED peer={} running=0 max_tests=0", upgrade.peer);
+    peer->send(error_message("echo_off", "this server runs no network tests (diagnostics.max_tests is 0)", true));
+    peer->close("off");
+    return;
+  }
+  if (static_cast<std::int64_t>(tests_.size()) >= limits.max_tests) {
+    spdlog::warn("DIAG_ECHO_REFUSED peer={} running={} max_tests={}", upgrade.peer, tests_.size(), limits.max_tests);
+    peer->send(error_message("echo_busy",
+                             "the server is running as many network tests as it allows (" +
+                                 std::to_string(limits.max_tests) + "); try again in a minute",
+                             false));
+    peer->close("busy");
+    return;
+  }
+  auto test = std::make_unique<Test>();
+  test->id = ++next_id_;
+  test->peer = peer;
+  test->address = upgrade.peer;
+  test->limits = limits;
+  test->started = std::chrono::steady_clock::now();
+  const unsigned id = test->id;
+  std::weak_ptr<bool> alive = alive_;
+  auto with_test = [this, alive, id](auto action) {
+    return [this, alive, id, action](auto&&... args) {
+      if (!alive.lock()) return;
+      if (Test* t = find(id)) action(*t, args...);
+    };
+  };
+  media::RoomEvents events;
+  events.answer = with_test([](Test& t, const std::string&, const std::string& sdp) {
+    t.peer->send(nlohmann::json{{"type", "answer"}, {"sdp", with_video_bandwidth(sdp, t.limits.max_kbps)}}.dump());
+  });
+  events.candidate = with_test([](Test& t, const std::string&, unsigned mline, const std::string& candidate) {
+    t.peer->send(nlohmann::json{{"type", "ice"}, {"mline", mline}, {"candidate", candidate}}.dump());
+  });
+  events.connection_state = with_test([](Test& t, const std::string&, const std::string& state) {
+    t.peer->send(nlohmann::json{{"type", "media"}, {"state", state}}.dump());
+  });
+  events.failure = with_test([this](Test& t, const std::string&, const std::string& code, const std::string& problem) {
+    spdlog::info("DIAG_ECHO_FAILED test={} peer={} code={} problem=\"{}\"", t.id, t.address, code, problem);
+    send_error(t, code, problem, false);
+  });
+  test->room = rooms_.open_echo(id, std::move(events));
+  test->room->join(participant, "echo");
+  peer->send(nlohmann::json{{"type", "echo"}, {"max_kbps", limits.max_kbps}, {"seconds", limits.max_seconds}}.dump());
+  spdlog::info("DIAG_ECHO_STARTED test={} peer={} running={}", id, upgrade.peer, tests_.size() + 1);
+  tests_[peer.get()] = std::move(test);
+  after_(std::chrono::seconds(limits.max_seconds), [this, alive, id] {
+    if (!alive.lock()) return;
+    Test* t = find(id);
+    if (!t) return;
+    send_error(*t, "echo_time_up", "the network test ran for as long as this server allows", true);
+    auto peer = t->peer;
+    end(peer.get(), "time_up");
+    peer->close("time is up");
+  });
+}
+
+void EchoService::on_message(const std::shared_ptr<Peer>& peer, const std::string& text) {
+  auto it = tests_.find(peer.get());
+  if (it == tests_.end()) return;
+  Test& t = *it->second;
+  if (!t.bucket.take()) {
+    spdlog::warn("DIAG_ECHO_FLOOD test={} peer={}", t.id, t.address);
+    send_error(t, "rate_limited", "too many messages", true);
+    end(peer.get(), "flood");
+    peer->close("rate limit exceeded");
+    return;
+  }
+  try {
+    const auto m = Message::parse(text);
+    if (m.type() == "ping") return peer->send(R"({"type":"pong"})");
+    if (m.type() == "offer") {
+      const auto sdp = m.text("sdp");
+      if (sdp.rfind("v=0", 0) != 0) throw ProtocolError("malformed", "'sdp' is not a session description");
+      t.offered = true;
+      return t.room->offer(participant, sdp);
+    }
+    if (m.type() == "ice") {
+      if (!t.offered) throw ProtocolError("no_offer", "an ICE candidate came before the offer");
+      const auto candidate = m.text("candidate");
+      if (!candidate.empty() && candidate.rfind("candidate:", 0) != 0)
+        throw ProtocolError("malformed", "'candidate' must be an ICE candidate line");
+      return t.room->add_candidate(participant, static_cast<unsigned>(*m.integer("mline")), candidate);
+    }
+    throw ProtocolError("unexpected", "a network test takes offer, ice and ping only, not '" + m.type() + "'");
+  } catch (const ProtocolError& e) {
+    spdlog::info("DIAG_ECHO_REFUSED_MESSAGE test={} peer={} code={}", t.id, t.address, e.code());
+    send_error(t, e.code(), e.what(), false);
+  }
+}
+
+void EchoService::on_close(const std::shared_ptr<Peer>& peer) { end(peer.get(), "closed"); }
+
+void EchoService::stop() {
+  while (!tests_.empty()) {
+    auto peer = tests_.begin()->second->peer;
+    end(peer.get(), "stopping");
+    peer->close("the server is stopping");
+  }
+}
+
+void EchoService::end(Peer* peer, const std::string& reason) {
+  auto it = tests_.find(peer);
+  if (it == tests_.end()) return;
+  const auto& t = *it->second;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started).count();
+  spdlog::info("DIAG_ECHO_ENDED test={} peer={} reason={} duration_ms={}", t.id, t.address, reason, ms);
+  tests_.erase(it);  // the room closes with it
+}
+
+}  // namespace assist::signalling
