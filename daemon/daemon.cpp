@@ -270,13 +270,7 @@ int run_daemon(const DaemonOptions& options) {
       if (auto page = serve_web_page(r, *services.config.get(), worker_db)) return std::move(*page);
     return api.handle(r, worker_db);
   };
-  signalling::EchoService echo(
-      rooms,
-      [&current_config] {
-        const auto c = current_config();
-        return signalling::EchoLimits{c->diagnostics_max_tests, c->diagnostics_max_kbps, c->diagnostics_max_duration};
-      },
-      after);
+  signalling::EchoService echo(rooms, current_config, after);
   HttpServer server(io, workers, handle, config->read_timeout);
   server.serve_websocket("/ws/v1", hub);
   server.serve_websocket("/ws/v1/echo", echo);

@@ -6,7 +6,9 @@
 #include <sstream>
 #include <vector>
 
+#include "ice_servers.h"
 #include "signalling/message.h"
+#include "util/time.h"
 
 namespace assist::signalling {
 namespace {
@@ -48,8 +50,8 @@ std::string with_video_bandwidth(const std::string& sdp, std::int64_t kbps) {
   return out;
 }
 
-EchoService::EchoService(MediaRooms& rooms, Limits limits, Scheduler after)
-    : rooms_(rooms), limits_(std::move(limits)), after_(std::move(after)) {}
+EchoService::EchoService(MediaRooms& rooms, ConfigSource config, Scheduler after)
+    : rooms_(rooms), config_(std::move(config)), after_(std::move(after)) {}
 
 EchoService::~EchoService() {
   *alive_ = false;
@@ -67,7 +69,9 @@ void EchoService::send_error(Test& test, const std::string& code, const std::str
 }
 
 void EchoService::on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& upgrade) {
-  const auto limits = limits_();
+  const auto config = config_();
+  const EchoLimits limits{config->diagnostics_max_tests, config->diagnostics_max_kbps,
+                          config->diagnostics_max_duration};
   if (limits.max_tests == 0) {
     spdlog::info("DIAG_ECHO_REFUSED peer={} running=0 max_tests=0", upgrade.peer);
     peer->send(error_message("echo_off", "this server runs no network tests (diagnostics.max_tests is 0)", true));
@@ -113,7 +117,11 @@ void EchoService::on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& 
   });
   test->room = rooms_.open_echo(id, std::move(events));
   test->room->join(participant, "echo");
-  peer->send(nlohmann::json{{"type", "echo"}, {"max_kbps", limits.max_kbps}, {"seconds", limits.max_seconds}}.dump());
+  peer->send(nlohmann::json{{"type", "echo"},
+                            {"max_kbps", limits.max_kbps},
+                            {"seconds", limits.max_seconds},
+                            {"ice_servers", ice_servers_for(*config, "echo" + std::to_string(id), now_seconds())}}
+                 .dump());
   spdlog::info("DIAG_ECHO_STARTED test={} peer={} running={}", id, upgrade.peer, tests_.size() + 1);
   tests_[peer.get()] = std::move(test);
   after_(std::chrono::seconds(limits.max_seconds), [this, alive, id] {

@@ -7,7 +7,7 @@
 // echo_time_up and the socket closes), video asked to stay under diagnostics.max_kbps (b=AS in
 // the answer). Messages are checked against the protocol's table as in a call.
 //
-//   server: echo {max_kbps, seconds}      client: offer {sdp}, ice {mline, candidate}, ping
+//   server: echo {max_kbps, seconds, ice_servers}   client: offer {sdp}, ice {mline, candidate}, ping
 //   server: answer, ice, media, error, pong
 #pragma once
 
@@ -18,27 +18,22 @@
 #include <memory>
 #include <string>
 
+#include "config/config.h"
 #include "signalling/endpoint.h"
 #include "signalling/media_room.h"
 #include "signalling/rate_limit.h"
 
 namespace assist::signalling {
 
-struct EchoLimits {
-  std::int64_t max_tests = 0;
-  std::int64_t max_kbps = 0;
-  std::int64_t max_seconds = 0;
-};
-
 // `sdp` with "b=AS:<kbps>" in each video section (in place of any b= line there).
 std::string with_video_bandwidth(const std::string& sdp, std::int64_t kbps);
 
 class EchoService : public Endpoint {
  public:
-  using Limits = std::function<EchoLimits()>;
+  using ConfigSource = std::function<std::shared_ptr<const Config>()>;
   using Scheduler = std::function<void(std::chrono::milliseconds delay, std::function<void()> task)>;
 
-  EchoService(MediaRooms& rooms, Limits limits, Scheduler after);
+  EchoService(MediaRooms& rooms, ConfigSource config, Scheduler after);
   ~EchoService() override;
   EchoService(const EchoService&) = delete;
   EchoService& operator=(const EchoService&) = delete;
@@ -52,6 +47,11 @@ class EchoService : public Endpoint {
   void stop();
 
  private:
+  struct EchoLimits {  // as the config said when the test opened
+    std::int64_t max_tests = 0;
+    std::int64_t max_kbps = 0;
+    std::int64_t max_seconds = 0;
+  };
   struct Test {
     unsigned id = 0;
     std::shared_ptr<Peer> peer;
@@ -68,7 +68,7 @@ class EchoService : public Endpoint {
   void send_error(Test& test, const std::string& code, const std::string& message, bool final);
 
   MediaRooms& rooms_;
-  Limits limits_;
+  ConfigSource config_;
   Scheduler after_;
   std::map<Peer*, std::unique_ptr<Test>> tests_;
   unsigned next_id_ = 0;

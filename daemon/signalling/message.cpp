@@ -134,8 +134,10 @@ const std::vector<MessageSpec> table = {
      {{"code", F::text, true, 0, 64}, {"message", F::text, true, 0, 500}, {"final", F::boolean, true}},
      "a refused message or hello; final: trying again cannot help"},
     {"pong", out, {}, "answer to ping"},
-    {"echo", out, {{"max_kbps", F::integer, true, 1, big}, {"seconds", F::integer, true, 1, big}},
-     "to a network test (/ws/v1/echo), first: the video bitrate it may reach and how long it may run"},
+    {"echo", out,
+     {{"max_kbps", F::integer, true, 1, big}, {"seconds", F::integer, true, 1, big}, {"ice_servers", F::array, true}},
+     "to a network test (/ws/v1/echo), first: the video bitrate it may reach, how long it may run, and the "
+     "RTCConfiguration.iceServers to test with (as in welcome)"},
     {"chat", out,
      {{"id", F::integer, true, 1, big},
       {"participant", F::text, true, 0, 32},

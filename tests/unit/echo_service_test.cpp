@@ -33,10 +33,17 @@ class EchoServiceTest : public ::testing::Test {
   }
   void say(const PeerPtr& p, const json& m) { service.on_message(p, m.dump()); }
 
-  EchoLimits limits{2, 1500, 30};
+  std::shared_ptr<Config> config = [] {
+    auto c = std::make_shared<Config>();
+    c->diagnostics_max_tests = 2;
+    c->diagnostics_max_kbps = 1500;
+    c->diagnostics_max_duration = 30;
+    c->stun_server = "stun://192.0.2.1:3478";
+    return c;
+  }();
   testing::FakeMediaRooms rooms;
   std::vector<std::pair<std::chrono::milliseconds, std::function<void()>>> scheduled;
-  EchoService service{rooms, [this] { return limits; },
+  EchoService service{rooms, [this] { return config; },
                       [this](std::chrono::milliseconds delay, std::function<void()> task) {
                         scheduled.emplace_back(delay, std::move(task));
                       }};
@@ -46,7 +53,10 @@ class EchoServiceTest : public ::testing::Test {
 TEST_F(EchoServiceTest, ATestGetsItsBudgetAndARoomOfItsOwnWhereItIsItsOwnPartner) {
   auto p = open();
   ASSERT_FALSE(p->sent.empty());
-  EXPECT_EQ(p->sent.front(), (json{{"type", "echo"}, {"max_kbps", 1500}, {"seconds", 30}}));
+  EXPECT_EQ(p->sent.front(), (json{{"type", "echo"},
+                                   {"max_kbps", 1500},
+                                   {"seconds", 30},
+                                   {"ice_servers", json::array({{{"urls", {"stun:192.0.2.1:3478"}}}})}}));
   ASSERT_EQ(rooms.echoes.size(), 1u);
   ASSERT_EQ(rooms.echoes[0]->of("join").size(), 1u);
   EXPECT_EQ(rooms.echoes[0]->of("join")[0].text, "echo");
@@ -76,7 +86,7 @@ TEST_F(EchoServiceTest, OneTestOverTheCapIsRefusedUntilAnotherEnds) {
 }
 
 TEST_F(EchoServiceTest, NoTestsAtAllWhenTheCapIsZero) {
-  limits.max_tests = 0;
+  config->diagnostics_max_tests = 0;
   auto p = open();
   EXPECT_EQ(p->last("error")["code"], "echo_off");
   EXPECT_EQ(p->last("error")["final"], true);
