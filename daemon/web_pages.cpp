@@ -181,11 +181,22 @@ HttpResponse queue_page(const std::string& slug, const HttpRequest& request, con
   return page(queue ? 200 : 404, "queue.html", with_page_data(html->text, "queue-info", info));
 }
 
+// The pre-call test: anyone may open it, before any appointment.
+HttpResponse check_page(const HttpRequest& request, const Config& config) {
+  const auto* html = find_asset("test.html");
+  if (!html) return not_found();
+  nlohmann::json info;
+  info["language"] = negotiate_language(request.header("accept-language"), "en");
+  info["branding"] = branding_json(config);
+  return page(200, "test.html", with_page_data(html->text, "check-info", info));
+}
+
 }  // namespace
 
 std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Config& config, Db& db) {
   const std::string path = request.target.substr(0, request.target.find('?'));
-  const bool is_page = path == "/" || path == "/console" || path.rfind("/j/", 0) == 0 || path.rfind("/q/", 0) == 0 ||
+  const bool is_page = path == "/" || path == "/console" || path == "/test" || path.rfind("/j/", 0) == 0 ||
+                       path.rfind("/q/", 0) == 0 ||
                        path.rfind("/web/", 0) == 0 || path == "/brand/logo";
   if (!is_page) return std::nullopt;
   if (request.method != "GET") {
@@ -208,6 +219,7 @@ std::optional<HttpResponse> serve_web_page(const HttpRequest& request, const Con
     return html ? page(200, "console.html", std::string(html->text)) : not_found();
   }
   if (path == "/brand/logo") return logo(config);
+  if (path == "/test") return check_page(request, config);
   if (path.rfind("/j/", 0) == 0) return join_page(path.substr(3), request, config, db);
   if (path.rfind("/q/", 0) == 0) return queue_page(path.substr(3), request, config, db);
   // The pages themselves are served only at their own paths, with their data.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -27,26 +28,45 @@ std::vector<std::string> sdp_lines(const std::string& sdp) {
 
 }  // namespace
 
-std::string with_video_bandwidth(const std::string& sdp, std::int64_t kbps) {
-  const std::string limit = "b=AS:" + std::to_string(kbps);
+std::string echo_answer(const std::string& sdp, std::int64_t max_kbps) {
+  const std::string limit = "b=AS:" + std::to_string(max_kbps);
+  const std::string start = "x-google-start-bitrate=" + std::to_string(std::min<std::int64_t>(1000, max_kbps));
   std::string out;
-  bool video = false, placed = false;
+  std::string media;
+  bool placed = false;  // the section's b= (video) or a=ptime (audio)
+  const auto finish_section = [&] {
+    if (media == "video" && !placed) out += limit + "\r\n";
+    if (media == "audio" && !placed) out += "a=ptime:10\r\n";
+  };
   for (const auto& line : sdp_lines(sdp)) {
     if (line.rfind("m=", 0) == 0) {
-      video = line.rfind("m=video ", 0) == 0;
+      finish_section();
+      media = line.substr(2, line.find(' ') - 2);
       placed = false;
       out += line + "\r\n";
       continue;
     }
-    if (video && line.rfind("b=", 0) == 0) continue;
+    if (media == "video" && line.rfind("b=", 0) == 0) continue;
+    if (media == "audio" && line.rfind("a=ptime:", 0) == 0) continue;
     // RFC 8866's order within a media section: i=, c=, b=, k=, a=.
-    if (video && !placed && line.rfind("i=", 0) != 0 && line.rfind("c=", 0) != 0) {
+    if (media == "video" && !placed && line.rfind("i=", 0) != 0 && line.rfind("c=", 0) != 0) {
       out += limit + "\r\n";
       placed = true;
     }
+    if (media == "audio" && !placed && line.rfind("a=", 0) == 0) {
+      out += "a=ptime:10\r\n";
+      placed = true;
+    }
+    if (media == "video" && line.rfind("a=fmtp:", 0) == 0 && line.find("apt=") == std::string::npos) {
+      out += line + ";" + start + "\r\n";
+      continue;
+    }
     out += line + "\r\n";
+    if (media == "video" && line.rfind("a=rtpmap:", 0) == 0 && line.find(" rtx/") == std::string::npos &&
+        sdp.find("a=fmtp:" + line.substr(9, line.find(' ') - 9) + " ") == std::string::npos)
+      out += "a=fmtp:" + line.substr(9, line.find(' ') - 9) + " " + start + "\r\n";
   }
-  if (video && !placed) out += limit + "\r\n";
+  finish_section();
   return out;
 }
 
@@ -103,7 +123,7 @@ void EchoService::on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& 
   };
   media::RoomEvents events;
   events.answer = with_test([](Test& t, const std::string&, const std::string& sdp) {
-    t.peer->send(nlohmann::json{{"type", "answer"}, {"sdp", with_video_bandwidth(sdp, t.limits.max_kbps)}}.dump());
+    t.peer->send(nlohmann::json{{"type", "answer"}, {"sdp", echo_answer(sdp, t.limits.max_kbps)}}.dump());
   });
   events.candidate = with_test([](Test& t, const std::string&, unsigned mline, const std::string& candidate) {
     t.peer->send(nlohmann::json{{"type", "ice"}, {"mline", mline}, {"candidate", candidate}}.dump());

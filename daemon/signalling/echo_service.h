@@ -25,8 +25,11 @@
 
 namespace assist::signalling {
 
-// `sdp` with "b=AS:<kbps>" in each video section (in place of any b= line there).
-std::string with_video_bandwidth(const std::string& sdp, std::int64_t kbps);
+// The room's answer, set for measuring: video asked to stay under `max_kbps` (b=AS) and to start
+// at up to 1 Mb/s (x-google-start-bitrate: Chromium's congestion control would otherwise start at
+// 300 kb/s and, on receiver reports alone, take most of the test to climb); audio in 10 ms
+// packets (a=ptime), twice the packets to count losses on.
+std::string echo_answer(const std::string& sdp, std::int64_t max_kbps);
 
 class EchoService : public Endpoint {
  public:

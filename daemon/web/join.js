@@ -61,8 +61,11 @@ function notice(title, text, action) {
 /** @param {string} code */
 function linkNotice(code) {
   const known = hasText(`refused.${code}.title`) ? code : 'invalid_token';
+  // Too early is the time to test the device and the network (/test, in a tab of its own).
+  const test = { label: 'check.link', run: () => { window.open('/test', '_blank', 'noopener'); } };
   notice(`refused.${known}.title`,
-    () => t(`refused.${known}.text`, { time: link.valid_from ? formatTime(link.valid_from) : '' }));
+    () => t(`refused.${known}.text`, { time: link.valid_from ? formatTime(link.valid_from) : '' }),
+    code === 'too_early' ? test : undefined);
   // Too early: the page opens by itself once the link works (checking again at least every
   // few hours, which also keeps within what setTimeout can wait).
   if (code === 'too_early' && link.valid_from) {

@@ -461,6 +461,12 @@ describe('links that cannot be used', () => {
       assert.equal(response.status(), 403);
       assert.equal(await customer.textContent('#notice-title'), 'It is a bit early');
       assert.match(await customer.textContent('#notice-text'), /This link works from .+\d/);
+      // Meanwhile the customer can test the device and the network, in a tab of its own.
+      assert.equal(await customer.textContent('#notice-action'), 'Test my device and connection now');
+      const [test] = await Promise.all([customer.context().waitForEvent('page'), customer.click('#notice-action')]);
+      await test.waitForSelector('#check-start');
+      assert.equal(new URL(test.url()).pathname, '/test');
+      await test.close();
       // Left open, the page goes on by itself when the link starts to work (15 minutes ahead).
       const soon = new Date(Date.now() + (15 * 60 + 5) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const nearly = daemon.ctlJson(['appointment', 'create', '--customer-name', 'Ada Byron', '--at', soon]);

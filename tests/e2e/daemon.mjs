@@ -31,7 +31,11 @@ async function until(predicate, what, timeoutMs = 30000) {
 }
 
 export class Daemon {
-  async start() {
+  /**
+   * @param {{ice?: string[]}} [options] lines to put under media.ice instead of the loopback
+   *   address (a test that puts something between the browser and the server's media)
+   */
+  async start({ ice = ['addresses: ["127.0.0.1"]'] } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'assist-e2e-'));
     this.port = await freePort();
     this.url = `https://127.0.0.1:${this.port}`;
@@ -48,7 +52,7 @@ export class Daemon {
       '  level: debug',
       'media:',
       '  ice:',
-      '    addresses: ["127.0.0.1"]',
+      ...ice.map((line) => `    ${line}`),
       'queues:',  // every customer page here enters its queues from 127.0.0.1
       '  entries_per_address: 100000',
       '',

@@ -179,16 +179,21 @@ TEST_F(EchoServiceTest, StoppingEndsEveryTest) {
   EXPECT_EQ(service.running(), 0u);
 }
 
-TEST(VideoBandwidth, OneLimitInEachVideoSectionAfterItsConnectionLine) {
+TEST(EchoAnswer, VideoLimitedAndStartedHighAudioInTenMillisecondPackets) {
   const std::string sdp =
-      "v=0\r\ns=-\r\nm=audio 9 RTP/AVP 0\r\nc=IN IP4 0.0.0.0\r\nb=AS:64\r\n"
-      "m=video 9 RTP/AVP 96\r\ni=cam\r\nc=IN IP4 0.0.0.0\r\nb=TIAS:9000000\r\na=mid:1\r\n"
-      "m=video 9 RTP/AVP 96\na=mid:2\n";
-  EXPECT_EQ(with_video_bandwidth(sdp, 800),
-            "v=0\r\ns=-\r\nm=audio 9 RTP/AVP 0\r\nc=IN IP4 0.0.0.0\r\nb=AS:64\r\n"
-            "m=video 9 RTP/AVP 96\r\ni=cam\r\nc=IN IP4 0.0.0.0\r\nb=AS:800\r\na=mid:1\r\n"
-            "m=video 9 RTP/AVP 96\r\nb=AS:800\r\na=mid:2\r\n");
-  EXPECT_EQ(with_video_bandwidth("v=0\r\nm=video 9 RTP/AVP 96\r\n", 5), "v=0\r\nm=video 9 RTP/AVP 96\r\nb=AS:5\r\n");
+      "v=0\r\ns=-\r\nm=audio 9 RTP/AVP 111\r\nc=IN IP4 0.0.0.0\r\nb=AS:64\r\na=ptime:20\r\na=rtpmap:111 OPUS/48000/2\r\n"
+      "m=video 9 RTP/AVP 96 97\r\ni=cam\r\nc=IN IP4 0.0.0.0\r\nb=TIAS:9000000\r\na=rtpmap:96 VP8/90000\r\n"
+      "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"
+      "m=video 9 RTP/AVP 102\na=rtpmap:102 H264/90000\na=fmtp:102 packetization-mode=1\n";
+  EXPECT_EQ(echo_answer(sdp, 800),
+            "v=0\r\ns=-\r\nm=audio 9 RTP/AVP 111\r\nc=IN IP4 0.0.0.0\r\nb=AS:64\r\na=ptime:10\r\n"
+            "a=rtpmap:111 OPUS/48000/2\r\n"
+            "m=video 9 RTP/AVP 96 97\r\ni=cam\r\nc=IN IP4 0.0.0.0\r\nb=AS:800\r\na=rtpmap:96 VP8/90000\r\n"
+            "a=fmtp:96 x-google-start-bitrate=800\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"
+            "m=video 9 RTP/AVP 102\r\nb=AS:800\r\na=rtpmap:102 H264/90000\r\n"
+            "a=fmtp:102 packetization-mode=1;x-google-start-bitrate=800\r\n");
+  EXPECT_EQ(echo_answer("v=0\r\nm=video 9 RTP/AVP 96\r\nm=audio 9 RTP/AVP 0\r\n", 5000),
+            "v=0\r\nm=video 9 RTP/AVP 96\r\nb=AS:5000\r\nm=audio 9 RTP/AVP 0\r\na=ptime:10\r\n");
 }
 
 }  // namespace
