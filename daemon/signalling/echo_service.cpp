@@ -15,6 +15,9 @@ namespace assist::signalling {
 namespace {
 
 constexpr const char* participant = "echo";
+// One page runs one test at a time; two allow for a reload. More from one address would only
+// keep the others out.
+constexpr std::ptrdiff_t max_tests_per_address = 2;
 
 std::vector<std::string> sdp_lines(const std::string& sdp) {
   std::vector<std::string> lines;
@@ -96,6 +99,14 @@ void EchoService::on_open(const std::shared_ptr<Peer>& peer, const HttpRequest& 
     spdlog::info("DIAG_ECHO_REFUSED peer={} running=0 max_tests=0", upgrade.peer);
     peer->send(error_message("echo_off", "this server runs no network tests (diagnostics.max_tests is 0)", true));
     peer->close("off");
+    return;
+  }
+  const auto from_address = std::count_if(tests_.begin(), tests_.end(),
+                                          [&](const auto& entry) { return entry.second->address == upgrade.peer; });
+  if (from_address >= max_tests_per_address) {
+    spdlog::warn("DIAG_ECHO_REFUSED peer={} running={} from_address={}", upgrade.peer, tests_.size(), from_address);
+    peer->send(error_message("echo_busy", "this address is already running network tests; wait for them to end", false));
+    peer->close("busy");
     return;
   }
   if (static_cast<std::int64_t>(tests_.size()) >= limits.max_tests) {

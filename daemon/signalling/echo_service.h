@@ -3,7 +3,8 @@
 // "echo" role), so the page measures the path a call would take: round-trip time, jitter, loss
 // each way and the bitrate it carries. The /test page has no appointment, so anyone may open
 // one, within a budget read from the config at each opening: at most diagnostics.max_tests at
-// once (the next is refused with echo_busy), each for diagnostics.max_duration at most (then
+// once and two from one address (the next is refused with echo_busy), each for
+// diagnostics.max_duration at most (then
 // echo_time_up and the socket closes), video asked to stay under diagnostics.max_kbps (b=AS in
 // the answer). Messages are checked against the protocol's table as in a call.
 //

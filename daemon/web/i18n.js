@@ -399,6 +399,7 @@ const strings = {
     'network.advice.relay': 'Your network does not allow a direct connection; the call goes through a relay, which works but may add delay.',
     'network.advice.blocked': 'Your network blocks the connection to our server. Try another network (for example your phone’s mobile data) or ask your IT department to allow WebRTC traffic.',
     'network.advice.busy': 'Our server is running many tests right now. Please try again in a minute.',
+    'network.advice.off': 'This server does not offer the connection test; your camera, microphone and speaker were still checked.',
     'network.advice.failed': 'The connection test could not run. Check that you are online and try again.',
   },
   fr: {
@@ -793,6 +794,7 @@ const strings = {
     'network.advice.relay': 'Votre réseau n’autorise pas de connexion directe ; l’appel passe par un relais, ce qui fonctionne mais peut ajouter du délai.',
     'network.advice.blocked': 'Votre réseau bloque la connexion à notre serveur. Essayez un autre réseau (par exemple les données mobiles de votre téléphone) ou demandez à votre service informatique d’autoriser le trafic WebRTC.',
     'network.advice.busy': 'Notre serveur fait beaucoup de tests en ce moment. Réessayez dans une minute.',
+    'network.advice.off': 'Ce serveur ne propose pas le test de connexion ; votre caméra, votre micro et votre haut-parleur ont tout de même été vérifiés.',
     'network.advice.failed': 'Le test de connexion n’a pas pu se faire. Vérifiez que vous êtes en ligne et réessayez.',
   },
 };

@@ -175,7 +175,8 @@ function testTracks() {
 /**
  * Runs one test against the echo at `url`. `onProgress` hears the fraction done (0 to 1).
  * Resolves with the figures; a test that could not run has `error`: busy (the server runs as
- * many as it allows), blocked (no connection: UDP and TCP to the server both fail), or failed.
+ * many as it allows), off (it runs none), blocked (no connection: UDP and TCP to the server both
+ * fail), or failed.
  * @param {string} url wss://…/ws/v1/echo
  * @param {(done: number) => void} onProgress
  * @returns {Promise<NetworkFigures>}
@@ -193,7 +194,7 @@ export async function runNetworkTest(url, onProgress) {
       socket.onmessage = (event) => {
         const m = JSON.parse(event.data);
         if (m.type === 'echo') resolve(m);
-        else if (m.type === 'error') reject(new Error(m.code === 'echo_busy' ? 'busy' : 'failed'));
+        else if (m.type === 'error') reject(new Error(m.code === 'echo_busy' ? 'busy' : m.code === 'echo_off' ? 'off' : 'failed'));
       };
       socket.onclose = () => reject(new Error('failed'));
       socket.onerror = () => reject(new Error('failed'));
@@ -234,7 +235,7 @@ export async function runNetworkTest(url, onProgress) {
     }
     return figuresOf(samples);
   } catch (e) {
-    const error = e instanceof Error && ['busy', 'blocked'].includes(e.message) ? e.message : 'failed';
+    const error = e instanceof Error && ['busy', 'off', 'blocked'].includes(e.message) ? e.message : 'failed';
     return { ...none, error };
   } finally {
     tracks?.stop();

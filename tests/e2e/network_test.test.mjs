@@ -26,6 +26,7 @@ test('the verdict is the worst problem found, with advice for each', () => {
     { grade: 'good', advice: ['network.advice.relay'] });
   assert.deepEqual(networkVerdict({ ...fine, rttMs: null, error: 'busy' }), { grade: 'failed', advice: ['network.advice.busy'] });
   assert.deepEqual(networkVerdict({ ...fine, rttMs: null }), { grade: 'failed', advice: ['network.advice.failed'] });
+  assert.deepEqual(networkVerdict({ ...fine, rttMs: null, error: 'off' }), { grade: 'failed', advice: ['network.advice.off'] });
 });
 
 test('loss each way: what the server reported missing went up; what else did not come back went down', () => {

@@ -24,10 +24,10 @@ const std::string answer_sdp =
 
 class EchoServiceTest : public ::testing::Test {
  protected:
-  PeerPtr open() {
+  PeerPtr open(const std::string& address = "127.0.0.1") {
     auto peer = std::make_shared<FakePeer>("test" + std::to_string(++opened_));
     HttpRequest upgrade;
-    upgrade.peer = "127.0.0.1";
+    upgrade.peer = address;
     service.on_open(peer, upgrade);
     return peer;
   }
@@ -67,8 +67,8 @@ TEST_F(EchoServiceTest, ATestGetsItsBudgetAndARoomOfItsOwnWhereItIsItsOwnPartner
 }
 
 TEST_F(EchoServiceTest, OneTestOverTheCapIsRefusedUntilAnotherEnds) {
-  auto a = open(), b = open();
-  auto c = open();
+  auto a = open("192.0.2.1"), b = open("192.0.2.2");
+  auto c = open("192.0.2.3");
   EXPECT_EQ(c->last("error")["code"], "echo_busy");
   EXPECT_EQ(c->last("error")["final"], false);
   EXPECT_TRUE(c->closed());
@@ -83,6 +83,18 @@ TEST_F(EchoServiceTest, OneTestOverTheCapIsRefusedUntilAnotherEnds) {
   auto d = open();
   EXPECT_EQ(d->count("echo"), 1);
   EXPECT_EQ(d->count("error"), 0);
+}
+
+TEST_F(EchoServiceTest, OneAddressRunsTwoAtMostSoItCannotKeepOthersOut) {
+  config->diagnostics_max_tests = 10;
+  auto a = open("192.0.2.7"), b = open("192.0.2.7");
+  auto c = open("192.0.2.7");
+  EXPECT_EQ(c->last("error")["code"], "echo_busy");
+  EXPECT_TRUE(c->closed());
+  auto other = open("198.51.100.1");
+  EXPECT_EQ(other->count("echo"), 1);
+  service.on_close(a);
+  EXPECT_EQ(open("192.0.2.7")->count("echo"), 1);
 }
 
 TEST_F(EchoServiceTest, NoTestsAtAllWhenTheCapIsZero) {
