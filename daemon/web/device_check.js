@@ -32,6 +32,11 @@ export class MicrophoneLevel {
   }
 }
 
+/** Whether this browser has what a call needs: WebRTC, WebSocket and the devices API. */
+export function browserCanCall() {
+  return 'RTCPeerConnection' in window && 'WebSocket' in window && Boolean(navigator.mediaDevices?.getUserMedia);
+}
+
 /**
  * Plays a short two-note chime on the default speaker; resolves when it is over.
  * @returns {Promise<void>}

@@ -9,7 +9,7 @@ import { GuideView } from './guide_view.js';
 import { byId, showScreen } from './dom.js';
 import { formatTime, formatWaited, hasText, startLanguage, t } from './i18n.js';
 import { CallSession } from './protocol.js';
-import { MicrophoneLevel, deviceProblem, playTestSound } from './device_check.js';
+import { MicrophoneLevel, browserCanCall, deviceProblem, playTestSound } from './device_check.js';
 import { applyBranding } from './branding.js';
 
 /**
@@ -29,10 +29,6 @@ let render = () => {};
 
 function inCall() {
   return sessionStorage.getItem(inCallKey) === token;
-}
-
-function browserSupported() {
-  return 'RTCPeerConnection' in window && 'WebSocket' in window && Boolean(navigator.mediaDevices?.getUserMedia);
 }
 
 /**
@@ -344,7 +340,7 @@ function start() {
     render();
   });
   if (link.status !== 'ok') return linkNotice(link.status);
-  if (!browserSupported()) return notice('unsupported.title', () => t('unsupported.text'));
+  if (!browserCanCall()) return notice('unsupported.title', () => t('unsupported.text'));
   if (inCall()) return startCall();
   showConsent();
 }

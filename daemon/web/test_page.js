@@ -4,7 +4,7 @@
 // (network_test.js), then one verdict with what to do about each problem, in the page's language.
 import { byId } from './dom.js';
 import { startLanguage, t } from './i18n.js';
-import { MicrophoneLevel, deviceProblem, playTestSound } from './device_check.js';
+import { MicrophoneLevel, browserCanCall, deviceProblem, playTestSound } from './device_check.js';
 import { networkVerdict, runNetworkTest } from './network_test.js';
 import { applyBranding } from './branding.js';
 
@@ -13,7 +13,7 @@ import { applyBranding } from './branding.js';
 /** @type {CheckInfo} */
 const info = JSON.parse(byId('check-info', HTMLScriptElement).textContent ?? '{}');
 
-const supported = 'RTCPeerConnection' in window && 'WebSocket' in window && Boolean(navigator.mediaDevices?.getUserMedia);
+const supported = browserCanCall();
 
 /**
  * What the test found so far; render() shows it in the current language.
